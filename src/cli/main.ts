@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import { loadEngineConfig } from '../config/engine.js';
+import { startEngine, type StyleEngine } from '../engine/index.js';
+import { resolveOptions } from '../engine/options.js';
+import type { StylizeResult } from '../engine/types.js';
+import { UserError } from '../errors.js';
+import { decodeImage } from '../images/decode.js';
+import { encodeImage, formatFromPath } from '../images/encode.js';
+import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
+import { parseCommandLine, USAGE, type CliCommand } from './args.js';
+import { progressBar } from './progress-bar.js';
+import { demoImages } from './samples.js';
+
+/** Exit codes other tools rely on. */
+const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+
+async function readInput(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : 'cannot be read';
+    throw new UserError('bad-input', `The ${what} "${path}" ${reason}.`, { cause: error });
+  }
+}
+
+async function inputs(cmd: CliCommand): Promise<{ content: Uint8Array; styles: Uint8Array[]; note?: string }> {
+  if (cmd.command === 'demo') {
+    const demo = await demoImages();
+    return { content: demo.content, styles: [demo.style], note: demo.source };
+  }
+  const [contentPath, ...stylePaths] = cmd.inputs;
+  return {
+    content: await readInput(contentPath!, 'content image'),
+    styles: await Promise.all(stylePaths.map((p, i) => readInput(p, stylePaths.length > 1 ? `style image ${i + 1}` : 'style image'))),
+  };
+}
+
+function summary(result: StylizeResult): object {
+  const round = (parts: StylizeResult['losses']['final']): object =>
+    Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Number(v.toPrecision(6))]));
+  return {
+    backend: result.backend,
+    width: result.image.width,
+    height: result.image.height,
+    iterations: result.iterations,
+    ms: Math.round(result.ms),
+    msPerIteration: Math.round(result.ms / result.iterations),
+    losses: { initial: round(result.losses.initial), final: round(result.losses.final) },
+  };
+}
+
+async function run(cmd: CliCommand): Promise<void> {
+  const output = cmd.output ?? (cmd.command === 'demo' ? 'easel-demo.png' : undefined)!;
+  const format = formatFromPath(output);
+  const engineConfig = loadEngineConfig(process.env);
+  const demoDefaults = cmd.command === 'demo' ? { size: '256' } : {};
+  const options = resolveOptions({ ...demoDefaults, ...cmd.options }, { maxSize: engineConfig.maxSide ?? 1024, maxIterations: 10_000 });
+  const { content, styles, note } = await inputs(cmd);
+  const decoded = {
+    content: await decodeImage(content, DEFAULT_IMAGE_LIMITS, { what: 'content image' }),
+    styles: await Promise.all(styles.map((s, i) => decodeImage(s, DEFAULT_IMAGE_LIMITS, { what: styles.length > 1 ? `style image ${i + 1}` : 'style image' }))),
+  };
+
+  const logger = pino({ level: process.env.EASEL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  let engine: StyleEngine | undefined;
+  try {
+    engine = await startEngine(engineConfig, logger);
+    if (!cmd.json) process.stderr.write(`easel: ${engine.backend} backend${note ? `, ${note}` : ''}, ${options.size} px, ${options.iterations} iterations\n`);
+    const bar = progressBar();
+    const result = await engine.stylize({ content: decoded.content, styles: decoded.styles, options }, { onProgress: bar.update });
+    bar.done();
+    await writeFile(output, await encodeImage(result.image, format));
+    if (cmd.json) process.stdout.write(`${JSON.stringify(summary(result))}\n`);
+    else process.stderr.write(`easel: wrote ${output} (${result.image.width}×${result.image.height}) in ${(result.ms / 1000).toFixed(1)} s\n`);
+  } finally {
+    await engine?.close();
+  }
+}
+
+async function main(): Promise<number> {
+  try {
+    const cmd = parseCommandLine(process.argv.slice(2));
+    if (cmd.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    await run(cmd);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`easel: ${error.message}\n`);
+      return EXIT.badInput;
+    }
+    process.stderr.write(`easel: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.EASEL_DEBUG) console.error(error);
+    return EXIT.internal;
+  }
+}
+
+process.exitCode = await main();

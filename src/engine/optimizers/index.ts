@@ -1,0 +1,19 @@
+import type { OptimizerName } from '../types.js';
+import { createAdam } from './adam.js';
+import { createLbfgs } from './lbfgs.js';
+import type { Objective, Optimizer } from './optimizer.js';
+
+export type { Objective, Optimizer, StepResult } from './optimizer.js';
+
+export interface OptimizerOptions {
+  /** Adam's step size in x's units (pixels). L-BFGS ignores it: its step lengths come from curvature and its line search. */
+  readonly learningRate: number;
+  /** Curvature pairs L-BFGS remembers (default 10); Adam ignores it. */
+  readonly history?: number;
+}
+
+/** Adding an optimizer: one file exporting a factory, and one line here. */
+export const optimizers: Record<OptimizerName, (objective: Objective, options: OptimizerOptions) => Optimizer> = {
+  lbfgs: (objective, { history }) => createLbfgs(objective, history === undefined ? {} : { history }),
+  adam: (objective, { learningRate }) => createAdam(objective, { learningRate }),
+};

@@ -1,0 +1,41 @@
+/** Coarse-to-fine schedule: optimise small first, then upsample the result to start the next, larger scale. */
+export interface Scale {
+  readonly width: number;
+  readonly height: number;
+  readonly iterations: number;
+}
+
+/** The coarsest scale's longest side when the schedule is automatic. */
+const COARSEST_SIDE = 128;
+const MAX_SCALES = 4;
+/** VGG19's four pools need at least 16 px to leave block5 one pixel. */
+const MIN_SIDE = 16;
+/** Share of the iterations spent at the final scale; coarse iterations are 4× cheaper per halving. */
+const FINAL_SHARE = 0.4;
+
+export function autoScaleCount(size: number): number {
+  return size <= COARSEST_SIDE ? 1 : Math.min(MAX_SCALES, Math.ceil(Math.log2(size / COARSEST_SIDE)) + 1);
+}
+
+/** Output dimensions whose longest side is `side`, keeping the content's aspect ratio. */
+export function fitDimensions(width: number, height: number, side: number): { width: number; height: number } {
+  const ratio = side / Math.max(width, height);
+  return {
+    width: Math.max(MIN_SIDE, Math.round(width * ratio)),
+    height: Math.max(MIN_SIDE, Math.round(height * ratio)),
+  };
+}
+
+export function planScales(contentWidth: number, contentHeight: number, size: number, iterations: number, scales = 0): Scale[] {
+  const count = Math.min(scales > 0 ? scales : autoScaleCount(size), iterations);
+  const finalIterations = count === 1 ? iterations : Math.max(1, Math.round(iterations * FINAL_SHARE));
+  const coarseIterations = iterations - finalIterations;
+  return Array.from({ length: count }, (_, k) => {
+    const side = Math.round(size / 2 ** (count - 1 - k));
+    const last = k === count - 1;
+    // Earlier coarse scales take the remainder so the total is exact.
+    const share = Math.floor(coarseIterations / (count - 1 || 1));
+    const extra = k < coarseIterations % (count - 1 || 1) ? 1 : 0;
+    return { ...fitDimensions(contentWidth, contentHeight, side), iterations: last ? finalIterations : share + extra };
+  });
+}
