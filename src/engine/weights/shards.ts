@@ -18,10 +18,12 @@ export async function readGroupEntries(
   const shards: (Uint8Array | undefined)[] = [first];
 
   for (const [index, path] of paths.entries()) {
+    if (index === 0) continue;
     const start = index * shardSize;
     const end = Math.min(start + shardSize, total);
-    const needed = wanted.some((entry) => entry.byteLength > 0 && entry.offset < end && entry.offset + entry.byteLength > start);
-    if (index > 0 && needed) shards[index] = await store.read(path, { length: { min: end - start, max: end - start } });
+    if (wanted.some((entry) => entry.byteLength > 0 && entry.offset < end && entry.offset + entry.byteLength > start)) {
+      shards[index] = await store.read(path, { length: { min: end - start, max: end - start } });
+    }
   }
   return new Map(wanted.map((entry) => [entry, copyRange(shards, shardSize, entry.offset, entry.byteLength)]));
 }

@@ -31,9 +31,9 @@ export function openUrlStore(modelUrl: URL, options: UrlStoreOptions): WeightsSt
       timeoutMs: options.timeoutMs,
       maxBytes: expected.length?.max ?? Number.POSITIVE_INFINITY,
     });
-    await staged.commit();
     const problem = findProblem(staged.bytes, expected, options.sha256?.[file]);
     if (problem !== undefined) {
+      await staged.discard();
       const cacheNote = replacesBadCopy ? 'Its bad cached copy was deleted and the new download was not kept' : 'It was not kept';
       throw new WeightsError(
         'weights-corrupt',

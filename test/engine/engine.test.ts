@@ -1,0 +1,81 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobAbortedError, UserError } from '../../src/errors.js';
+import { startEngine, type StyleEngine } from '../../src/engine/index.js';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import type { Progress } from '../../src/engine/types.js';
+import { SHARED_VGG19_SHA256 } from '../../src/engine/weights/known-sources.js';
+import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
+import { serveDirectory, type StaticServer } from '../support/static-server.js';
+
+let server: StaticServer;
+let engine: StyleEngine;
+
+beforeAll(async () => {
+  // Weights come over loopback HTTP so the engine exercises download, verification and cache.
+  server = await serveDirectory(SHARED_VGG19);
+  engine = await startEngine(
+    {
+      weights: { location: `${server.url}model.json`, cacheDir: await mkdtemp(join(tmpdir(), 'easel-weights-')), sha256: SHARED_VGG19_SHA256 },
+      backend: 'wasm',
+      slots: 1,
+      threads: 1,
+      layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)],
+    },
+    pino({ level: 'silent' }),
+  );
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await server?.close();
+});
+
+describe('the engine in its worker thread', () => {
+  it('reports the backend it picked and streams progress back', async () => {
+    expect(engine.backend).toBe('wasm');
+    expect(engine.slots).toBe(1);
+    const progress: Progress[] = [];
+    const result = await engine.stylize(
+      { content: await sharedImage('content/robin.jpg'), styles: [await sharedImage('styles/munch_the_scream.jpg')], options: quickOptions({ iterations: 3, previewEvery: 2 }) },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(result.backend).toBe('wasm');
+    expect([result.image.width, result.image.height]).toEqual([64, 64]);
+    expect(progress.map((p) => p.iteration)).toEqual([1, 2, 3]);
+    expect(progress[1]!.preview).toBeDefined();
+  });
+
+  it('aborts a running job within one iteration and then serves the next job', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const content = await sharedImage('content/chicago.jpg');
+    const style = await sharedImage('styles/turner_the_shipwreck.jpg');
+    const job = engine.stylize(
+      { content, styles: [style], options: quickOptions({ iterations: 100 }) },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          seen.push(p.iteration);
+          if (p.iteration === 1) controller.abort();
+        },
+      },
+    );
+    await expect(job).rejects.toBeInstanceOf(JobAbortedError);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+    const next = await engine.stylize({ content, styles: [style], options: quickOptions({ iterations: 1 }) });
+    expect(next.iterations).toBe(1);
+  });
+
+  it('turns a bad request into a UserError without harming the worker', async () => {
+    const content = await sharedImage('content/kitten.jpg');
+    await expect(
+      engine.stylize({ content, styles: [content], options: quickOptions({ size: 4096 }) }),
+    ).rejects.toSatisfy((e: unknown) => e instanceof UserError && /up to 512 px/.test(e.message));
+    const next = await engine.stylize({ content, styles: [content], options: quickOptions({ iterations: 1 }) });
+    expect(next.iterations).toBe(1);
+  });
+});

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import type { RgbImage, StylizeOptions } from '../../src/engine/types.js';
+import { decodeImage } from '../../src/images/decode.js';
+import { resizeImage } from '../../src/images/resize.js';
+
+/** ../shared next to the repository, as in CI's clean clone. */
+export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+export const SHARED_VGG19 = `${SHARED}models/vgg19`;
+
+/** A shared sample image, decoded and shrunk so engine tests stay fast. */
+export async function sharedImage(path: string, side = 64): Promise<RgbImage> {
+  return resizeImage(await decodeImage(await readFile(`${SHARED}images/${path}`)), side);
+}
+
+/** Small, quick settings with the real default layers. */
+export function quickOptions(overrides: Partial<StylizeOptions> = {}): StylizeOptions {
+  return { ...DEFAULT_OPTIONS, size: 64, iterations: 4, previewEvery: 0, ...overrides };
+}
