@@ -1,0 +1,59 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandOption,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { ConfigError } from '../config/env.js';
+import { REPO_ROOT } from '../config/paths.js';
+import type { PresetCatalog } from '../jobs/presets.js';
+import type { DiscordContext } from './context.js';
+
+export type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
+export type CommandHandler = (interaction: ChatInputCommandInteraction, context: DiscordContext) => Promise<void>;
+
+export interface Command {
+  readonly data: CommandData;
+  readonly execute: CommandHandler;
+}
+
+const COMMANDS_DIR = join(REPO_ROOT, 'commands');
+
+/** Handlers run from TypeScript sources under tests and tsx, and from built JavaScript otherwise. */
+function handlerUrl(name: string): URL {
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./commands/${name}.${extension}`, import.meta.url);
+}
+
+/**
+ * Finds every command: its definition in commands/<name>.json and its handler, the `execute`
+ * export of src/discord/commands/<name>.ts. Adding a command means adding those two files only.
+ */
+export async function loadCommands(): Promise<Command[]> {
+  const files = (await readdir(COMMANDS_DIR)).filter((file) => file.endsWith('.json')).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const name = basename(file, '.json');
+      const data = JSON.parse(await readFile(join(COMMANDS_DIR, file), 'utf8')) as CommandData;
+      if (data.name !== name) throw new ConfigError(`commands/${file} defines "${data.name}"; the file must be named after its command.`);
+      const module = (await import(handlerUrl(name).href)) as { execute?: unknown };
+      if (typeof module.execute !== 'function') {
+        throw new ConfigError(`src/discord/commands/${name}.ts must export an \`execute\` function for commands/${file}.`);
+      }
+      return { data, execute: module.execute as CommandHandler };
+    }),
+  );
+}
+
+/** A string option named `preset` gets the configured presets as its choices, so the menu always matches presets.json. */
+export function withPresetChoices(data: CommandData, presets: PresetCatalog): CommandData {
+  const choices = presets.list().map((preset) => ({ name: `${preset.emoji} ${preset.title}`, value: preset.name }));
+  return {
+    ...data,
+    options: data.options?.map((option): APIApplicationCommandOption =>
+      option.name === 'preset' && option.type === ApplicationCommandOptionType.String ? { ...option, autocomplete: false, choices } : option,
+    ),
+  };
+}

@@ -1,0 +1,82 @@
+import { MessageFlags, ThreadAutoArchiveDuration, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
+import { resolveOptions } from '../../engine/options.js';
+import type { StylizeOptions } from '../../engine/types.js';
+import { UserError } from '../../errors.js';
+import { userMessage } from '../../jobs/messages.js';
+import type { Preset } from '../../jobs/presets.js';
+import type { DiscordContext } from '../context.js';
+import { fetchImage } from '../images.js';
+import { runJob } from '../job-status.js';
+import { InteractionReplyTarget } from '../status-target.js';
+
+/** Checks what can be checked without downloading, so mistakes get a quick private answer. */
+function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): { preset: Preset | undefined; options: StylizeOptions } {
+  const { presets, limits } = context.deps;
+  const args = interaction.options;
+  const presetName = args.getString('preset');
+  const preset = presetName === null ? undefined : presets.byName(presetName);
+  if (presetName !== null && preset === undefined) {
+    throw new UserError('unknown-preset', `I don't know the preset "${presetName}". Pick one from the list.`);
+  }
+  const hasStyle = args.getAttachment('style') !== null;
+  if (!hasStyle && !preset) {
+    throw new UserError('no-style', 'I need a style to paint in: attach a `style` image or pick a `preset`.');
+  }
+  if (hasStyle && preset) {
+    throw new UserError('two-styles', 'Give me either a `style` image or a `preset`, not both.');
+  }
+  const options = resolveOptions(
+    {
+      contentWeight: args.getNumber('content_weight'),
+      styleWeight: args.getNumber('style_weight'),
+      tvWeight: args.getNumber('tv_weight'),
+      iterations: args.getInteger('iterations'),
+      size: args.getInteger('size'),
+      optimizer: args.getString('optimizer'),
+      preserveColors: args.getBoolean('preserve_colors'),
+      seed: args.getInteger('seed'),
+    },
+    limits.options,
+    preset?.base ?? presets.defaults,
+  );
+  return { preset, options };
+}
+
+async function resultThread(interaction: ChatInputCommandInteraction, target: InteractionReplyTarget, name: string): Promise<ThreadChannel> {
+  if (interaction.channel?.isThread()) return interaction.channel;
+  const reply = target.reply ?? (await interaction.fetchReply());
+  return reply.startThread({ name: name.slice(0, 100), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, context: DiscordContext): Promise<void> {
+  let request: ReturnType<typeof readRequest>;
+  try {
+    request = readRequest(interaction, context);
+  } catch (err) {
+    await interaction.reply({ content: userMessage(err), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.deferReply();
+  const { preset, options } = request;
+  const { deps, logger } = context;
+  const user = interaction.user;
+  logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset: preset?.name }, '/stylize');
+  try {
+    const contentAttachment = interaction.options.getAttachment('content', true);
+    const styleAttachment = interaction.options.getAttachment('style');
+    const [content, style] = await Promise.all([
+      fetchImage(deps, contentAttachment.url, 'content image'),
+      styleAttachment ? fetchImage(deps, styleAttachment.url, 'style image') : preset!.loadStyle(),
+    ]);
+    const label = preset?.title ?? 'Custom style';
+    const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
+    runJob(context, {
+      spec: { requester: { platform: 'discord', userId: user.id, userName: user.username }, content, styles: [style], options, label },
+      status: target,
+      resultThread: () => resultThread(interaction, target, `${label} for ${user.displayName}`),
+    });
+  } catch (err) {
+    if (!(err instanceof UserError)) logger.error({ err, userId: user.id }, '/stylize failed before queueing');
+    await interaction.editReply({ content: `⚠️ ${userMessage(err)}` });
+  }
+}

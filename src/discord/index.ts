@@ -1,0 +1,49 @@
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type { DiscordConfig } from '../config/discord.js';
+import type { PlatformDeps, RunningPlatform } from '../jobs/platform.js';
+import { loadCommands } from './commands.js';
+import type { DiscordContext } from './context.js';
+import { interactionHandler } from './interactions.js';
+import { presetReactionHandler } from './reactions.js';
+import { registerCommands } from './register.js';
+
+function createClient(config: DiscordConfig): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent],
+    // Reactions on messages from before the bot started arrive without the message, channel or reaction cached.
+    partials: [Partials.Message, Partials.Channel, Partials.Reaction],
+    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+  });
+}
+
+/** Connects to Discord, registers the slash commands, and starts answering. */
+export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): Promise<RunningPlatform> {
+  const logger = deps.logger.child({ platform: 'discord' });
+  const context: DiscordContext = { deps, config, logger };
+  const commands = await loadCommands();
+  const client = createClient(config);
+
+  // discord.js emitters capture rejections from async listeners and re-emit them as 'error'; unheard, that would end the process.
+  client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+  client.on(Events.ShardError, (err, shardId) => logger.warn({ err, shardId }, 'discord connection error'));
+  client.on(Events.Warn, (message) => logger.warn(message));
+  client.on(Events.InteractionCreate, interactionHandler(context, commands));
+  const onReaction = presetReactionHandler(context);
+  client.on(Events.MessageReactionAdd, (reaction, user) => {
+    onReaction(reaction, user).catch((err: unknown) => logger.error({ err, messageId: reaction.message.id, userId: user.id }, 'preset reaction failed'));
+  });
+
+  const ready = once(client, Events.ClientReady);
+  await client.login(config.token);
+  await ready;
+  const appId = config.applicationId ?? client.application?.id;
+  if (appId === undefined) throw new Error('Discord did not say which application this bot is');
+  await registerCommands(client.rest, appId, config.guildId, commands, deps.presets);
+  logger.info({ user: client.user?.tag, commands: commands.map((c) => c.data.name), scope: config.guildId ? 'guild' : 'global' }, 'discord ready');
+
+  return {
+    name: 'discord',
+    stop: () => client.destroy(),
+  };
+}

@@ -1,0 +1,36 @@
+import { MessageFlags, type Interaction } from 'discord.js';
+import { userMessage } from '../jobs/messages.js';
+import { isAllowed, whereIWork } from './allow-list.js';
+import { cancelledJobId, handleCancel } from './cancel-button.js';
+import type { Command } from './commands.js';
+import type { DiscordContext } from './context.js';
+
+/** Routes every interaction to its command or button; nothing that goes wrong here leaves the user without an answer. */
+export function interactionHandler(context: DiscordContext, commands: readonly Command[]) {
+  const byName = new Map(commands.map((command) => [command.data.name, command]));
+
+  return async (interaction: Interaction): Promise<void> => {
+    try {
+      if (interaction.isChatInputCommand()) {
+        const command = byName.get(interaction.commandName);
+        if (!command) return;
+        if (!isAllowed(context, interaction.channelId, interaction.channel)) {
+          await interaction.reply({ content: whereIWork(context), flags: MessageFlags.Ephemeral });
+          return;
+        }
+        await command.execute(interaction, context);
+      } else if (interaction.isButton()) {
+        const jobId = cancelledJobId(interaction.customId);
+        if (jobId !== undefined) await handleCancel(context, interaction, jobId);
+      }
+    } catch (err) {
+      context.logger.error({ err, interactionId: interaction.id, userId: interaction.user.id }, 'interaction failed');
+      if (!interaction.isRepliable()) return;
+      const content = `⚠️ ${userMessage(err)}`;
+      const answer = interaction.deferred || interaction.replied
+        ? interaction.editReply({ content })
+        : interaction.reply({ content, flags: MessageFlags.Ephemeral });
+      await answer.catch((replyErr: unknown) => context.logger.warn({ err: replyErr }, 'could not tell the user about the failure'));
+    }
+  };
+}

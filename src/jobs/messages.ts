@@ -1,0 +1,81 @@
+import { UserError } from '../errors.js';
+import type { Progress, StylizeOptions, StylizeResult } from '../engine/types.js';
+import type { CancelReason } from './job.js';
+
+/** Shared wording for both platforms, so a job reads the same wherever it was asked for. */
+
+const GENERIC_APOLOGY = 'Sorry, something went wrong on my side while painting that. Please try again in a minute.';
+
+/** The text to show a user for any error: a UserError's own message, otherwise a generic apology. */
+export function userMessage(err: unknown): string {
+  return err instanceof UserError ? err.message : GENERIC_APOLOGY;
+}
+
+/** A rough duration for waits and ETAs: "a few seconds", "about 40 s", "about 3 min", "about 1 h 10 min". */
+export function roughDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 10_000) return 'a few seconds';
+  if (ms < 55_000) return `about ${Math.round(ms / 5_000) * 5} s`;
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `about ${minutes} min`;
+  const rest = minutes % 60;
+  return `about ${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`;
+}
+
+/** A measured duration: "4.2 s", "1 min 5 s", "1 h 3 min". */
+export function elapsed(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const totalSeconds = Math.round(seconds);
+  const minutes = Math.floor(totalSeconds / 60);
+  if (minutes < 60) return `${minutes} min ${totalSeconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function queueLine(position: number, etaMs: number): string {
+  const place = position <= 1 ? "You're next in line" : `You're #${position} in line`;
+  return `${place} · starts in ${roughDuration(etaMs)}`;
+}
+
+export function startedLine(etaMs: number): string {
+  return `Starting to paint · ${roughDuration(etaMs)} to go`;
+}
+
+export function progressLine(progress: Progress): string {
+  const { iteration, iterations, etaMs } = progress;
+  const percent = iterations > 0 ? Math.min(100, Math.floor((iteration / iterations) * 100)) : 0;
+  return `Painting… ${percent}% · iteration ${iteration}/${iterations} · ${roughDuration(etaMs)} left`;
+}
+
+export function cancelledLine(reason: CancelReason): string {
+  switch (reason) {
+    case 'user':
+      return 'Cancelled. Nothing was painted.';
+    case 'timeout':
+      return 'That took longer than I allow, so I stopped it. Try a smaller `size` or fewer `iterations`.';
+    case 'shutdown':
+      return "I'm restarting, so I had to stop this one. Please ask again in a minute.";
+  }
+}
+
+function number(value: number): string {
+  return String(Number(value.toPrecision(3)));
+}
+
+/** The settings a result was painted with, e.g. "Great Wave · 512 px · 100 iterations (lbfgs) · style weight 0.001 …". */
+export function settingsLine(label: string, options: StylizeOptions): string {
+  const parts = [
+    label,
+    `${options.size} px`,
+    `${options.iterations} iterations (${options.optimizer})`,
+    `content weight ${number(options.contentWeight)}`,
+    `style weight ${number(options.styleWeight)}`,
+    `tv weight ${number(options.tvWeight)}`,
+    `seed ${options.seed}`,
+  ];
+  if (options.preserveColors) parts.push('original colours kept');
+  return parts.join(' · ');
+}
+
+export function doneLine(result: StylizeResult): string {
+  return `Done in ${elapsed(result.ms)}.`;
+}

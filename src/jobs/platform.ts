@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { OptionLimits } from '../engine/options.js';
+import type { ImageLimits } from '../images/limits.js';
+import type { PresetCatalog } from './presets.js';
+import type { JobQueue } from './queue.js';
+
+/** What every chat platform is given: the shared queue and presets, a logger, and the limits on input. */
+export interface PlatformDeps {
+  readonly queue: JobQueue;
+  readonly presets: PresetCatalog;
+  readonly logger: Logger;
+  readonly limits: {
+    readonly maxDownloadBytes: number;
+    readonly downloadTimeoutMs: number;
+    readonly image: ImageLimits;
+    readonly options: OptionLimits;
+  };
+}
+
+/** A connected platform; `stop` disconnects it. */
+export interface RunningPlatform {
+  readonly name: string;
+  stop(): Promise<void>;
+}

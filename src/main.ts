@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from './config/index.js';
+import { ConfigError } from './config/env.js';
+import { createLogger } from './config/logger.js';
+import { startDiscord } from './discord/index.js';
+import { startEngine } from './engine/index.js';
+import type { LayerName } from './engine/vgg19.js';
+import { UserError } from './errors.js';
+import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
+import { loadPresets, type PresetCatalog } from './jobs/presets.js';
+import { JobQueue } from './jobs/queue.js';
+import { startSlack } from './slack/index.js';
+
+/** Every layer any job can use; users cannot choose layers, so the defaults and presets name them all. */
+function layersInUse(presets: PresetCatalog): LayerName[] {
+  const settings = [presets.defaults, ...presets.list().map((preset) => preset.base)];
+  return [...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)]))];
+}
+
+async function start(config: Config, logger: Logger): Promise<void> {
+  if (!config.discord && !config.slack) {
+    throw new ConfigError('Nothing to connect to: set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Slack.');
+  }
+  const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
+  const engine = await startEngine({ ...config.engine, layers: layersInUse(presets) }, logger);
+  const queue = new JobQueue({ engine, logger, ...config.queue });
+  const deps: PlatformDeps = {
+    queue,
+    presets,
+    logger,
+    limits: { ...config.limits, options: { ...config.limits.options, maxSize: Math.min(config.limits.options.maxSize, engine.maxSide) } },
+  };
+
+  const platforms: RunningPlatform[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Jobs first, so their messages can still say why they stopped; then the connections; then the engine.
+    await queue.close();
+    await Promise.allSettled(platforms.map((platform) => platform.stop()));
+    await engine.close();
+    logger.info('bye');
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (config.discord) platforms.push(await startDiscord(deps, config.discord));
+  if (config.slack) platforms.push(await startSlack(deps, config.slack));
+  logger.info({ backend: engine.backend, slots: engine.slots, platforms: platforms.map((p) => p.name), presets: presets.list().length }, 'easel is running');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(err instanceof UserError ? err.message : err);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  // One job's stray promise must never take the bot down for everyone.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  try {
+    await start(config, logger);
+  } catch (err) {
+    if (err instanceof UserError) logger.fatal(err.message);
+    else logger.fatal({ err }, 'easel could not start');
+    process.exitCode = 1;
+    // Worker threads and sockets opened before the failure would otherwise keep the process alive.
+    setTimeout(() => process.exit(1), 1000).unref();
+  }
+}
+
+await main();

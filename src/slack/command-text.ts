@@ -1,0 +1,49 @@
+import { OptionError } from '../errors.js';
+
+/** What someone asked for with `/stylize …`, before any preset or option is looked up. */
+export type StylizeCommand =
+  | { readonly kind: 'cancel' }
+  | {
+      readonly kind: 'paint';
+      /** A preset named with `preset=…` or as a bare word. */
+      readonly preset: string | undefined;
+      /** Engine settings as typed, e.g. { iterations: '50' }; checked later by resolveOptions. */
+      readonly options: Readonly<Record<string, string>>;
+    };
+
+/** Slack may send typographic quotes and non-breaking spaces; both come from phones and copy-paste. */
+function normalise(text: string): string {
+  return text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[“”]/g, '"').trim();
+}
+
+/** Parses the text after `/stylize`: `cancel`, or a preset name, and `key=value` settings. */
+export function parseStylizeCommand(text: string): StylizeCommand {
+  const words = normalise(text).split(/\s+/).filter((word) => word !== '');
+  if (words.length === 1 && words[0]?.toLowerCase() === 'cancel') return { kind: 'cancel' };
+
+  let preset: string | undefined;
+  const options: Record<string, string> = {};
+  for (const word of words) {
+    const eq = word.indexOf('=');
+    if (eq === -1) {
+      if (preset !== undefined) {
+        throw new OptionError(`I can use one preset at a time; you named "${preset}" and "${word}".`);
+      }
+      // `:ocean:` is how an emoji name is typed in Slack.
+      preset = word.replace(/^:(.+):$/, '$1');
+      continue;
+    }
+    const key = word.slice(0, eq);
+    const value = word.slice(eq + 1).replace(/^"(.*)"$/, '$1');
+    if (key === '' || value === '') {
+      throw new OptionError(`Settings look like \`key=value\`, e.g. \`iterations=50\`; "${word}" is missing a side.`);
+    }
+    if (key.toLowerCase() === 'preset') {
+      if (preset !== undefined) throw new OptionError(`I can use one preset at a time; you named "${preset}" and "${value}".`);
+      preset = value;
+    } else {
+      options[key] = value;
+    }
+  }
+  return { kind: 'paint', preset, options };
+}

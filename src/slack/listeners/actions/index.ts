@@ -1,0 +1,10 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { CANCEL_ACTION, OPEN_UPLOAD_ACTION } from '../../blocks.js';
+import type { SlackContext } from '../../context.js';
+import { cancelJob } from './cancel-job.js';
+import { openUploadModal } from './open-upload-modal.js';
+
+export function registerActions(app: App, ctx: SlackContext): void {
+  app.action<BlockButtonAction>(CANCEL_ACTION, cancelJob(ctx));
+  app.action<BlockButtonAction>(OPEN_UPLOAD_ACTION, openUploadModal(ctx));
+}

@@ -1,0 +1,79 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from '@slack/bolt';
+import { UserError } from '../../../errors.js';
+import { userMessage } from '../../../jobs/messages.js';
+import { FIELD_ACTION, UPLOAD_FIELDS } from '../../blocks.js';
+import { whereIWork, worksIn, type SlackContext } from '../../context.js';
+import { logRefusal } from '../../logging.js';
+import { paint, settingsFor } from '../../paint.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const WEIGHTS = [
+  [UPLOAD_FIELDS.contentWeight, 'contentWeight'],
+  [UPLOAD_FIELDS.styleWeight, 'styleWeight'],
+] as const;
+
+function field(view: ViewOutput, blockId: string) {
+  return view.state.values[blockId]?.[FIELD_ACTION];
+}
+
+function fileUrl(view: ViewOutput, blockId: string): string | undefined {
+  const file = field(view, blockId)?.files?.[0];
+  return file?.url_private_download ?? file?.url_private;
+}
+
+/** The channel the modal was opened from, as the modal itself recorded it. */
+function channelOf(view: ViewOutput): string | undefined {
+  try {
+    const metadata: unknown = JSON.parse(view.private_metadata);
+    const channel = (metadata as { channel?: unknown } | null)?.channel;
+    return typeof channel === 'string' ? channel : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The upload modal's Paint button. Problems with the form are shown next to the field and keep the
+ * modal open; problems with the images come afterwards, as a message only the user sees.
+ */
+export function uploadSubmitted(ctx: SlackContext) {
+  return async ({ ack, view, body, client }: Args): Promise<void> => {
+    const userId = body.user.id;
+    const channel = channelOf(view);
+    const contentUrl = fileUrl(view, UPLOAD_FIELDS.content);
+    const styleUrl = fileUrl(view, UPLOAD_FIELDS.style);
+    const errors: Record<string, string> = {};
+    if (contentUrl === undefined) errors[UPLOAD_FIELDS.content] = 'Add the photo to repaint.';
+    if (styleUrl === undefined) errors[UPLOAD_FIELDS.style] = 'Add the style image.';
+    const weights: Record<string, string> = {};
+    for (const [blockId, key] of WEIGHTS) {
+      const value = field(view, blockId)?.value;
+      if (value === undefined || value === null || value === '') continue;
+      try {
+        // One at a time, so the message lands under the field it is about.
+        settingsFor(ctx, undefined, { [key]: value });
+        weights[key] = value;
+      } catch (err) {
+        errors[blockId] = userMessage(err);
+      }
+    }
+    if (channel === undefined) errors[UPLOAD_FIELDS.content] = 'I lost track of where to post this; please run `/stylize` again.';
+    if (Object.keys(errors).length > 0 || contentUrl === undefined || styleUrl === undefined || channel === undefined) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const options = settingsFor(ctx, undefined, weights);
+
+    const log = ctx.log.child({ userId, channel });
+    try {
+      if (!worksIn(ctx.config, channel)) throw new UserError('wrong-channel', whereIWork(ctx.config));
+      const jobId = await paint(ctx, { userId, userName: body.user.name, place: { channel, threadTs: undefined }, contentUrl, style: { url: styleUrl }, options });
+      log.info({ jobId }, 'slack job requested');
+    } catch (err) {
+      logRefusal(log, err);
+      await client.chat.postEphemeral({ channel, user: userId, text: userMessage(err) }).catch((postErr: unknown) => logRefusal(log, postErr));
+    }
+  };
+}

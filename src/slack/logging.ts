@@ -1,0 +1,43 @@
+import { format } from 'node:util';
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { UserError } from '../errors.js';
+
+const BOLT_LEVELS: Readonly<Record<string, LogLevel>> = {
+  trace: LogLevel.DEBUG,
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+};
+
+/** Bolt's own logging, routed into pino so there is one log stream; Bolt redacts tokens before logging. */
+export function boltLogger(log: Logger): BoltLogger {
+  let child = log.child({ component: 'bolt' });
+  return {
+    debug: (...msg: unknown[]) => child.debug(format(...msg)),
+    info: (...msg: unknown[]) => child.info(format(...msg)),
+    warn: (...msg: unknown[]) => child.warn(format(...msg)),
+    error: (...msg: unknown[]) => child.error(format(...msg)),
+    // The operator sets the level once, through pino; Bolt's own requests to change it are ignored.
+    setLevel: () => undefined,
+    getLevel: () => BOLT_LEVELS[child.level] ?? LogLevel.ERROR,
+    setName: (name: string) => {
+      child = log.child({ component: name });
+    },
+  };
+}
+
+/** Slack client errors can hold whole request and response bodies; logs get only the code and message. */
+export function describeSlackError(err: unknown): { code?: string; message: string } {
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? { code, message: err.message } : { message: err.message };
+  }
+  return { message: String(err) };
+}
+
+/** A request we turned down: the user's own mistake is routine, anything else is ours to look into. */
+export function logRefusal(log: Logger, err: unknown): void {
+  if (err instanceof UserError) log.info({ code: err.code }, 'request refused');
+  else log.error({ err: describeSlackError(err) }, 'request failed');
+}

@@ -1,0 +1,59 @@
+import { resolveOptions } from '../engine/options.js';
+import type { RgbImage, StylizeOptions } from '../engine/types.js';
+import { OptionError } from '../errors.js';
+import type { Preset } from '../jobs/presets.js';
+import type { SlackContext } from './context.js';
+import { fetchSlackImage } from './fetch-image.js';
+import type { MessagePlace } from './job-message.js';
+
+/** A style that is either a preset or a Slack-hosted image. */
+export type StyleSource = { readonly preset: Preset } | { readonly url: string };
+
+export interface PaintRequest {
+  readonly userId: string;
+  readonly userName: string;
+  readonly place: MessagePlace;
+  readonly contentUrl: string;
+  readonly style: StyleSource;
+  readonly options: StylizeOptions;
+}
+
+/** Looks a preset up by any name a Slack user might type: its own name or its emoji's name. */
+export function findPreset(ctx: SlackContext, name: string): Preset {
+  const { presets } = ctx.deps;
+  const preset = presets.byName(name.toLowerCase()) ?? presets.bySlackName(name.toLowerCase());
+  if (preset) return preset;
+  const names = presets.list().map((p) => `\`${p.name}\``).join(', ');
+  throw new OptionError(`I don't know a preset called "${name}". Try one of ${names}.`);
+}
+
+/** A user's settings on top of the preset's, or the defaults; throws OptionError naming the bad one. */
+export function settingsFor(ctx: SlackContext, preset: Preset | undefined, input: Readonly<Record<string, unknown>>): StylizeOptions {
+  return resolveOptions(input, ctx.deps.limits.options, preset?.base ?? ctx.deps.presets.defaults);
+}
+
+function loadStyle(ctx: SlackContext, style: StyleSource): Promise<RgbImage> {
+  return 'preset' in style ? style.preset.loadStyle() : fetchSlackImage(ctx.deps, ctx.config.botToken, style.url, 'style image');
+}
+
+/**
+ * Fetches both images and queues the job. Throws a UserError for anything
+ * the user can fix (unreadable image, full queue); nothing is posted publicly before the job is queued.
+ */
+export async function paint(ctx: SlackContext, request: PaintRequest): Promise<string> {
+  const { deps, config } = ctx;
+  const preset = 'preset' in request.style ? request.style.preset : undefined;
+  const [content, style] = await Promise.all([
+    fetchSlackImage(deps, config.botToken, request.contentUrl, 'photo'),
+    loadStyle(ctx, request.style),
+  ]);
+  return ctx.jobs.start({
+    userId: request.userId,
+    userName: request.userName,
+    place: request.place,
+    content,
+    styles: [style],
+    options: request.options,
+    label: preset?.title ?? 'Your style',
+  });
+}

@@ -1,0 +1,157 @@
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import sharp from 'sharp';
+import { vi } from 'vitest';
+import type { DiscordConfig } from '../../src/config/discord.js';
+import { REPO_ROOT } from '../../src/config/paths.js';
+import { startDiscord } from '../../src/discord/index.js';
+import { startEngine, type StyleEngine } from '../../src/engine/index.js';
+import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
+import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
+import { loadPresets } from '../../src/jobs/presets.js';
+import { JobQueue } from '../../src/jobs/queue.js';
+import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
+
+export const SHARED = resolve(REPO_ROOT, '../shared');
+const logger = pino({ level: process.env.EASEL_TEST_LOG ?? 'silent' });
+
+/** Tiny settings so a job takes a second or two on CPU: 48 px, shallow layers, a preview every other iteration. */
+const TINY = {
+  size: 48,
+  iterations: 8,
+  content_layer: 'block2_conv2',
+  style_layers: ['block1_conv1', 'block2_conv1'],
+  preview_every: 2,
+};
+const LAYERS = ['block1_conv1', 'block2_conv1', 'block2_conv2'] as const;
+
+let scratch: string | undefined;
+async function scratchDir(): Promise<string> {
+  scratch ??= await mkdtemp(join(tmpdir(), 'easel-discord-'));
+  return scratch;
+}
+
+export async function startTinyEngine(): Promise<StyleEngine> {
+  const cacheDir = join(await scratchDir(), 'cache');
+  return startEngine(
+    { weights: { location: join(SHARED, 'models/vgg19'), cacheDir }, slots: 1, threads: 2, layers: LAYERS },
+    logger,
+  );
+}
+
+export async function cleanScratch(): Promise<void> {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+  scratch = undefined;
+}
+
+/** A painting or photo from ../shared, shrunk to `side` px, as JPEG bytes. */
+export async function sharedImage(path: string, side = 64): Promise<Buffer> {
+  return sharp(join(SHARED, 'images', path)).resize(side, side, { fit: 'inside' }).jpeg().toBuffer();
+}
+
+/** A presets file with the tiny defaults and two presets. */
+export async function tinyPresetsFile(): Promise<string> {
+  const file = join(await scratchDir(), `presets-${snowflake()}.json`);
+  await writeFile(
+    file,
+    JSON.stringify({
+      defaults: TINY,
+      presets: {
+        '🌊': { name: 'great_wave', title: 'The Great Wave (Hokusai)', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg' },
+        '😱': { name: 'scream', title: 'The Scream (Munch)', slack: 'scream', style: 'images/styles/munch_the_scream.jpg' },
+      },
+    }),
+  );
+  return file;
+}
+
+export async function scratchPath(name: string): Promise<string> {
+  return join(await scratchDir(), name);
+}
+
+export interface BotOptions {
+  /** The allow-list, picked from the stand-in's channels. */
+  readonly channels?: (standIn: DiscordStandIn) => readonly string[];
+  readonly tokenTtlMs?: number;
+  readonly standInTokenTtlMs?: number;
+  readonly maxPixels?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface Bot {
+  readonly standIn: DiscordStandIn;
+  readonly queue: JobQueue;
+  readonly platform: RunningPlatform;
+  stop(): Promise<void>;
+}
+
+/** A real discord.js bot, on a fresh stand-in, with a fresh queue in front of `engine`. */
+export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
+  const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs });
+  const presetsFile = await tinyPresetsFile();
+  const optionLimits = { maxSize: 64, maxIterations: 2000 };
+  const image = { ...DEFAULT_IMAGE_LIMITS, maxPixels: options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels };
+  const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
+  const queue = new JobQueue({ engine, logger, maxPerUser: 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
+  const deps: PlatformDeps = {
+    queue,
+    presets,
+    logger,
+    limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },
+  };
+  const config: DiscordConfig = {
+    token: standIn.token,
+    applicationId: undefined,
+    guildId: standIn.guildId,
+    apiUrl: standIn.apiUrl,
+    channels: options.channels?.(standIn) ?? [],
+    tokenTtlMs: options.tokenTtlMs ?? 14.5 * 60_000,
+    progressIntervalMs: 100,
+    previewIntervalMs: 400,
+  };
+  const platform = await startDiscord(deps, config);
+  return {
+    standIn,
+    queue,
+    platform,
+    async stop() {
+      await queue.close();
+      await platform.stop();
+      await standIn.close();
+    },
+  };
+}
+
+export function user(name: string): StandInUser {
+  return { id: snowflake(), username: name };
+}
+
+/** Waits until `find` returns something; fails with `what` if it never does. */
+export async function waitFor<T>(what: string, find: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const found = find();
+      if (found === undefined || found === false) throw new Error(`still waiting for ${what}`);
+      return found;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
+}
+
+/** The message's texts over time, newest last. */
+export function texts(message: StoredMessage): string[] {
+  return message.history.map((state) => state.content);
+}
+
+/** Words a user must never see. */
+export const LEAKS = /undefined|NaN|Error:|\n\s*at \S+ \(|DiscordAPIError|TypeError|itoken-/;
+
+/** Appends measured figures to out/discord-timings.jsonl for the closing note, and prints them. */
+export async function recordTiming(name: string, figures: Record<string, number>): Promise<void> {
+  console.log(`[timing] ${name}: ${JSON.stringify(figures)}`);
+  const dir = join(REPO_ROOT, 'out');
+  await mkdir(dir, { recursive: true });
+  await appendFile(join(dir, 'discord-timings.jsonl'), `${JSON.stringify({ name, ...figures, at: new Date().toISOString() })}\n`);
+}

@@ -1,0 +1,48 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import type { StyleEngine } from '../../src/engine/engine.js';
+import { reactionAdded } from '../standins/slack/envelopes.js';
+import { command, photo, postJpeg, startBot, startTinyEngine, type Bot } from './harness.js';
+
+let engine: StyleEngine;
+let bot: Bot;
+
+beforeAll(async () => {
+  engine = await startTinyEngine();
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  bot = await startBot(engine, { channels: ['C1', 'C2'] });
+});
+afterEach(async () => {
+  await bot.stop();
+});
+
+test('outside the allow-list the bot says, only to the asker, where it works', async () => {
+  const { slack } = bot;
+  postJpeg(slack, 'U1', 'C9', await photo());
+  const picture = postJpeg(slack, 'U1', 'C9', await photo('kitten.jpg'));
+
+  await command(slack, 'U1', 'C9', '');
+  const reply = await slack.waitForResponse();
+  expect(reply).toMatchObject({ response_type: 'ephemeral', text: 'Sorry, I only paint in <#C1> and <#C2>. Come and find me there!' });
+
+  await slack.send('events_api', reactionAdded({ user: 'U2', channel: 'C9', ts: picture.ts, reaction: 'ocean', itemUser: 'U1' }));
+  const ephemeral = await slack.waitForCall('chat.postEphemeral');
+  expect(ephemeral.args).toMatchObject({ channel: 'C9', user: 'U2', text: expect.stringContaining('<#C1> and <#C2>') });
+
+  expect(slack.callsOf('chat.postMessage')).toEqual([]);
+  expect(bot.queue.waiting + bot.queue.running).toBe(0);
+});
+
+test('inside the allow-list the same request is served', async () => {
+  const { slack } = bot;
+  postJpeg(slack, 'U1', 'C2', await photo());
+  postJpeg(slack, 'U1', 'C2', await photo('kitten.jpg'));
+
+  await command(slack, 'U1', 'C2', '');
+  const upload = await slack.waitForUpload();
+  expect(upload.channel).toBe('C2');
+  expect(slack.responses).toEqual([]);
+});

@@ -1,0 +1,172 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import sharp from 'sharp';
+import type { SlackConfig } from '../../src/config/slack.js';
+import type { StyleEngine } from '../../src/engine/engine.js';
+import { startEngine } from '../../src/engine/index.js';
+import type { OptionLimits } from '../../src/engine/options.js';
+import type { ImageLimits } from '../../src/images/limits.js';
+import type { PlatformDeps } from '../../src/jobs/platform.js';
+import { loadPresets } from '../../src/jobs/presets.js';
+import { JobQueue } from '../../src/jobs/queue.js';
+import { startSlack } from '../../src/slack/index.js';
+import { sharedContent } from '../fixtures/images.js';
+import { slashCommand } from '../standins/slack/envelopes.js';
+import { startSlackStandIn, type Ack, type ApiCall, type SlackStandIn, type StoredMessage } from '../standins/slack/server.js';
+
+const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+
+/** Tiny settings so a real job takes about a second on two CPU cores. */
+const TINY = {
+  size: 32,
+  iterations: 3,
+  content_layer: 'block2_conv2',
+  style_layers: [
+    { layer: 'block1_conv1', weight: 1 },
+    { layer: 'block2_conv1', weight: 1 },
+  ],
+  preview_every: 0,
+};
+
+const IMAGE_LIMITS: ImageLimits = { maxBytes: 2 * 1024 * 1024, maxPixels: 1_000_000, minSide: 16 };
+const OPTION_LIMITS: OptionLimits = { maxSize: 64, maxIterations: 400 };
+
+/** One real engine for a whole test file: loading VGG19 is the slow part. */
+export function startTinyEngine(): Promise<StyleEngine> {
+  return startEngine(
+    {
+      weights: { location: join(SHARED, 'models/vgg19'), cacheDir: join(tmpdir(), 'easel-test-weights') },
+      slots: 1,
+      threads: 1,
+      layers: ['block1_conv1', 'block2_conv1', 'block2_conv2'],
+    },
+    pino({ level: 'silent' }),
+  );
+}
+
+export interface Bot {
+  readonly slack: SlackStandIn;
+  readonly queue: JobQueue;
+  /** Where Slack would POST events, in HTTP mode. */
+  readonly eventsUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  readonly channels?: readonly string[];
+  /** Receive events over HTTP, signed with this secret, instead of Socket Mode. */
+  readonly signingSecret?: string;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** The real Slack adapter on the real engine and queue, talking to a fresh stand-in over 127.0.0.1. */
+export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
+  const dir = await mkdtemp(join(tmpdir(), 'easel-slack-'));
+  const presetsFile = join(dir, 'presets.json');
+  await writeFile(
+    presetsFile,
+    JSON.stringify({
+      defaults: TINY,
+      presets: { '🌊': { name: 'great_wave', title: 'The Great Wave', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg', options: {} } },
+    }),
+  );
+  const logger = pino({ level: 'silent' });
+  const queue = new JobQueue({ engine, logger });
+  const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
+  const deps: PlatformDeps = {
+    queue,
+    presets,
+    logger,
+    limits: { maxDownloadBytes: IMAGE_LIMITS.maxBytes, downloadTimeoutMs: 5000, image: IMAGE_LIMITS, options: OPTION_LIMITS },
+  };
+  const slack = await startSlackStandIn();
+  const port = options.signingSecret === undefined ? undefined : await freePort();
+  const config: SlackConfig = {
+    botToken: slack.botToken,
+    connection:
+      options.signingSecret === undefined || port === undefined
+        ? { mode: 'socket', appToken: slack.appToken }
+        : { mode: 'http', signingSecret: options.signingSecret, port },
+    apiUrl: slack.apiUrl,
+    channels: options.channels ?? [],
+    progressIntervalMs: 200,
+  };
+  const platform = await startSlack(deps, config);
+  if (port === undefined) await slack.connected();
+  return {
+    slack,
+    queue,
+    eventsUrl: port === undefined ? undefined : `http://127.0.0.1:${port}/slack/events`,
+    async stop() {
+      await queue.close();
+      await platform.stop();
+      await slack.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small JPEG cut from one of the shared photos. */
+export async function photo(name = 'tubingen.jpg', width = 48): Promise<Buffer> {
+  return sharp(await sharedContent(name)).resize({ width }).jpeg().toBuffer();
+}
+
+/** A small JPEG of one of the shared paintings. */
+export async function painting(name = 'vangogh_starry_night.jpg', side = 40): Promise<Buffer> {
+  const bytes = await readFile(join(SHARED, 'images/styles', name));
+  return sharp(bytes).resize({ width: side, height: side, fit: 'cover' }).jpeg().toBuffer();
+}
+
+export function postJpeg(slack: SlackStandIn, user: string, channel: string, bytes: Uint8Array, threadTs?: string): StoredMessage {
+  return slack.postFile({ channel, user, name: 'picture.jpg', mimetype: 'image/jpeg', bytes, ...(threadTs ? { threadTs } : {}) });
+}
+
+export function command(slack: SlackStandIn, user: string, channel: string, text: string): Promise<Ack> {
+  return slack.send('slash_commands', slashCommand({ user, channel, text, responseUrl: slack.responseUrl() }));
+}
+
+export function textOf(call: ApiCall): string {
+  return typeof call.args.text === 'string' ? call.args.text : '';
+}
+
+/** Every status text of the job message posted in `threadTs`: the post, then each edit, in order. */
+export function jobTexts(slack: SlackStandIn, channel: string, threadTs: string): string[] {
+  const post = slack.callsOf('chat.postMessage').find((c) => c.args.channel === channel && c.args.thread_ts === threadTs);
+  const ts = post?.result?.ts;
+  if (!post || typeof ts !== 'string') return [];
+  return [textOf(post), ...slack.callsOf('chat.update').filter((c) => c.args.ts === ts).map(textOf)];
+}
+
+/** Everything the bot said, in any form, for checks that it never leaks internals. */
+export function everythingSaid(slack: SlackStandIn): string[] {
+  const said = slack.calls.filter((c) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.completeUploadExternal'].includes(c.method));
+  return [
+    ...said.map((c) => `${textOf(c)} ${typeof c.args.initial_comment === 'string' ? c.args.initial_comment : ''} ${JSON.stringify(c.args.blocks ?? '')}`),
+    ...slack.responses.map((r) => JSON.stringify(r)),
+  ];
+}
+
+export const LEAKS = /undefined|NaN|\bnull\b|Error:|\bat .+:\d+|xox[bp]-|slack_webapi|\[object Object\]/;
+
+const FIGURES = fileURLToPath(new URL('../../out/slack-timings.jsonl', import.meta.url));
+
+/** Keeps a measured figure for the lead: printed, and appended to out/slack-timings.jsonl. */
+export async function recordFigure(name: string, ms: number): Promise<void> {
+  console.log(`[slack timing] ${name}: ${ms.toFixed(1)} ms`);
+  await mkdir(join(FIGURES, '..'), { recursive: true });
+  await appendFile(FIGURES, `${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, at: new Date().toISOString() })}\n`);
+}

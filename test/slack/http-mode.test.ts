@@ -1,0 +1,50 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import type { StyleEngine } from '../../src/engine/engine.js';
+import { slashCommand } from '../standins/slack/envelopes.js';
+import { painting, photo, postJpeg, startBot, startTinyEngine, type Bot } from './harness.js';
+
+const SECRET = 'standin-signing-secret';
+
+let engine: StyleEngine;
+let bot: Bot;
+
+beforeAll(async () => {
+  engine = await startTinyEngine();
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  bot = await startBot(engine, { signingSecret: SECRET });
+});
+afterEach(async () => {
+  await bot.stop();
+});
+
+/** POSTs a slash command the way Slack does in HTTP mode, signed with `secret`. */
+function postCommand(text: string, secret: string): Promise<Response> {
+  const fields = Object.entries(slashCommand({ user: 'U1', channel: 'C1', text, responseUrl: bot.slack.responseUrl() })).map(([k, v]): [string, string] => [k, String(v)]);
+  const body = new URLSearchParams(fields).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return fetch(bot.eventsUrl ?? '', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    body,
+  });
+}
+
+test('in HTTP mode a signed /stylize is acked in the response and painted; an unsigned one is refused', async () => {
+  const { slack } = bot;
+  postJpeg(slack, 'U1', 'C1', await photo());
+  const style = postJpeg(slack, 'U1', 'C1', await painting());
+
+  expect((await postCommand('', 'wrong-secret')).status).toBe(401);
+  expect(slack.calls.filter((c) => c.method.startsWith('conversations.'))).toEqual([]);
+
+  const ack = await postCommand('', SECRET);
+  expect(ack.status).toBe(200);
+  const upload = await slack.waitForUpload();
+  expect(upload.threadTs).toBe(style.ts);
+});
