@@ -29,6 +29,9 @@ function backend(env: Env): EngineConfig['backend'] {
   return name;
 }
 
+/** Default cap on the output's longest side (EASEL_MAX_SIZE). */
+export const MAX_SIZE = 1024;
+
 /** Engine settings from the environment; `layers` defaults to the layers of the default options. */
 export function loadEngineConfig(env: Env, layers = [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)]): EngineConfig {
   return {
@@ -36,7 +39,7 @@ export function loadEngineConfig(env: Env, layers = [DEFAULT_OPTIONS.contentLaye
     backend: backend(env),
     slots: integer(env, 'EASEL_SLOTS', 1, 1, 16),
     threads: integer(env, 'EASEL_THREADS', availableParallelism(), 1, 256),
-    maxSide: integer(env, 'EASEL_MAX_SIZE', 1024, 32, 8192),
+    maxSide: integer(env, 'EASEL_MAX_SIZE', MAX_SIZE, 32, 8192),
     layers,
   };
 }

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../engine/index.js';
-import { isRuntimeName, RUNTIME_NAMES } from '../engine/runtimes/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
 import type { PlatformDeps } from '../jobs/platform.js';
 import type { JobQueueOptions } from '../jobs/queue.js';
+import { loadEngineConfig, MAX_SIZE } from './engine.js';
 import { loadDiscordConfig, type DiscordConfig } from './discord.js';
 import { ConfigError, integer, optional, path, type Env } from './env.js';
 import { REPO_ROOT } from './paths.js';
@@ -15,8 +14,8 @@ export { ConfigError } from './env.js';
 
 export interface Config {
   readonly logLevel: string;
-  /** Everything the engine needs but the layers, which come from the presets. */
-  readonly engine: Omit<EngineConfig, 'layers'>;
+  /** The engine's settings; main.ts replaces `layers` with those the presets use. */
+  readonly engine: EngineConfig;
   readonly queue: Pick<JobQueueOptions, 'maxPerUser' | 'maxWaiting' | 'timeoutMs'>;
   readonly limits: PlatformDeps['limits'];
   readonly presets: { readonly file: string; readonly assetsRoot: string };
@@ -30,20 +29,6 @@ function logLevel(env: Env): string {
   const level = optional(env, 'EASEL_LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!LOG_LEVELS.includes(level)) throw new ConfigError(`EASEL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${level}".`);
   return level;
-}
-
-/** A directory, or an http(s) URL, holding the VGG19 model.json. */
-function weightsLocation(env: Env): string {
-  const raw = optional(env, 'EASEL_WEIGHTS');
-  if (raw !== undefined && /^https?:\/\//i.test(raw)) return raw;
-  return path(env, 'EASEL_WEIGHTS', REPO_ROOT) ?? resolve(REPO_ROOT, '../shared/models/vgg19');
-}
-
-function backend(env: Env): EngineConfig['backend'] {
-  const name = optional(env, 'EASEL_BACKEND');
-  if (name === undefined) return undefined;
-  if (!isRuntimeName(name)) throw new ConfigError(`EASEL_BACKEND must be one of ${RUNTIME_NAMES.join(', ')}; got "${name}".`);
-  return name;
 }
 
 /** The assets root (laid out like ../shared): EASEL_ASSETS, else ../shared next to the repository when it exists. */
@@ -60,19 +45,10 @@ function assetsRoot(env: Env): string {
  * Throws ConfigError (a UserError) naming the variable at fault.
  */
 export function loadConfig(env: Env = process.env): Config {
-  const maxSize = integer(env, 'EASEL_MAX_SIZE', 1024, 32, 8192);
+  const engine = loadEngineConfig(env);
   return {
     logLevel: logLevel(env),
-    engine: {
-      weights: {
-        location: weightsLocation(env),
-        cacheDir: path(env, 'EASEL_CACHE_DIR', REPO_ROOT) ?? join(REPO_ROOT, '.cache'),
-      },
-      backend: backend(env),
-      slots: integer(env, 'EASEL_SLOTS', 1, 1, 16),
-      threads: integer(env, 'EASEL_THREADS', availableParallelism(), 1, 256),
-      maxSide: maxSize,
-    },
+    engine,
     queue: {
       maxPerUser: integer(env, 'EASEL_QUEUE_PER_USER', 2, 1, 100),
       maxWaiting: integer(env, 'EASEL_QUEUE_MAX', 20, 1, 10_000),
@@ -86,7 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
         maxPixels: integer(env, 'EASEL_MAX_PIXELS', DEFAULT_IMAGE_LIMITS.maxPixels, 1_024, 500_000_000),
       },
       options: {
-        maxSize,
+        maxSize: engine.maxSide ?? MAX_SIZE,
         maxIterations: integer(env, 'EASEL_MAX_ITERATIONS', 500, 1, 100_000),
       },
     },

@@ -1,15 +1,4 @@
 import type { Attachment, Message } from 'discord.js';
-import type { RgbImage } from '../engine/types.js';
-import { decodeImage } from '../images/decode.js';
-import { downloadImage } from '../jobs/download.js';
-import type { PlatformDeps } from '../jobs/platform.js';
-
-/** Downloads an image within the configured caps and decodes it; every failure is a UserError naming `what`. */
-export async function fetchImage(deps: PlatformDeps, url: string, what: string): Promise<RgbImage> {
-  const { maxDownloadBytes, downloadTimeoutMs, image } = deps.limits;
-  const bytes = await downloadImage(url, { maxBytes: maxDownloadBytes, timeoutMs: downloadTimeoutMs, what });
-  return decodeImage(bytes, image, { what });
-}
 
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|avif|tiff?)$/i;
 

@@ -4,7 +4,8 @@ import { userMessage } from '../jobs/messages.js';
 import type { Preset } from '../jobs/presets.js';
 import { isAllowed } from './allow-list.js';
 import type { DiscordContext } from './context.js';
-import { fetchImage, firstImageUrl } from './images.js';
+import { fetchImage } from '../jobs/fetch-image.js';
+import { firstImageUrl } from './images.js';
 import { runJob } from './job-status.js';
 import { messageTarget } from './status-target.js';
 

@@ -83,7 +83,7 @@ function rules(limits: OptionLimits): Rule[] {
 }
 
 /** camelCase, snake_case and kebab-case all name the same option. */
-function canonical(key: string): string {
+export function canonicalKey(key: string): string {
   return key.replace(/[-_]/g, '').toLowerCase();
 }
 
@@ -134,11 +134,11 @@ export function resolveOptions(
   limits: OptionLimits,
   base: StylizeOptions = DEFAULT_OPTIONS,
 ): StylizeOptions {
-  const byName = new Map(rules(limits).map((rule) => [canonical(rule.key), rule]));
+  const byName = new Map(rules(limits).map((rule) => [canonicalKey(rule.key), rule]));
   const resolved: Record<string, unknown> = { ...base, size: Math.min(base.size, limits.maxSize) };
   for (const [key, raw] of Object.entries(input)) {
     if (raw === undefined || raw === null) continue;
-    const rule = byName.get(canonical(key));
+    const rule = byName.get(canonicalKey(key));
     if (!rule) {
       const known = [...byName.values()].map((r) => optionLabel(r.key)).join(', ');
       throw new OptionError(`I don't know the option ${describe(key)}. Options I understand: ${known}.`);

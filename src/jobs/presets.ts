@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/env.js';
-import { DEFAULT_OPTIONS, resolveOptions, type OptionLimits } from '../engine/options.js';
+import { canonicalKey, DEFAULT_OPTIONS, resolveOptions, type OptionLimits } from '../engine/options.js';
 import type { RgbImage, StyleLayer, StylizeOptions } from '../engine/types.js';
 import { isLayerName } from '../engine/vgg19.js';
 import { UserError } from '../errors.js';
@@ -68,11 +68,6 @@ function normaliseEmoji(emoji: string): string {
   return emoji.replace(/\uFE0F/g, '');
 }
 
-/** Any case style names the same key, as in resolveOptions. */
-function canonical(key: string): string {
-  return key.replace(/[-_]/g, '').toLowerCase();
-}
-
 function parseStyleLayers(value: unknown, where: string): StyleLayer[] {
   const entries = Array.isArray(value) ? value : [];
   const layers = entries.map((entry: unknown): StyleLayer | undefined => {
@@ -93,7 +88,7 @@ function splitSettings(value: unknown, where: string): { user: JsonObject; tunin
   const user: JsonObject = {};
   const tuning: Tuning = {};
   for (const [key, raw] of Object.entries(value)) {
-    switch (canonical(key)) {
+    switch (canonicalKey(key)) {
       case 'contentlayer':
         if (typeof raw !== 'string' || !isLayerName(raw)) {
           throw new ConfigError(`${where}: content_layer must be a VGG19 layer like "block4_conv2"; got ${JSON.stringify(raw)}.`);

@@ -5,7 +5,7 @@ import { UserError } from '../../errors.js';
 import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
 import type { DiscordContext } from '../context.js';
-import { fetchImage } from '../images.js';
+import { fetchImage } from '../../jobs/fetch-image.js';
 import { runJob } from '../job-status.js';
 import { InteractionReplyTarget } from '../status-target.js';
 

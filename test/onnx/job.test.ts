@@ -1,0 +1,64 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobAbortedError } from '../../src/errors.js';
+import { startEngine, type StyleEngine } from '../../src/engine/index.js';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import type { Progress } from '../../src/engine/types.js';
+import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
+
+let engine: StyleEngine;
+
+beforeAll(async () => {
+  engine = await startEngine(
+    {
+      weights: { location: SHARED_VGG19, cacheDir: '/nonexistent' },
+      backend: 'onnx',
+      slots: 1,
+      threads: 2,
+      layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)],
+    },
+    pino({ level: 'silent' }),
+  );
+});
+
+afterAll(async () => {
+  await engine?.close();
+});
+
+describe('a whole job on the onnx runtime', () => {
+  it('paints coarse-to-fine with colours kept, halving the loss, with progress and previews', async () => {
+    const progress: Progress[] = [];
+    const content = await sharedImage('content/golden_gate.jpg', 96);
+    const result = await engine.stylize(
+      {
+        content,
+        styles: [await sharedImage('styles/vangogh_starry_night.jpg', 96), await sharedImage('styles/hokusai_great_wave.jpg', 96)],
+        options: quickOptions({ iterations: 30, scales: 2, preserveColors: true, styleBlend: [0.5, 0.5], previewEvery: 10 }),
+      },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(engine.backend).toBe('onnx');
+    expect(result.backend).toBe('onnx');
+    expect(result.losses.final.total).toBeLessThan(result.losses.initial.total / 2);
+    expect(Math.max(result.image.width, result.image.height)).toBe(64);
+    expect(progress.filter((p) => p.preview).map((p) => p.iteration)).toEqual([10, 20, 30]);
+    expect(new Set(progress.map((p) => p.scale))).toEqual(new Set([1, 2]));
+  });
+
+  it('aborts within one iteration', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const job = engine.stylize(
+      { content: await sharedImage('content/kitten.jpg'), styles: [await sharedImage('styles/munch_the_scream.jpg')], options: quickOptions({ iterations: 100 }) },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          seen.push(p.iteration);
+          if (p.iteration === 1) controller.abort();
+        },
+      },
+    );
+    await expect(job).rejects.toBeInstanceOf(JobAbortedError);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+  });
+});
