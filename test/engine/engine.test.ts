@@ -1,14 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobAbortedError, UserError } from '../../src/errors.js';
-import { startEngine, type StyleEngine } from '../../src/engine/index.js';
-import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import type { StyleEngine } from '../../src/engine/index.js';
 import type { Progress } from '../../src/engine/types.js';
 import { SHARED_VGG19_SHA256 } from '../../src/engine/weights/known-sources.js';
-import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
+import { quickOptions, SHARED_VGG19, sharedImage, startTestEngine } from '../support/engine.js';
 import { serveDirectory, type StaticServer } from '../support/static-server.js';
 
 let server: StaticServer;
@@ -17,16 +15,7 @@ let engine: StyleEngine;
 beforeAll(async () => {
   // Weights come over loopback HTTP so the engine exercises download, verification and cache.
   server = await serveDirectory(SHARED_VGG19);
-  engine = await startEngine(
-    {
-      weights: { location: `${server.url}model.json`, cacheDir: await mkdtemp(join(tmpdir(), 'easel-weights-')), sha256: SHARED_VGG19_SHA256 },
-      backend: 'wasm',
-      slots: 1,
-      threads: 1,
-      layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)],
-    },
-    pino({ level: 'silent' }),
-  );
+  engine = await startTestEngine('wasm', { location: `${server.url}model.json`, cacheDir: await mkdtemp(join(tmpdir(), 'easel-weights-')), sha256: SHARED_VGG19_SHA256 });
 });
 
 afterAll(async () => {

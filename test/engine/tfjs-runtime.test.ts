@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTfjsRuntime } from '../../src/engine/runtimes/tfjs/index.js';
-import { makeConv, gram } from '../../src/engine/runtimes/tfjs/ops.js';
+import { gram, makeConv, maxPool2x2 } from '../../src/engine/runtimes/tfjs/ops.js';
 import type { Runtime } from '../../src/engine/runtimes/runtime.js';
 import { randomImage, randomSource, randomVgg } from '../support/random-vgg.js';
 
@@ -27,6 +27,20 @@ describe('tfjs ops', () => {
       return tf.sum(tf.mul(tf.div(tf.matMul(m, m, true, false), 12), w));
     })(f);
     expect(tf.max(tf.abs(tf.sub(ours, stock))).dataSync()[0]).toBeLessThan(1e-5);
+  });
+
+  it("gives the max-pool's stock gradient after a ReLU, for odd sizes too", () => {
+    for (const [h, w] of [[6, 8], [7, 5]] as const) {
+      const x = tf.relu(tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h)) as tf.Tensor4D;
+      const dy = tf.randomNormal([1, Math.floor(h / 2), Math.floor(w / 2), 3], 0, 1, 'float32', w);
+      const ours = tf.grad((input) => tf.sum(tf.mul(maxPool2x2(input as tf.Tensor4D), dy)))(x);
+      const stock = tf.grad((input) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), dy)))(x);
+      expect(ours.shape).toEqual(x.shape);
+      // Stock routes a window of all zeros to one position; ours to all four, which a ReLU before zeroes anyway.
+      const live = tf.cast(tf.greater(x, 0), 'float32');
+      expect(tf.max(tf.abs(tf.mul(tf.sub(ours, stock), live))).dataSync()[0]).toBeLessThan(1e-6);
+      expect(tf.sum(tf.mul(stock, live)).dataSync()[0]).not.toBe(0);
+    }
   });
 
   it("gives the conv's stock input-gradient", () => {

@@ -1,24 +1,13 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobAbortedError } from '../../src/errors.js';
-import { startEngine, type StyleEngine } from '../../src/engine/index.js';
-import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import type { StyleEngine } from '../../src/engine/index.js';
 import type { Progress } from '../../src/engine/types.js';
-import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
+import { quickOptions, SHARED_VGG19, sharedImage, startTestEngine } from '../support/engine.js';
 
 let engine: StyleEngine;
 
 beforeAll(async () => {
-  engine = await startEngine(
-    {
-      weights: { location: SHARED_VGG19, cacheDir: '/nonexistent' },
-      backend: 'onnx',
-      slots: 1,
-      threads: 2,
-      layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)],
-    },
-    pino({ level: 'silent' }),
-  );
+  engine = await startTestEngine('onnx', { location: SHARED_VGG19, cacheDir: '/nonexistent' });
 });
 
 afterAll(async () => {

@@ -1,26 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import type { StyleEngine } from '../../src/engine/engine.js';
+import { expect, test } from 'vitest';
 import { reactionAdded } from '../standins/slack/envelopes.js';
-import { command, photo, postJpeg, startBot, startTinyEngine, type Bot } from './harness.js';
+import { command, photo, postJpeg, useBot } from './harness.js';
 
-let engine: StyleEngine;
-let bot: Bot;
-
-beforeAll(async () => {
-  engine = await startTinyEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  bot = await startBot(engine, { channels: ['C1', 'C2'] });
-});
-afterEach(async () => {
-  await bot.stop();
-});
+const bot = useBot({ channels: ['C1', 'C2'] });
 
 test('outside the allow-list the bot says, only to the asker, where it works', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   postJpeg(slack, 'U1', 'C9', await photo());
   const picture = postJpeg(slack, 'U1', 'C9', await photo('kitten.jpg'));
 
@@ -33,11 +18,11 @@ test('outside the allow-list the bot says, only to the asker, where it works', a
   expect(ephemeral.args).toMatchObject({ channel: 'C9', user: 'U2', text: expect.stringContaining('<#C1> and <#C2>') });
 
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
-  expect(bot.queue.waiting + bot.queue.running).toBe(0);
+  expect(bot().queue.waiting + bot().queue.running).toBe(0);
 });
 
 test('inside the allow-list the same request is served', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   postJpeg(slack, 'U1', 'C2', await photo());
   postJpeg(slack, 'U1', 'C2', await photo('kitten.jpg'));
 

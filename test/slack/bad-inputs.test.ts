@@ -1,39 +1,22 @@
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import type { StyleEngine } from '../../src/engine/engine.js';
+import { expect, test } from 'vitest';
 import { OPEN_UPLOAD_ACTION, UPLOAD_FIELDS, UPLOAD_VIEW } from '../../src/slack/blocks.js';
 import { buttonClick, fileInputState, viewSubmission } from '../standins/slack/envelopes.js';
 import type { JsonObject } from '../standins/slack/server.js';
-import { command, everythingSaid, LEAKS, painting, photo, postJpeg, startBot, startTinyEngine, type Bot } from './harness.js';
+import { command, painting, photo, postJpeg, useBot } from './harness.js';
 
-let engine: StyleEngine;
-let bot: Bot;
-
-beforeAll(async () => {
-  engine = await startTinyEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  bot = await startBot(engine);
-});
-afterEach(async () => {
-  const said = everythingSaid(bot.slack);
-  await bot.stop();
-  expect(said.filter((text) => LEAKS.test(text))).toEqual([]);
-});
+const bot = useBot();
 
 /** Runs /stylize and returns the private answer it got. */
 async function answerTo(user: string, text = ''): Promise<JsonObject> {
-  const { slack } = bot;
+  const { slack } = bot();
   const before = slack.responses.length;
   await command(slack, user, 'C1', text);
   return slack.waitForResponse((r) => slack.responses.indexOf(r) >= before);
 }
 
 test('each unusable input gets a clear private answer, and the next good request is painted', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   const good = await photo('tubingen.jpg', 40);
 
   postJpeg(slack, 'U1', 'C1', good);
@@ -56,7 +39,7 @@ test('each unusable input gets a clear private answer, and the next good request
   expect((await answerTo('U4', 'preset=nosuch')).text).toMatch(/I don't know a preset called "nosuch"/);
 
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
-  expect(bot.queue.waiting + bot.queue.running).toBe(0);
+  expect(bot().queue.waiting + bot().queue.running).toBe(0);
 
   postJpeg(slack, 'U4', 'C1', good);
   postJpeg(slack, 'U4', 'C1', await painting());
@@ -66,7 +49,7 @@ test('each unusable input gets a clear private answer, and the next good request
 });
 
 test('with no images, /stylize explains what to do and offers a form whose submission is painted', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   // Too old to count: more than 10 minutes ago.
   slack.postFile({ channel: 'C1', user: 'U1', name: 'old.jpg', mimetype: 'image/jpeg', bytes: await photo(), at: Date.now() - 11 * 60_000 });
 

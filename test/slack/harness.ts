@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -169,4 +170,28 @@ export async function recordFigure(name: string, ms: number): Promise<void> {
   console.log(`[slack timing] ${name}: ${ms.toFixed(1)} ms`);
   await mkdir(join(FIGURES, '..'), { recursive: true });
   await appendFile(FIGURES, `${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, at: new Date().toISOString() })}\n`);
+}
+
+/**
+ * The hooks every Slack integration file shares: one tiny engine per file, a fresh bot per test and, after each
+ * test, a check that nothing the bot said leaks internals. Returns the current test's bot.
+ */
+export function useBot(options: BotOptions = {}): () => Bot {
+  let engine: StyleEngine;
+  let bot: Bot | undefined;
+  beforeAll(async () => {
+    engine = await startTinyEngine();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+  beforeEach(async () => {
+    bot = await startBot(engine, options);
+  });
+  afterEach(async () => {
+    const said = everythingSaid(bot!.slack);
+    await bot!.stop();
+    expect(said.filter((text) => LEAKS.test(text))).toEqual([]);
+  });
+  return () => bot!;
 }

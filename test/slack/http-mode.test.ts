@@ -1,34 +1,19 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import type { StyleEngine } from '../../src/engine/engine.js';
+import { expect, test } from 'vitest';
 import { slashCommand } from '../standins/slack/envelopes.js';
-import { painting, photo, postJpeg, startBot, startTinyEngine, type Bot } from './harness.js';
+import { painting, photo, postJpeg, useBot } from './harness.js';
 
 const SECRET = 'standin-signing-secret';
 
-let engine: StyleEngine;
-let bot: Bot;
-
-beforeAll(async () => {
-  engine = await startTinyEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  bot = await startBot(engine, { signingSecret: SECRET });
-});
-afterEach(async () => {
-  await bot.stop();
-});
+const bot = useBot({ signingSecret: SECRET });
 
 /** POSTs a slash command the way Slack does in HTTP mode, signed with `secret`. */
 function postCommand(text: string, secret: string): Promise<Response> {
-  const fields = Object.entries(slashCommand({ user: 'U1', channel: 'C1', text, responseUrl: bot.slack.responseUrl() })).map(([k, v]): [string, string] => [k, String(v)]);
+  const fields = Object.entries(slashCommand({ user: 'U1', channel: 'C1', text, responseUrl: bot().slack.responseUrl() })).map(([k, v]): [string, string] => [k, String(v)]);
   const body = new URLSearchParams(fields).toString();
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return fetch(bot.eventsUrl ?? '', {
+  return fetch(bot().eventsUrl ?? '', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
     body,
@@ -36,7 +21,7 @@ function postCommand(text: string, secret: string): Promise<Response> {
 }
 
 test('in HTTP mode a signed /stylize is acked in the response and painted; an unsigned one is refused', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   postJpeg(slack, 'U1', 'C1', await photo());
   const style = postJpeg(slack, 'U1', 'C1', await painting());
 

@@ -1,27 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import type { StyleEngine } from '../../src/engine/engine.js';
+import { expect, test } from 'vitest';
 import { CANCEL_ACTION } from '../../src/slack/blocks.js';
 import { buttonClick } from '../standins/slack/envelopes.js';
 import type { ApiCall, SlackStandIn, StoredMessage } from '../standins/slack/server.js';
-import { command, everythingSaid, jobTexts, LEAKS, painting, photo, postJpeg, startBot, startTinyEngine, textOf, type Bot } from './harness.js';
+import { command, jobTexts, painting, photo, postJpeg, textOf, useBot } from './harness.js';
 
-let engine: StyleEngine;
-let bot: Bot;
-
-beforeAll(async () => {
-  engine = await startTinyEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  bot = await startBot(engine);
-});
-afterEach(async () => {
-  const said = everythingSaid(bot.slack);
-  await bot.stop();
-  expect(said.filter((text) => LEAKS.test(text))).toEqual([]);
-});
+const bot = useBot();
 
 /** Posts a photo and a painting for `user`; returns the painting's message, whose thread the job answers in. */
 async function postPair(slack: SlackStandIn, user: string): Promise<StoredMessage> {
@@ -39,7 +22,7 @@ async function cancelButton(slack: SlackStandIn, threadTs: string): Promise<{ jo
 }
 
 test('four users at once on one slot: each sees a place in line and gets a result', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   const users = ['U1', 'U2', 'U3', 'U4'];
   const threads = await Promise.all(users.map((user) => postPair(slack, user)));
 
@@ -59,7 +42,7 @@ test('four users at once on one slot: each sees a place in line and gets a resul
 });
 
 test('a waiting job is cancelled with /stylize cancel, a running one with its button, and only by its owner', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   const running = await postPair(slack, 'U1');
   await command(slack, 'U1', 'C1', 'iterations=400');
   await slack.waitForCall('chat.update', (c) => textOf(c).includes('Painting'));
@@ -81,7 +64,7 @@ test('a waiting job is cancelled with /stylize cancel, a running one with its bu
   await click('U1');
   await expect.poll(() => jobTexts(slack, 'C1', running.ts).at(-1)).toMatch(/Cancelled\. Nothing was painted\./);
   expect(slack.uploads).toEqual([]);
-  expect(bot.queue.waiting + bot.queue.running).toBe(0);
+  expect(bot().queue.waiting + bot().queue.running).toBe(0);
 
   await command(slack, 'U1', 'C1', 'cancel');
   expect((await slack.waitForResponse((r) => String(r.text).startsWith('You'))).text).toBe("You don't have any pictures in progress.");

@@ -1,42 +1,12 @@
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import type { StyleEngine } from '../../src/engine/engine.js';
+import { expect, test } from 'vitest';
 import { reactionAdded } from '../standins/slack/envelopes.js';
-import {
-  command,
-  everythingSaid,
-  jobTexts,
-  LEAKS,
-  painting,
-  photo,
-  postJpeg,
-  recordFigure,
-  startBot,
-  startTinyEngine,
-  textOf,
-  type Bot,
-} from './harness.js';
+import { command, jobTexts, painting, photo, postJpeg, recordFigure, textOf, useBot } from './harness.js';
 
-let engine: StyleEngine;
-let bot: Bot;
-
-beforeAll(async () => {
-  engine = await startTinyEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  bot = await startBot(engine);
-});
-afterEach(async () => {
-  const said = everythingSaid(bot.slack);
-  await bot.stop();
-  expect(said.filter((text) => LEAKS.test(text))).toEqual([]);
-});
+const bot = useBot();
 
 test('/stylize paints the older of two recent images in the style of the newer, with progress, into the thread', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   // Landscape photo, square painting: the result's shape tells which one was the content.
   postJpeg(slack, 'U1', 'C1', await photo('tubingen.jpg', 48));
   const style = postJpeg(slack, 'U1', 'C1', await painting('vangogh_starry_night.jpg', 40));
@@ -72,7 +42,7 @@ test('/stylize paints the older of two recent images in the style of the newer, 
 });
 
 test("/stylize with a preset paints the user's newest image, found in a thread, in that style", async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   const parent = postJpeg(slack, 'U2', 'C1', await photo('robin.jpg', 40));
   postJpeg(slack, 'U1', 'C1', await photo('kitten.jpg', 40), parent.ts);
   postJpeg(slack, 'U2', 'C1', await photo('chicago.jpg', 40));
@@ -86,7 +56,7 @@ test("/stylize with a preset paints the user's newest image, found in a thread, 
 });
 
 test('a preset reaction on an image paints it once, however often it is added', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   const picture = postJpeg(slack, 'U1', 'C1', await photo('robin.jpg', 40));
   const reaction = { channel: 'C1', ts: picture.ts, reaction: 'ocean', itemUser: 'U1' };
 
@@ -97,13 +67,13 @@ test('a preset reaction on an image paints it once, however often it is added', 
 
   expect(upload.threadTs).toBe(picture.ts);
   expect(upload.comment).toContain('<@U2>');
-  expect(bot.queue.waiting + bot.queue.running).toBe(0);
+  expect(bot().queue.waiting + bot().queue.running).toBe(0);
   expect(slack.uploads).toHaveLength(1);
   expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
 });
 
 test('a rate-limited progress edit is retried and the job still completes', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   postJpeg(slack, 'U1', 'C1', await photo('tubingen.jpg', 40));
   const style = postJpeg(slack, 'U1', 'C1', await painting('munch_the_scream.jpg', 40));
   slack.failNext('chat.update', { status: 429, retryAfterSec: 1 });
@@ -120,7 +90,7 @@ test('a rate-limited progress edit is retried and the job still completes', asyn
 });
 
 test('when the result cannot be uploaded the user is told so, and the next job is delivered', async () => {
-  const { slack } = bot;
+  const { slack } = bot();
   const picture = postJpeg(slack, 'U1', 'C1', await photo('kitten.jpg', 40));
   slack.failNext('files.getUploadURLExternal', { error: 'internal_error' });
 

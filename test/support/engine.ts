@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { startEngine, type StyleEngine } from '../../src/engine/index.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import type { RuntimeName } from '../../src/engine/runtimes/index.js';
+import type { WeightsSource } from '../../src/engine/weights/types.js';
 import type { RgbImage, StylizeOptions } from '../../src/engine/types.js';
 import { decodeImage } from '../../src/images/decode.js';
 import { resizeImage } from '../../src/images/resize.js';
@@ -17,4 +21,12 @@ export async function sharedImage(path: string, side = 64): Promise<RgbImage> {
 /** Small, quick settings with the real default layers. */
 export function quickOptions(overrides: Partial<StylizeOptions> = {}): StylizeOptions {
   return { ...DEFAULT_OPTIONS, size: 64, iterations: 4, previewEvery: 0, ...overrides };
+}
+
+/** An engine in its worker thread with the default layers, quiet logs and one slot. */
+export function startTestEngine(backend: RuntimeName, weights: WeightsSource): Promise<StyleEngine> {
+  return startEngine(
+    { weights, backend, slots: 1, threads: 2, layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)] },
+    pino({ level: 'silent' }),
+  );
 }

@@ -40,3 +40,33 @@ export const gram = tf.customGrad((...args) => {
     },
   };
 }) as (features: tf.Tensor4D) => tf.Tensor2D;
+
+/** Repeats each pixel of [1, h, w, c] into a 2×2 block: [1, 2h, 2w, c]. */
+function upsample2x(t: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = t.shape;
+  return tf.image.resizeNearestNeighbor(t, [2 * h, 2 * w]);
+}
+
+/**
+ * 2×2 max-pool, stride 2, 'valid', whose gradient routes dy to the positions equal to their window's maximum.
+ * Stock MaxPoolGrad is a slow scalar loop on wasm; this is a few vectorised passes. Ties would share the
+ * gradient, but after a ReLU they only occur at zero, where the ReLU's own gradient is zero anyway.
+ */
+export const maxPool2x2 = tf.customGrad((...args) => {
+  const x = args[0] as tf.Tensor4D;
+  const save = args[1] as tf.GradSaveFunc;
+  const pooled = tf.maxPool(x, 2, 2, 'valid');
+  save([x, pooled]);
+  return {
+    value: pooled,
+    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+      const [input, out] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const [, h, w, c] = input.shape;
+      const [, ph, pw] = out.shape;
+      const covered = tf.slice(input, [0, 0, 0, 0], [1, 2 * ph, 2 * pw, c]);
+      const routed = tf.mul(upsample2x(dy), tf.cast(tf.equal(covered, upsample2x(out)), 'float32'));
+      // Odd sizes: the last row or column took part in no window and gets no gradient.
+      return tf.pad(routed, [[0, 0], [0, h - 2 * ph], [0, w - 2 * pw], [0, 0]]);
+    },
+  };
+}) as (x: tf.Tensor4D) => tf.Tensor4D;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IMAGENET_BGR_MEAN, VGG19_BLOCKS, VGG19_LAYERS, type LayerName } from '../../vgg19.js';
 import type { ConvWeights } from '../../weights/types.js';
-import { makeConv } from './ops.js';
+import { makeConv, maxPool2x2 } from './ops.js';
 
 /** Last conv of each block, after which VGG19 max-pools. */
 const POOL_AFTER = new Set<LayerName>(VGG19_BLOCKS.map((convs, b) => `block${b + 1}_conv${convs}` as LayerName));
@@ -39,7 +39,7 @@ export class TfjsVgg {
       x = tf.relu(apply(x));
       if (wanted.has(layer)) out.set(layer, x);
       if (out.size === wanted.size) return out;
-      if (POOL_AFTER.has(layer)) x = tf.maxPool(x, 2, 2, 'valid');
+      if (POOL_AFTER.has(layer)) x = maxPool2x2(x);
     }
     const missing = layers.filter((l) => !out.has(l));
     throw new Error(`VGG19 weights were loaded only up to ${this.deepest ?? 'nothing'}, but ${missing.join(', ')} was requested`);
