@@ -64,8 +64,9 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
   const content = await image('content/tubingen.jpg', 512);
   const style = await image('styles/vangogh_starry_night.jpg', 512);
   for (const side of sizes) {
-    const c = await resizeExact(content, side, Math.round((side * content.height) / content.width));
-    const s = await resizeExact(style, side, Math.round((side * style.height) / style.width));
+    // Square, so "256 px" means 256×256 as in the issue's reference figures.
+    const c = await resizeExact(content, side, side);
+    const s = await resizeExact(style, side, side);
     const styleLayers = DEFAULT_OPTIONS.styleLayers.map((l) => l.layer);
     const cImage = { width: c.width, height: c.height, data: toFloat(c) };
     const evaluator = await runtime.evaluator({
@@ -107,7 +108,7 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
 }
 
 function table(reports: RuntimeReport[]): string {
-  const rows: string[][] = [['runtime', ...sizes.map((s) => `${s} px ms/it`), 'peak RSS', 'tensors before→after', `job ${values['job-size']} px`]];
+  const rows: string[][] = [['runtime', ...sizes.map((s) => `${s}² ms/it`), 'peak RSS', 'tensors before→after', `job ${values['job-size']} px`]];
   for (const r of reports) {
     rows.push([
       r.runtime,
@@ -156,5 +157,5 @@ if (values.child) {
       process.stderr.write(`bench: ${name} unavailable (${stderr.trim().split('\n').at(-1)})\n`);
     }
   }
-  process.stdout.write(`\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg × vangogh_starry_night.jpg at default settings\n\n${table(reports)}\n`);
+  process.stdout.write(`\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px\n\n${table(reports)}\n`);
 }

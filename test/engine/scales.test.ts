@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { autoScaleCount, fitDimensions, planScales } from '../../src/engine/scales.js';
+
+describe('coarse-to-fine schedule', () => {
+  it('is on above 128 px, doubling from the coarsest scale up to the requested size', () => {
+    expect([64, 128, 256, 512, 1024, 4096].map(autoScaleCount)).toEqual([1, 1, 2, 3, 4, 4]);
+    const plan = planScales(1024, 768, 512, 100);
+    expect(plan.map((s) => [s.width, s.height])).toEqual([
+      [128, 96],
+      [256, 192],
+      [512, 384],
+    ]);
+  });
+
+  it('spends exactly the requested iterations, most of them at the cheaper coarse scales', () => {
+    for (const iterations of [1, 2, 7, 100, 333]) {
+      const plan = planScales(800, 600, 1024, iterations);
+      expect(plan.reduce((sum, s) => sum + s.iterations, 0)).toBe(iterations);
+    }
+    const [coarse, middle, fine] = planScales(400, 400, 512, 100);
+    expect([coarse!.iterations, middle!.iterations, fine!.iterations]).toEqual([35, 35, 30]);
+  });
+
+  it('honours an explicit number of scales and keeps every side at least 16 px', () => {
+    const plan = planScales(1000, 100, 256, 10, 3);
+    expect(plan).toHaveLength(3);
+    expect(plan[0]).toMatchObject({ width: 64, height: 16 });
+    expect(fitDimensions(1000, 100, 256)).toEqual({ width: 256, height: 26 });
+  });
+});
