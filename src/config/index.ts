@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
 import type { PlatformDeps } from '../jobs/platform.js';
-import type { JobQueueOptions } from '../jobs/queue.js';
+import { JOB_TIMEOUT_MS, type JobQueueOptions } from '../jobs/queue.js';
 import { loadEngineConfig, MAX_SIZE } from './engine.js';
 import { loadDiscordConfig, type DiscordConfig } from './discord.js';
 import { ConfigError, integer, optional, path, type Env } from './env.js';
@@ -52,7 +52,7 @@ export function loadConfig(env: Env = process.env): Config {
     queue: {
       maxPerUser: integer(env, 'EASEL_QUEUE_PER_USER', 2, 1, 100),
       maxWaiting: integer(env, 'EASEL_QUEUE_MAX', 20, 1, 10_000),
-      timeoutMs: integer(env, 'EASEL_JOB_TIMEOUT_MS', 10 * 60_000, 1_000, 24 * 3_600_000),
+      timeoutMs: integer(env, 'EASEL_JOB_TIMEOUT_MS', JOB_TIMEOUT_MS, 1_000, 24 * 3_600_000),
     },
     limits: {
       maxDownloadBytes: integer(env, 'EASEL_MAX_DOWNLOAD_BYTES', DEFAULT_IMAGE_LIMITS.maxBytes, 1_024, 1024 ** 3),
