@@ -63,10 +63,11 @@ describe('interaction token lifetime', () => {
     bots.push(bot);
     const { standIn } = bot;
     const [content, style] = await images(bot);
-    const sent = standIn.sendCommand(user('xavier'), 'stylize', options(content, style, 40), [content, style]);
+    // Long enough to still be painting well after the 1 s lifetime, however fast the runtime.
+    const sent = standIn.sendCommand(user('xavier'), 'stylize', options(content, style, 400), [content, style]);
     const reply = await waitFor('the deferred reply', () => standIn.originalResponse(sent));
     const result = await waitFor('the result in the thread', () => results(bot, reply.id)[0]);
-    expect(result.content).toContain('40 iterations');
+    expect(result.content).toContain('400 iterations');
 
     expect(reply.content).toMatch(/Still going; I'll keep you posted here instead: http/);
     const fallback = standIn

@@ -83,6 +83,7 @@ test('a rate-limited progress edit is retried and the job still completes', asyn
 
   expect(upload.threadTs).toBe(style.ts);
   await expect.poll(() => jobTexts(slack, 'C1', style.ts).at(-1), { timeout: 10_000 }).toMatch(/Done in/);
+  await expect.poll(() => slack.callsOf('chat.update').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
   const [refused, retried] = slack.callsOf('chat.update');
   // The refused edit was sent again once the Retry-After had passed.
   expect(refused && retried && textOf(retried)).toBe(refused && textOf(refused));
