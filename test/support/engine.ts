@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { JobAbortedError } from '../../src/errors.js';
 import { pino } from 'pino';
 import { startEngine, type StyleEngine } from '../../src/engine/index.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
@@ -29,4 +31,22 @@ export function startTestEngine(backend: RuntimeName, weights: WeightsSource): P
     { weights, backend, slots: 1, threads: 2, layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)] },
     pino({ level: 'silent' }),
   );
+}
+
+/** Starts a long job, aborts it at its first progress event, and checks it stopped within one more iteration. */
+export async function expectAbortWithinOneIteration(engine: StyleEngine, content: RgbImage, style: RgbImage): Promise<void> {
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const job = engine.stylize(
+    { content, styles: [style], options: quickOptions({ iterations: 100 }) },
+    {
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(p.iteration);
+        if (p.iteration === 1) controller.abort();
+      },
+    },
+  );
+  await expect(job).rejects.toBeInstanceOf(JobAbortedError);
+  expect(Math.max(...seen)).toBeLessThanOrEqual(2);
 }
