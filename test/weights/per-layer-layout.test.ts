@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LayerName } from '../../src/engine/vgg19.js';
-import { WeightsError, type WeightsErrorCode } from '../../src/engine/weights/errors.js';
 import { loadConvWeights } from '../../src/engine/weights/load.js';
 import type { ConvWeights } from '../../src/engine/weights/types.js';
 import { randomVgg } from '../support/random-vgg.js';
 import { serveDirectory, type StaticServer } from '../support/static-server.js';
+import { expectWeightsError } from './expect-weights-error.js';
 
 interface ManifestWeight {
   name: string;
@@ -57,17 +57,6 @@ const HEAD_GROUP = {
   bytes: new Uint8Array(72),
 };
 
-async function expectWeightsError(promise: Promise<unknown>, code: WeightsErrorCode): Promise<WeightsError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(WeightsError);
-  const weightsError = error as WeightsError;
-  expect(weightsError.code).toBe(code);
-  expect(weightsError.message).not.toMatch(/undefined|NaN|\n\s+at /);
-  return weightsError;
-}
 
 const layersOf = (channels: number[]) => randomVgg(channels, 7);
 

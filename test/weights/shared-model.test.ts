@@ -3,27 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VGG19_LAYERS } from '../../src/engine/vgg19.js';
-import { WeightsError, type WeightsErrorCode } from '../../src/engine/weights/errors.js';
 import { SHARED_VGG19_SHA256 } from '../../src/engine/weights/known-sources.js';
 import { loadConvWeights } from '../../src/engine/weights/load.js';
 import type { ConvWeights } from '../../src/engine/weights/types.js';
 import { serveDirectory, type StaticServer } from '../support/static-server.js';
+import { expectWeightsError } from './expect-weights-error.js';
+import { SHARED_VGG19 } from '../support/engine.js';
 
-const SHARED_VGG19 = '/work/shared/models/vgg19';
 const SHARD_1 = 'group1-shard1of21.bin';
 const SHARD_2 = 'group1-shard2of21.bin';
 
-async function expectWeightsError(promise: Promise<unknown>, code: WeightsErrorCode): Promise<WeightsError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(WeightsError);
-  const weightsError = error as WeightsError;
-  expect(weightsError.code).toBe(code);
-  expect(weightsError.message).not.toMatch(/undefined|NaN|\n\s+at /);
-  return weightsError;
-}
 
 /** Every file under the cache folder, relative to it. */
 async function cachedFiles(cacheDir: string): Promise<string[]> {
