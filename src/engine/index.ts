@@ -103,8 +103,6 @@ class EngineWorker {
   run(id: number, request: StylizeRequest, callbacks: StylizeCallbacks): Promise<StylizeResult> {
     return new Promise((resolve, reject) => {
       const abort = (): void => this.post({ type: 'abort', id });
-      if (callbacks.signal?.aborted) abort();
-      callbacks.signal?.addEventListener('abort', abort, { once: true });
       const cleanUp = (): void => callbacks.signal?.removeEventListener('abort', abort);
       this.active = {
         id,
@@ -113,6 +111,9 @@ class EngineWorker {
         reject: (error) => (cleanUp(), reject(error)),
       };
       this.post({ type: 'stylize', id, request });
+      // After the job is posted, so an abort that came while waiting for this worker reaches the running job.
+      if (callbacks.signal?.aborted) abort();
+      else callbacks.signal?.addEventListener('abort', abort, { once: true });
     });
   }
 
@@ -182,6 +183,7 @@ export async function startEngine(config: EngineConfig, logger: Logger): Promise
       if (callbacks.signal?.aborted) throw new JobAbortedError();
       const worker = await acquire();
       try {
+        if (callbacks.signal?.aborted) throw new JobAbortedError();
         return await worker.run(nextId++, request, callbacks);
       } finally {
         waiting.shift()?.();

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { JobAbortedError, UserError } from '../../src/errors.js';
 import type { StyleEngine } from '../../src/engine/index.js';
 import type { Progress } from '../../src/engine/types.js';
 import { SHARED_VGG19_SHA256 } from '../../src/engine/weights/known-sources.js';
@@ -44,6 +44,23 @@ describe('the engine in its worker thread', () => {
     await expectAbortWithinOneIteration(engine, content, style);
     const next = await engine.stylize({ content, styles: [style], options: quickOptions({ iterations: 1 }) });
     expect(next.iterations).toBe(1);
+  });
+
+  it('drops a job aborted while it waits for the busy worker, without running it', async () => {
+    const content = await sharedImage('content/kitten.jpg');
+    const running = new AbortController();
+    const first = engine.stylize({ content, styles: [content], options: quickOptions({ iterations: 100 }) }, { signal: running.signal });
+    const waiting = new AbortController();
+    const progress: Progress[] = [];
+    const second = engine.stylize(
+      { content, styles: [content], options: quickOptions({ iterations: 1 }) },
+      { signal: waiting.signal, onProgress: (p) => progress.push(p) },
+    );
+    waiting.abort();
+    running.abort();
+    await expect(second).rejects.toBeInstanceOf(JobAbortedError);
+    await expect(first).rejects.toBeInstanceOf(JobAbortedError);
+    expect(progress).toEqual([]);
   });
 
   it('turns a bad request into a UserError without harming the worker', async () => {
