@@ -37,7 +37,7 @@ export async function loadCommands(): Promise<Command[]> {
     files.map(async (file) => {
       const name = basename(file, '.json');
       const data = JSON.parse(await readFile(join(COMMANDS_DIR, file), 'utf8')) as CommandData;
-      if (data.name !== name) throw new ConfigError(`commands/${file} defines "${data.name}"; the file must be named after its command.`);
+      if (data.name !== name) throw new ConfigError(`commands/${file} defines ${JSON.stringify(data.name) ?? 'no name'}; the file must be named after its command.`);
       const module = (await import(handlerUrl(name).href)) as { execute?: unknown };
       if (typeof module.execute !== 'function') {
         throw new ConfigError(`src/discord/commands/${name}.ts must export an \`execute\` function for commands/${file}.`);

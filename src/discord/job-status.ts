@@ -1,11 +1,10 @@
-import { AttachmentBuilder, type Message, type MessageEditOptions, type ThreadChannel } from 'discord.js';
+import { AttachmentBuilder, ThreadAutoArchiveDuration, type Message, type MessageEditOptions, type ThreadChannel } from 'discord.js';
 import type { RgbImage } from '../engine/types.js';
 import { encodeImage } from '../images/encode.js';
 import type { JobEvent, JobHandle, JobSpec } from '../jobs/job.js';
 import {
   cancelledLine,
   doneLine,
-  elapsed,
   progressLine,
   queueLine,
   settingsLine,
@@ -35,6 +34,17 @@ async function render(view: StatusView): Promise<MessageEditOptions> {
   return { content: view.text, components, ...(view.clearImages ? { attachments: [] } : {}) };
 }
 
+/** The first line of every status message: what is being painted, and for whom. */
+export function statusHeading(label: string, userId: string): string {
+  return `🎨 **${label}** for <@${userId}>`;
+}
+
+/** Starts the thread a result goes to, on the message that asked for it. */
+export function startResultThread(message: Message, name: string): Promise<ThreadChannel> {
+  // Discord caps thread names at 100 characters.
+  return message.startThread({ name: name.slice(0, 100), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+}
+
 export interface JobRun {
   readonly spec: JobSpec;
   readonly status: StatusTarget;
@@ -56,7 +66,7 @@ export function runJob(context: DiscordContext, run: JobRun): JobHandle {
     logger,
     (older, newer) => (newer.preview || newer.result || !older.preview ? newer : { ...newer, preview: older.preview }),
   );
-  const heading = `🎨 **${spec.label}** for <@${spec.requester.userId}>`;
+  const heading = statusHeading(spec.label, spec.requester.userId);
   let lastPreviewAt = 0;
   let jobId = '';
 
@@ -79,7 +89,7 @@ export function runJob(context: DiscordContext, run: JobRun): JobHandle {
           })
       : undefined;
     if (thread && delivered) {
-      await live.finish({ text: `${heading}\n✅ Done in ${elapsed(event.result.ms)}. It's in the thread: ${thread.toString()}`, clearImages: true });
+      await live.finish({ text: `${heading}\n✅ ${doneLine(event.result)} It's in the thread: ${thread.toString()}`, clearImages: true });
     } else {
       await live.finish({ text: `${heading}\n✅ Here it is!\n${summary}`, result: event.png });
     }

@@ -1,4 +1,4 @@
-import { ThreadAutoArchiveDuration, type Message, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
+import type { Message, MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
 import { UserError } from '../errors.js';
 import { userMessage } from '../jobs/messages.js';
 import type { Preset } from '../jobs/presets.js';
@@ -6,7 +6,7 @@ import { isAllowed } from './allow-list.js';
 import type { DiscordContext } from './context.js';
 import { fetchImage } from '../jobs/fetch-image.js';
 import { firstImageUrl } from './images.js';
-import { runJob } from './job-status.js';
+import { runJob, startResultThread, statusHeading } from './job-status.js';
 import { messageTarget } from './status-target.js';
 
 /** Enough to recognise repeats for days of traffic without growing forever. */
@@ -14,7 +14,7 @@ const REMEMBERED = 10_000;
 
 async function threadFor(message: Message, name: string) {
   if (message.channel.isThread()) return message.channel;
-  return message.thread ?? message.startThread({ name: name.slice(0, 100), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+  return message.thread ?? startResultThread(message, name);
 }
 
 /**
@@ -44,7 +44,8 @@ export function presetReactionHandler(context: DiscordContext) {
     const log = context.logger.child({ userId: requester.id, messageId: message.id, preset: preset.name });
     log.info('preset reaction');
     const thread = await threadFor(message, `${preset.title} for ${requester.displayName}`);
-    const status = await thread.send({ content: `🎨 **${preset.title}** for <@${requester.id}>\n📥 Fetching the picture…`, allowedMentions: { users: [] } });
+    const heading = statusHeading(preset.title, requester.id);
+    const status = await thread.send({ content: `${heading}\n📥 Fetching the picture…`, allowedMentions: { users: [] } });
     try {
       const [content, style] = await Promise.all([fetchImage(context.deps, url, 'image'), preset.loadStyle()]);
       runJob(context, {
@@ -54,7 +55,7 @@ export function presetReactionHandler(context: DiscordContext) {
       });
     } catch (err) {
       if (!(err instanceof UserError)) log.error({ err }, 'preset reaction failed before queueing');
-      await status.edit({ content: `🎨 **${preset.title}** for <@${requester.id}>\n⚠️ ${userMessage(err)}` });
+      await status.edit({ content: `${heading}\n⚠️ ${userMessage(err)}` });
     }
   };
 }

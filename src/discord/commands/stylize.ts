@@ -1,4 +1,4 @@
-import { MessageFlags, ThreadAutoArchiveDuration, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
 import { resolveOptions } from '../../engine/options.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
@@ -6,7 +6,7 @@ import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
 import type { DiscordContext } from '../context.js';
 import { fetchImage } from '../../jobs/fetch-image.js';
-import { runJob } from '../job-status.js';
+import { runJob, startResultThread } from '../job-status.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
@@ -45,7 +45,7 @@ function readRequest(interaction: ChatInputCommandInteraction, context: DiscordC
 async function resultThread(interaction: ChatInputCommandInteraction, target: InteractionReplyTarget, name: string): Promise<ThreadChannel> {
   if (interaction.channel?.isThread()) return interaction.channel;
   const reply = target.reply ?? (await interaction.fetchReply());
-  return reply.startThread({ name: name.slice(0, 100), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+  return startResultThread(reply, name);
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: DiscordContext): Promise<void> {
