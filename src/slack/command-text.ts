@@ -16,6 +16,12 @@ function normalise(text: string): string {
   return text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[“”]/g, '"').trim();
 }
 
+/** `next` as the preset, unless one was named already; `asTyped` is how the user wrote it. */
+function onlyPreset(named: string | undefined, next: string, asTyped = next): string {
+  if (named !== undefined) throw new OptionError(`I can use one preset at a time; you named "${named}" and "${asTyped}".`);
+  return next;
+}
+
 /** Parses the text after `/stylize`: `cancel`, or a preset name, and `key=value` settings. */
 export function parseStylizeCommand(text: string): StylizeCommand {
   const words = normalise(text).split(/\s+/).filter((word) => word !== '');
@@ -26,11 +32,8 @@ export function parseStylizeCommand(text: string): StylizeCommand {
   for (const word of words) {
     const eq = word.indexOf('=');
     if (eq === -1) {
-      if (preset !== undefined) {
-        throw new OptionError(`I can use one preset at a time; you named "${preset}" and "${word}".`);
-      }
       // `:ocean:` is how an emoji name is typed in Slack.
-      preset = word.replace(/^:(.+):$/, '$1');
+      preset = onlyPreset(preset, word.replace(/^:(.+):$/, '$1'), word);
       continue;
     }
     const key = word.slice(0, eq);
@@ -39,8 +42,7 @@ export function parseStylizeCommand(text: string): StylizeCommand {
       throw new OptionError(`Settings look like \`key=value\`, e.g. \`iterations=50\`; "${word}" is missing a side.`);
     }
     if (key.toLowerCase() === 'preset') {
-      if (preset !== undefined) throw new OptionError(`I can use one preset at a time; you named "${preset}" and "${value}".`);
-      preset = value;
+      preset = onlyPreset(preset, value);
     } else {
       options[key] = value;
     }

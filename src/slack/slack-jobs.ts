@@ -85,9 +85,10 @@ export class SlackJobs {
       case 'cancelled':
         return message.finish(jobView(status(cancelledLine(event.reason))));
       case 'done': {
-        const uploaded = await this.#upload(job, event.png, `${doneLine(event.result)}\n${settingsLine(request.label, request.options)}`);
+        const done = doneLine(event.result);
+        const uploaded = await this.#upload(job, event.png, `${done}\n${settingsLine(request.label, request.options)}`);
         job.log.info({ engineMs: event.result.ms, totalMs: Date.now() - job.requestedAt, uploaded }, 'slack job delivered');
-        return message.finish(jobView(status(uploaded ? doneLine(event.result) : UPLOAD_FAILED)));
+        return message.finish(jobView(status(uploaded ? done : UPLOAD_FAILED)));
       }
     }
   }

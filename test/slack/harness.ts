@@ -18,10 +18,9 @@ import { loadPresets } from '../../src/jobs/presets.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { startSlack } from '../../src/slack/index.js';
 import { sharedContent } from '../fixtures/images.js';
+import { SHARED, SHARED_VGG19 } from '../support/engine.js';
 import { slashCommand } from '../standins/slack/envelopes.js';
 import { startSlackStandIn, type Ack, type ApiCall, type SlackStandIn, type StoredMessage } from '../standins/slack/server.js';
-
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 
 /** Tiny settings so a real job takes about a second on two CPU cores. */
 const TINY = {
@@ -42,7 +41,7 @@ const OPTION_LIMITS: OptionLimits = { maxSize: 64, maxIterations: 400 };
 export function startTinyEngine(): Promise<StyleEngine> {
   return startEngine(
     {
-      weights: { location: join(SHARED, 'models/vgg19'), cacheDir: join(tmpdir(), 'easel-test-weights') },
+      weights: { location: SHARED_VGG19, cacheDir: join(tmpdir(), 'easel-test-weights') },
       slots: 1,
       threads: 1,
       layers: ['block1_conv1', 'block2_conv1', 'block2_conv2'],
