@@ -43,10 +43,8 @@ interface RuntimeReport {
   jobIterations?: number;
 }
 
-async function image(path: string, side: number) {
-  const decoded = await decodeImage(await readFile(`${SHARED}images/${path}`));
-  const ratio = side / Math.max(decoded.width, decoded.height);
-  return resizeExact(decoded, Math.round(decoded.width * ratio), Math.round(decoded.height * ratio));
+async function image(path: string) {
+  return decodeImage(await readFile(`${SHARED}images/${path}`));
 }
 
 function median(xs: number[]): number {
@@ -61,13 +59,13 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
   const { runtime } = await openRuntime(name, weights, { threads: config.threads });
   const tensorsBefore = runtime.liveTensors?.() ?? null;
   const msPerIteration: Record<number, number> = {};
-  const content = await image('content/tubingen.jpg', 512);
-  const style = await image('styles/vangogh_starry_night.jpg', 512);
+  const content = await image('content/tubingen.jpg');
+  const style = await image('styles/vangogh_starry_night.jpg');
+  const styleLayers = DEFAULT_OPTIONS.styleLayers.map((l) => l.layer);
   for (const side of sizes) {
     // Square, so "256 px" means 256×256 as in the issue's reference figures.
     const c = await resizeExact(content, side, side);
     const s = await resizeExact(style, side, side);
-    const styleLayers = DEFAULT_OPTIONS.styleLayers.map((l) => l.layer);
     const cImage = { width: c.width, height: c.height, data: toFloat(c) };
     const evaluator = await runtime.evaluator({
       width: c.width,
@@ -94,11 +92,7 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
   if (!values['no-job']) {
     const engine = await startEngine({ ...config, backend: name }, pino({ level: 'warn' }));
     const options = resolveOptions({ size: values['job-size'] }, { maxSize: 2048, maxIterations: 10_000 });
-    const result = await engine.stylize({
-      content: await decodeImage(await readFile(`${SHARED}images/content/tubingen.jpg`)),
-      styles: [await decodeImage(await readFile(`${SHARED}images/styles/vangogh_starry_night.jpg`))],
-      options,
-    });
+    const result = await engine.stylize({ content, styles: [style], options });
     await engine.close();
     report.jobMs = result.ms;
     report.jobIterations = result.iterations;
