@@ -20,7 +20,9 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
 export function loadOpsConfig(env: Env): OpsConfig {
   const host = optional(env, 'EASEL_OPS_HOST') ?? '127.0.0.1';
   if (isIP(host) === 0 && !HOSTNAME.test(host)) {
-    throw new ConfigError(`EASEL_OPS_HOST must be an IP address or a host name, like 127.0.0.1 or 0.0.0.0; got "${host}".`);
+    throw new ConfigError(
+      `EASEL_OPS_HOST must be an IP address or a host name, like 127.0.0.1 or 0.0.0.0; got "${host}".`,
+    );
   }
   return { host, port: integer(env, 'EASEL_OPS_PORT', DEFAULT_OPS_PORT, 0, 65_535) };
 }

@@ -128,7 +128,7 @@ export class EaselMetrics {
     this.#queueDepth.set({ lane }, Number.isFinite(depth) ? Math.max(0, depth) : 0);
   }
 
-  /** Every outcome of a platform starts at 0, so rate() and alerts see a first failure as a change, not a new series. */
+  /** A platform's outcomes all start at 0, so rate() and alerts see a first failure as a change. */
   #seePlatform(platform: string): void {
     if (this.#platformsSeen.has(platform)) return;
     this.#platformsSeen.add(platform);

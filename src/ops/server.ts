@@ -89,7 +89,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     if (reply.status === 405) res.setHeader('allow', 'GET, HEAD');
     res.writeHead(reply.status, { 'content-type': reply.type, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : reply.body);
-    log.debug({ method: req.method, path, status: reply.status, ms: Math.round(performance.now() - started) }, 'ops request');
+    const ms = Math.round(performance.now() - started);
+    log.debug({ method: req.method, path, status: reply.status, ms }, 'ops request');
   };
 
   const server = createServer((req, res) => void handle(req, res));

@@ -9,7 +9,10 @@ describe('loadOpsConfig', () => {
   });
 
   it('takes EASEL_OPS_HOST and EASEL_OPS_PORT', () => {
-    expect(loadOpsConfig({ EASEL_OPS_HOST: '0.0.0.0', EASEL_OPS_PORT: '9100' })).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(loadOpsConfig({ EASEL_OPS_HOST: '0.0.0.0', EASEL_OPS_PORT: '9100' })).toEqual({
+      host: '0.0.0.0',
+      port: 9100,
+    });
     expect(loadOpsConfig({ EASEL_OPS_HOST: '::1', EASEL_OPS_PORT: '0' })).toEqual({ host: '::1', port: 0 });
     expect(loadOpsConfig({ EASEL_OPS_HOST: 'metrics.internal' }).host).toBe('metrics.internal');
   });
@@ -18,7 +21,8 @@ describe('loadOpsConfig', () => {
     expect(() => loadOpsConfig({ EASEL_OPS_PORT: '70000' })).toThrow(
       new ConfigError('EASEL_OPS_PORT must be a whole number from 0 to 65535; got "70000".'),
     );
-    expect(() => loadOpsConfig({ EASEL_OPS_HOST: 'http://localhost' })).toThrow(ConfigError);
-    expect(() => loadOpsConfig({ EASEL_OPS_HOST: 'http://localhost' })).toThrow(/^EASEL_OPS_HOST must be an IP address/);
+    const badHost = (): unknown => loadOpsConfig({ EASEL_OPS_HOST: 'http://localhost' });
+    expect(badHost).toThrow(ConfigError);
+    expect(badHost).toThrow(/^EASEL_OPS_HOST must be an IP address/);
   });
 });

@@ -156,7 +156,9 @@ describe('ops server', () => {
     const port = Number(new URL(taken.url).port);
     const clash = new Ops().listen({ host: '127.0.0.1', port }, logger);
     await expect(clash).rejects.toBeInstanceOf(OpsPortError);
-    await expect(clash).rejects.toThrow(`The ops port 127.0.0.1:${port} is in use by another program. Set EASEL_OPS_PORT`);
+    await expect(clash).rejects.toThrow(
+      `The ops port 127.0.0.1:${port} is in use by another program. Set EASEL_OPS_PORT`,
+    );
 
     await taken.close();
     await taken.close();
