@@ -132,18 +132,23 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
   try {
     let target = new URL(url);
     for (let hop = 0; ; hop++) {
-      if (!isAllowed(policy, target)) throw fail('refused-host', new Error(`${target.origin} is not a file host of this platform`));
+      if (!isAllowed(policy, target)) {
+        throw fail('refused-host', new Error(`${target.origin} is not a file host of this platform`));
+      }
       const trusted = isApiBase(policy, target);
       const literal = literalAddress(target);
       if (!trusted && literal !== undefined && !isPublic(literal)) {
         throw fail('refused-address', new RefusedAddressError(target.hostname, literal));
       }
       const agent = trusted ? apiBaseAgent : publicAgent;
-      const response = await request(target, { dispatcher: agent, headers: { ...policy.headers }, signal: controller.signal });
+      const headers = { ...policy.headers };
+      const response = await request(target, { dispatcher: agent, headers, signal: controller.signal });
       const location = header(response.headers, 'location');
       if (REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
         discard(response.body);
-        if (hop >= MAX_REDIRECTS) throw fail('too-many-redirects', new Error(`more than ${MAX_REDIRECTS} redirects from ${url}`));
+        if (hop >= MAX_REDIRECTS) {
+          throw fail('too-many-redirects', new Error(`more than ${MAX_REDIRECTS} redirects from ${url}`));
+        }
         target = new URL(location, target);
         continue;
       }
@@ -158,7 +163,8 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
   } catch (err) {
     if (err instanceof DownloadFailedError) throw err;
     if (controller.signal.aborted) throw fail('timeout', new Error(`no complete answer within ${timeoutMs} ms`));
-    const refused = err instanceof RefusedAddressError || (err instanceof Error && err.cause instanceof RefusedAddressError);
+    const refused =
+      err instanceof RefusedAddressError || (err instanceof Error && err.cause instanceof RefusedAddressError);
     throw fail(refused ? 'refused-address' : 'network', err);
   } finally {
     clearTimeout(timer);
@@ -171,7 +177,11 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 }
 
 /** The whole body, or undefined (and the rest left unread) once it is announced or found to exceed `maxBytes`. */
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, announced: string | undefined): Promise<Uint8Array | undefined> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  announced: string | undefined,
+): Promise<Uint8Array | undefined> {
   if (announced !== undefined && Number(announced) > maxBytes) {
     discard(body);
     return undefined;

@@ -17,13 +17,20 @@ function forLog(url: string): string {
  * Downloads an image from where `policy` allows, within the configured caps, and decodes it. Every failure is a
  * UserError naming `what`; why a download failed goes to the log only.
  */
-export async function fetchImage(deps: PlatformDeps, policy: DownloadPolicy, url: string, what: string): Promise<RgbImage> {
+export async function fetchImage(
+  deps: PlatformDeps,
+  policy: DownloadPolicy,
+  url: string,
+  what: string,
+): Promise<RgbImage> {
   const { maxDownloadBytes, downloadTimeoutMs, image } = deps.limits;
   let bytes: Uint8Array;
   try {
     bytes = await downloadImage(url, { policy, maxBytes: maxDownloadBytes, timeoutMs: downloadTimeoutMs, what });
   } catch (err) {
-    if (err instanceof DownloadFailedError) deps.logger.warn({ reason: err.reason, url: forLog(url), err: err.cause }, 'download failed');
+    if (err instanceof DownloadFailedError) {
+      deps.logger.warn({ reason: err.reason, url: forLog(url), err: err.cause }, 'download failed');
+    }
     throw err;
   }
   return decodeImage(bytes, image, { what });

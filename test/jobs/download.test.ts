@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DownloadFailedError, downloadImage, type DownloadFailure, type DownloadOptions } from '../../src/jobs/download.js';
+import {
+  DownloadFailedError,
+  downloadImage,
+  type DownloadFailure,
+  type DownloadOptions,
+} from '../../src/jobs/download.js';
 
 const BODY = Buffer.alloc(5000, 7);
 const MIB = 1024 * 1024;
@@ -60,7 +65,8 @@ describe('downloadImage', () => {
   });
 
   it("sends the policy's headers", async () => {
-    const bytes = await downloadImage(`${base}/private`, options({ policy: { hosts: [], apiBase: base, headers: { authorization: 'Bearer secret' } } }));
+    const policy = { hosts: [], apiBase: base, headers: { authorization: 'Bearer secret' } };
+    const bytes = await downloadImage(`${base}/private`, options({ policy }));
     expect(bytes.byteLength).toBe(BODY.length);
     expect((await failure(`${base}/private`)).reason).toBe<DownloadFailure>('http-status');
   });
@@ -85,13 +91,16 @@ describe('downloadImage', () => {
       await failure(`${base}/missing`, asked),
       await failure('http://127.0.0.1:1/x.png', asked),
     ];
-    expect(failures.map((err) => err.reason)).toEqual<DownloadFailure[]>(['too-large', 'timeout', 'http-status', 'refused-host']);
+    const reasons: DownloadFailure[] = ['too-large', 'timeout', 'http-status', 'refused-host'];
+    expect(failures.map((err) => err.reason)).toEqual(reasons);
     const message =
-      "I couldn't download the style image. Please upload the picture itself here (not a link to it), under 2 MB, and try again.";
+      "I couldn't download the style image. " +
+      'Please upload the picture itself here (not a link to it), under 2 MB, and try again.';
     expect(new Set(failures.map((err) => err.message))).toEqual(new Set([message]));
     expect(new Set(failures.map((err) => err.code))).toEqual(new Set(['download-failed']));
     expect((await failure(`${base}/missing`, { maxBytes: 25 * MIB })).message).toBe(
-      "I couldn't download that image. Please upload the picture itself here (not a link to it), under 25 MB, and try again.",
+      "I couldn't download that image. Please upload the picture itself here (not a link to it), " +
+        'under 25 MB, and try again.',
     );
   });
 
@@ -100,6 +109,7 @@ describe('downloadImage', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((resolve) => closed.close(resolve));
-    expect((await failure(`${url}/x.png`, { policy: { hosts: [], apiBase: url } })).reason).toBe<DownloadFailure>('network');
+    const err = await failure(`${url}/x.png`, { policy: { hosts: [], apiBase: url } });
+    expect(err.reason).toBe<DownloadFailure>('network');
   });
 });

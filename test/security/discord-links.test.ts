@@ -11,7 +11,10 @@ import { LEAKS, cleanScratch, sharedImage, startBot, user, waitFor, type Bot } f
  * upload the picture instead.
  */
 
-const REFUSED = /^⚠️ I couldn't download the (content image|image)\. Please upload the picture itself here \(not a link to it\), under 2 MB, and try again\.$/;
+const REFUSED = new RegExp(
+  "^⚠️ I couldn't download the (content image|image)\\. " +
+    'Please upload the picture itself here \\(not a link to it\\), under 2 MB, and try again\\.$',
+);
 
 let bot: Bot;
 let internal: Server;
@@ -48,7 +51,8 @@ describe('Discord downloads', () => {
       { type: 'image', url: link, image: { url: link, proxy_url: proxied.proxy_url, width: 64, height: 64 } },
     ]);
     standIn.addReaction(user('peggy'), message, '🌊');
-    await waitFor('the result', () => standIn.messagesIn(message.id).find((m) => m.attachments.some((a) => a.filename === 'result.png')));
+    const painted = (m: StoredMessage): boolean => m.attachments.some((a) => a.filename === 'result.png');
+    await waitFor('the result', () => standIn.messagesIn(message.id).find(painted));
     expect(internalRequests).toEqual([]);
   });
 

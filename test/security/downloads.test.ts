@@ -2,7 +2,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { discordMediaPolicy } from '../../src/discord/images.js';
-import { DownloadFailedError, downloadImage, isAllowed, type DownloadFailure, type DownloadPolicy } from '../../src/jobs/download.js';
+import {
+  DownloadFailedError,
+  downloadImage,
+  isAllowed,
+  type DownloadFailure,
+  type DownloadPolicy,
+} from '../../src/jobs/download.js';
 import { slackFilePolicy } from '../../src/slack/fetch-image.js';
 
 /**
@@ -25,13 +31,16 @@ interface TestServer {
 
 const PNG = Buffer.from('89504e470d0a1a0a', 'hex');
 
-async function listen(handle: (url: string, base: string) => { status: number; location?: string }): Promise<TestServer> {
+type Answer = { status: number; location?: string };
+
+async function listen(handle: (url: string, base: string) => Answer): Promise<TestServer> {
   const requests: Recorded[] = [];
   let base = '';
   const server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
     const { status, location } = handle(req.url ?? '', base);
-    res.writeHead(status, location === undefined ? { 'content-type': 'image/png' } : { location }).end(status === 200 ? PNG : undefined);
+    const headers = location === undefined ? { 'content-type': 'image/png' } : { location };
+    res.writeHead(status, headers).end(status === 200 ? PNG : undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -122,7 +131,8 @@ describe('downloads go to the platform only', () => {
 
   it("allows the API base's own address and port only, not another port on the same address", async () => {
     const policy = slackFilePolicy({ botToken: 'xoxb-1-secret', apiUrl: `${platform.base}/api/` });
-    expect((await downloadImage(`${platform.base}/files-pri/T1-F1/a.png`, { policy, ...limits })).byteLength).toBe(PNG.length);
+    const bytes = await downloadImage(`${platform.base}/files-pri/T1-F1/a.png`, { policy, ...limits });
+    expect(bytes.byteLength).toBe(PNG.length);
     expect(await refusal(`${internal.base}/files-pri/T1-F1/a.png`, policy)).toBe('refused-host');
     expect(internal.requests).toEqual([]);
   });

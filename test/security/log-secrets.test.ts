@@ -20,13 +20,20 @@ function leaking(lines: readonly string[], secrets: readonly string[]): string[]
 
 /** Shaped like a real one: the bot's id in base64, a timestamp, an HMAC. */
 const DISCORD_TOKEN = `MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gx1y2z.${randomBytes(28).toString('base64url')}`;
-const SLACK_TOKENS = ['xoxb-1111-2222-abcdefABCDEF', 'xoxp-1111-2222-3333-abcdef', 'xoxe.xoxp-1-abcdef', 'xapp-1-A111-222-abcdef'];
+const SLACK_TOKENS = [
+  'xoxb-1111-2222-abcdefABCDEF',
+  'xoxp-1111-2222-3333-abcdef',
+  'xoxe.xoxp-1-abcdef',
+  'xapp-1-A111-222-abcdef',
+];
+const INTERACTION_TOKEN = 'aW50ZXJhY3Rpb246MTIz';
 
 describe('log redaction', () => {
   it('scrubs secrets by key at any depth and in either case, and token shapes from any string', () => {
     const { lines, sink } = capture();
     const log = createLogger('trace', sink).child({ platform: 'test' });
-    const clientError = Object.assign(new Error(`request to https://slack.com/api/chat.postMessage?token=${SLACK_TOKENS[0]} failed`), {
+    const failed = `request to https://slack.com/api/chat.postMessage?token=${SLACK_TOKENS[0]} failed`;
+    const clientError = Object.assign(new Error(failed), {
       config: { headers: { authorization: 'Bearer opaque-secret-1', Authorization: 'Bearer opaque-secret-2' } },
     });
     log.info({ headers: { Authorization: 'opaque-secret-3' }, token: 'opaque-secret-4' }, 'request');
@@ -36,9 +43,11 @@ describe('log redaction', () => {
     log.info(`login with Bot ${DISCORD_TOKEN} and ${DISCORD_TOKEN}`);
     log.info(`Slack tokens ${SLACK_TOKENS.join(', ')}`);
     log.trace({ payload: { response_url: 'https://hooks.slack.com/commands/T1/123/opaque-secret-9' } }, 'envelope');
-    log.error({ err: new Error('Invalid Webhook Token https://discord.com/api/v10/webhooks/123456/aW50ZXJhY3Rpb246MTIz/messages/@original') }, 'edit');
+    const webhook = `https://discord.com/api/v10/webhooks/123456/${INTERACTION_TOKEN}/messages/@original`;
+    log.error({ err: new Error(`Invalid Webhook Token ${webhook}`) }, 'edit');
 
-    const secrets = [...SLACK_TOKENS, DISCORD_TOKEN, 'aW50ZXJhY3Rpb246MTIz', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `opaque-secret-${n}`)];
+    const opaque = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `opaque-secret-${n}`);
+    const secrets = [...SLACK_TOKENS, DISCORD_TOKEN, INTERACTION_TOKEN, ...opaque];
     expect(lines).toHaveLength(8);
     expect(leaking(lines, secrets)).toEqual([]);
     expect(lines.join('')).toContain('Bot [token]');
@@ -50,11 +59,13 @@ describe('log redaction', () => {
 describe('a whole run at debug level', () => {
   it('on Discord, logs neither the bot token nor interaction tokens', async () => {
     const { lines, sink } = capture();
-    const bot = await discord.startBot(new FakeEngine(1, 1), { logger: createLogger('debug', sink), token: DISCORD_TOKEN });
+    const logger = createLogger('debug', sink);
+    const bot = await discord.startBot(new FakeEngine(1, 1), { logger, token: DISCORD_TOKEN });
     const { standIn } = bot;
     try {
       const content = standIn.hostFile('kitten.jpg', await discord.sharedImage('content/kitten.jpg'), 'image/jpeg');
-      const style = standIn.hostFile('wave.jpg', await discord.sharedImage('styles/hokusai_great_wave.jpg'), 'image/jpeg');
+      const wave = await discord.sharedImage('styles/hokusai_great_wave.jpg');
+      const style = standIn.hostFile('wave.jpg', wave, 'image/jpeg');
       const sent = standIn.sendCommand(discord.user('alice'), 'stylize', [
         { name: 'content', type: 11, value: content.id },
         { name: 'style', type: 11, value: style.id },
@@ -89,8 +100,9 @@ describe('a whole run at debug level', () => {
       slack.postJpeg(standIn, 'U1', 'C1', await slack.painting());
       await slack.command(standIn, 'U1', 'C1', 'iterations=3');
       await standIn.waitForUpload();
-      standIn.postFile({ channel: 'C1', user: 'U2', name: 'a.jpg', mimetype: 'image/jpeg', bytes: await slack.photo(), url: 'https://example.com/a.jpg' });
-      standIn.postFile({ channel: 'C1', user: 'U2', name: 'b.jpg', mimetype: 'image/jpeg', bytes: await slack.painting() });
+      const file = { channel: 'C1', user: 'U2', mimetype: 'image/jpeg' };
+      standIn.postFile({ ...file, name: 'a.jpg', bytes: await slack.photo(), url: 'https://example.com/a.jpg' });
+      standIn.postFile({ ...file, name: 'b.jpg', bytes: await slack.painting() });
       await slack.command(standIn, 'U2', 'C1', '');
       await standIn.waitForResponse((r) => String(r.text).includes("couldn't download"));
     } finally {

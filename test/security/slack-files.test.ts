@@ -49,10 +49,13 @@ describe('Slack downloads', () => {
   it('never sends the bot token to a url_private on another host', async () => {
     const { slack } = bot;
     postJpeg(slack, 'U1', 'C1', await photo());
-    slack.postFile({ channel: 'C1', user: 'U1', name: 'style.jpg', mimetype: 'image/jpeg', bytes: await painting(), url: `${elsewhereBase}/files-pri/T1-F1/style.jpg` });
+    const url = `${elsewhereBase}/files-pri/T1-F1/style.jpg`;
+    slack.postFile({ channel: 'C1', user: 'U1', name: 'style.jpg', mimetype: 'image/jpeg', bytes: await painting(), url });
     expect(await answerTo('U1')).toMatchObject({
       response_type: 'ephemeral',
-      text: "I couldn't download the style image. Please upload the picture itself here (not a link to it), under 2 MB, and try again.",
+      text:
+        "I couldn't download the style image. " +
+        'Please upload the picture itself here (not a link to it), under 2 MB, and try again.',
     });
     expect(received).toEqual([]);
     expect(slack.downloads.every((d) => d.authorized)).toBe(true);
@@ -61,7 +64,9 @@ describe('Slack downloads', () => {
   it('skips external files when looking for the images to paint', async () => {
     const { slack } = bot;
     postJpeg(slack, 'U2', 'C1', await photo());
-    slack.postFile({ channel: 'C1', user: 'U2', name: 'drive.jpg', mimetype: 'image/jpeg', bytes: await painting(), url: `${elsewhereBase}/drive.jpg`, external: true });
+    const url = `${elsewhereBase}/drive.jpg`;
+    const bytes = await painting();
+    slack.postFile({ channel: 'C1', user: 'U2', name: 'drive.jpg', mimetype: 'image/jpeg', bytes, url, external: true });
     expect((await answerTo('U2')).text).toMatch(/^I found only one image from you here/);
     expect(received).toEqual([]);
   });

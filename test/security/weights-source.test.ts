@@ -33,7 +33,8 @@ describe('the default VGG19 source', () => {
     expect(rows.length).toBeGreaterThan(0);
     const commits = new Set(rows.map((row) => row.commit));
     expect(commits.size).toBe(1);
-    expect(DEFAULT_VGG19_URL).toBe(`https://raw.githubusercontent.com/${rows[0]!.repo}/${[...commits][0]}/model/model.json`);
+    const [commit] = commits;
+    expect(DEFAULT_VGG19_URL).toBe(`https://raw.githubusercontent.com/${rows[0]!.repo}/${commit}/model/model.json`);
     expect(KNOWN_SHA256).toEqual(Object.fromEntries(rows.map((row) => [row.path.replace(/^model\//, ''), row.sha256])));
   });
 
@@ -43,9 +44,12 @@ describe('the default VGG19 source', () => {
   });
 
   it('the shared copy has a sum for every file its model.json names, and every sum matches', async () => {
-    const model = JSON.parse(await readFile(join(SHARED_VGG19, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+    type Model = { weightsManifest: Array<{ paths: string[] }> };
+    const model = JSON.parse(await readFile(join(SHARED_VGG19, 'model.json'), 'utf8')) as Model;
     const files = ['model.json', ...model.weightsManifest.flatMap((group) => group.paths)];
     expect(Object.keys(SHARED_VGG19_SHA256).sort()).toEqual([...files].sort());
-    for (const file of files) expect(sha256(await readFile(join(SHARED_VGG19, file))), file).toBe(SHARED_VGG19_SHA256[file]);
+    for (const file of files) {
+      expect(sha256(await readFile(join(SHARED_VGG19, file))), file).toBe(SHARED_VGG19_SHA256[file]);
+    }
   });
 });
