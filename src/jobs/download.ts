@@ -41,7 +41,7 @@ export type DownloadFailure =
   | 'network';
 
 /** Redirects followed before giving up; a platform's file host needs one at most. */
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
