@@ -1,7 +1,7 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import sharp from 'sharp';
 import { vi } from 'vitest';
 import type { DiscordConfig } from '../../src/config/discord.js';
@@ -78,6 +78,10 @@ export interface BotOptions {
   readonly standInTokenTtlMs?: number;
   readonly maxPixels?: number;
   readonly timeoutMs?: number;
+  /** Where the bot logs; silent by default. */
+  readonly logger?: Logger;
+  /** The bot token the stand-in expects. */
+  readonly token?: string;
 }
 
 export interface Bot {
@@ -89,16 +93,17 @@ export interface Bot {
 
 /** A real discord.js bot, on a fresh stand-in, with a fresh queue in front of `engine`. */
 export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
-  const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs });
+  const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs, token: options.token });
+  const log = options.logger ?? logger;
   const presetsFile = await tinyPresetsFile();
   const optionLimits = { maxSize: 64, maxIterations: 2000 };
   const image = { ...DEFAULT_IMAGE_LIMITS, maxPixels: options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels };
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
-  const queue = new JobQueue({ engine, logger, maxPerUser: 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
+  const queue = new JobQueue({ engine, logger: log, maxPerUser: 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
   const deps: PlatformDeps = {
     queue,
     presets,
-    logger,
+    logger: log,
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },
   };
   const config: DiscordConfig = {

@@ -29,7 +29,7 @@ describe('preset reactions', () => {
     const poster = user('olivia');
     const message = standIn.postUserMessage(poster, standIn.channelId, 'look at this bird', [photo]);
     const embedded = standIn.postUserMessage(poster, standIn.channelId, 'and this link', [], [
-      { type: 'image', url: photo.url, image: { url: photo.url, width: 64, height: 64 } },
+      { type: 'image', url: photo.url, image: { url: photo.url, proxy_url: photo.proxy_url, width: 64, height: 64 } },
     ]);
     const textOnly = standIn.postUserMessage(poster, standIn.channelId, 'no pictures here');
 

@@ -6,7 +6,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import sharp from 'sharp';
 import type { SlackConfig } from '../../src/config/slack.js';
 import type { StyleEngine } from '../../src/engine/engine.js';
@@ -62,6 +62,8 @@ export interface BotOptions {
   readonly channels?: readonly string[];
   /** Receive events over HTTP, signed with this secret, instead of Socket Mode. */
   readonly signingSecret?: string;
+  /** Where the bot logs; silent by default. */
+  readonly logger?: Logger;
 }
 
 async function freePort(): Promise<number> {
@@ -84,7 +86,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
       presets: { '🌊': { name: 'great_wave', title: 'The Great Wave', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg', options: {} } },
     }),
   );
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const queue = new JobQueue({ engine, logger });
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
   const deps: PlatformDeps = {
