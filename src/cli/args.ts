@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { bounds, optionsUpTo, type OptionKey, type OptionLimits, type OptionSpec } from '../options/index.js';
 
 /** Every option; the command line has room for all of them. */
-export const CLI_OPTIONS = optionsUpTo('advanced');
+const CLI_OPTIONS = optionsUpTo('advanced');
 
 /** The size the demo paints at unless --size says otherwise: small, so that it is quick on any machine. */
 export const DEMO_SIZE = 256;

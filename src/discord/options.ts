@@ -4,7 +4,7 @@ import { bounds, chatName, helpSentence, optionsUpTo, type OptionLimits, type Op
 /** The schema's options as Discord slash-command options, and the one reader that reads them back. */
 
 /** What /stylize offers; its menu has room for the common settings. */
-export const DISCORD_OPTIONS = optionsUpTo('common');
+const DISCORD_OPTIONS = optionsUpTo('common');
 
 /** The command options, with ranges from the schema and the operator's limits, and choices for choice options. */
 export function discordOptionFields(limits: OptionLimits): APIApplicationCommandBasicOption[] {

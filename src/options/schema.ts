@@ -31,7 +31,7 @@ interface Described<K extends OptionKey> {
   readonly key: K;
   /** A short title for forms, e.g. "Style weight". */
   readonly label: string;
-  /** One line, lower case, no full stop: what the option does, e.g. "how strongly to paint in the style". */
+  /** What the option does, in one line without a full stop, lower case but for names: "how strongly to paint". */
   readonly help: string;
   readonly level: OptionLevel;
   /** The engine's own default (DEFAULT_OPTIONS); presets may set their own on top. */
@@ -128,7 +128,7 @@ const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
   optimizer: {
     kind: 'choice',
     label: 'Optimizer',
-    help: 'lbfgs is sharper, adam is steadier',
+    help: 'L-BFGS is sharper, Adam is steadier',
     level: 'common',
     choices: { lbfgs: 'L-BFGS (sharper)', adam: 'Adam (steadier)' },
   },

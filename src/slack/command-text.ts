@@ -2,7 +2,7 @@ import { OptionError, UserError } from '../errors.js';
 import { findOption, optionsUpTo, type OptionKey } from '../options/index.js';
 
 /** What `/stylize key=value` accepts: every option, since settings are typed freely there. */
-export const SLACK_TEXT_OPTIONS = optionsUpTo('advanced');
+const SLACK_TEXT_OPTIONS = optionsUpTo('advanced');
 
 /** What someone asked for with `/stylize …`, before any preset or option is looked up. */
 export type StylizeCommand =

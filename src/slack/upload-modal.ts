@@ -16,7 +16,7 @@ export const UPLOAD_FIELDS = { content: 'content', style: 'style' } as const;
 export const FIELD_ACTION = 'value';
 
 /** The settings the modal offers; a short form has room for the essential ones only. */
-export const MODAL_OPTIONS = optionsUpTo('essential');
+const MODAL_OPTIONS = optionsUpTo('essential');
 
 const IMAGE_FILETYPES = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'avif', 'tif', 'tiff'];
 /** The value a ticked box sends; resolveOptions reads it as yes. */

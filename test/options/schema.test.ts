@@ -35,7 +35,7 @@ describe('the option schema', () => {
     expect(choices('init')).toEqual([...INITS]);
   });
 
-  it('gives every option one short line of help, lower case and without a full stop', () => {
+  it('gives every option one short line of help, without a full stop', () => {
     for (const option of OPTION_SCHEMA) {
       expect(option.help).toMatch(/^[a-zA-Z'][^\n]*[^.\s]$/);
       // Discord's limit for a description.
