@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { DiscordConfig } from '../config/discord.js';
+import { AllowList } from '../jobs/allow-list.js';
 import type { PlatformDeps, RunningPlatform } from '../jobs/platform.js';
 import { loadCommands } from './commands.js';
 import type { DiscordContext } from './context.js';
@@ -20,7 +21,7 @@ function createClient(config: DiscordConfig): Client {
 /** Connects to Discord, registers the slash commands, and starts answering. */
 export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): Promise<RunningPlatform> {
   const logger = deps.logger.child({ platform: 'discord' });
-  const context: DiscordContext = { deps, config, logger };
+  const context: DiscordContext = { deps, config, logger, allowList: new AllowList(config.channels) };
   const commands = await loadCommands();
   const client = createClient(config);
 

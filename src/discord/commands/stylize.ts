@@ -6,6 +6,7 @@ import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
 import type { DiscordContext } from '../context.js';
 import { fetchImage } from '../../jobs/fetch-image.js';
+import { reservePlace } from '../../jobs/reserve-place.js';
 import { runJob, startResultThread } from '../job-status.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
@@ -61,6 +62,8 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const { deps, logger } = context;
   const user = interaction.user;
   logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset: preset?.name }, '/stylize');
+  const requester = { platform: 'discord', userId: user.id };
+  const reservation = reservePlace(deps.queue, requester);
   try {
     const contentAttachment = interaction.options.getAttachment('content', true);
     const styleAttachment = interaction.options.getAttachment('style');
@@ -71,11 +74,13 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     const label = preset?.title ?? 'Custom style';
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
-      spec: { requester: { platform: 'discord', userId: user.id, userName: user.username }, content, styles: [style], options, label },
+      spec: { requester, content, styles: [style], options, label },
       status: target,
       resultThread: () => resultThread(interaction, target, `${label} for ${user.displayName}`),
+      reservation,
     });
   } catch (err) {
+    reservation.release();
     if (!(err instanceof UserError)) logger.error({ err, userId: user.id }, '/stylize failed before queueing');
     await interaction.editReply({ content: `⚠️ ${userMessage(err)}` });
   }
