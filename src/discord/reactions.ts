@@ -4,7 +4,7 @@ import { fetchImage } from '../jobs/fetch-image.js';
 import type { JobHandle } from '../jobs/job.js';
 import { userMessage } from '../jobs/messages.js';
 import { RecentClaims } from '../jobs/recent-claims.js';
-import { reservePlace } from '../jobs/reserve-place.js';
+import { reservePlace, type Reservation } from '../jobs/reserve-place.js';
 import { presentRefusal, type Headline } from '../jobs/status/index.js';
 import { worksIn } from './allow-list.js';
 import type { DiscordContext } from './context.js';
@@ -45,6 +45,7 @@ export function presetReactionHandler(context: DiscordContext) {
     const requester = user.partial ? await user.fetch() : user;
     const log = context.logger.child({ userId: requester.id, messageId: message.id, preset: preset.name });
     log.info('preset reaction');
+    const asker = { platform: 'discord', userId: requester.id };
     const headline: Headline = { label: preset.title, requesterId: requester.id };
     const refuse = async (text: string): Promise<void> => {
       claims.release(claim);
@@ -53,18 +54,19 @@ export function presetReactionHandler(context: DiscordContext) {
 
     let thread: Promise<ThreadChannel> | undefined;
     const resultThread = (): Promise<ThreadChannel> => (thread ??= threadFor(message, `${preset.title} for ${requester.displayName}`));
-    const reservation = reservePlace(context.deps.queue, { platform: 'discord', userId: requester.id });
+    let reservation: Reservation | undefined;
     let handle: JobHandle;
     try {
+      reservation = reservePlace(context.deps.queue, asker);
       const [content, style] = await Promise.all([fetchImage(context.deps, url, 'image'), preset.loadStyle()]);
       handle = runJob(context, {
-        spec: { requester: { platform: 'discord', userId: requester.id }, content, styles: [style], options: preset.base, label: preset.title },
+        spec: { requester: asker, content, styles: [style], options: preset.base, label: preset.title },
         status: new ThreadMessageTarget(() => resultThread().catch(() => undefined)),
         resultThread,
         reservation,
       });
     } catch (err) {
-      reservation.release();
+      reservation?.release();
       if (!(err instanceof UserError)) log.error({ err }, 'preset reaction failed before queueing');
       await refuse(userMessage(err));
       return;

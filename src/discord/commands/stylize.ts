@@ -6,7 +6,7 @@ import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
 import type { DiscordContext } from '../context.js';
 import { fetchImage } from '../../jobs/fetch-image.js';
-import { reservePlace } from '../../jobs/reserve-place.js';
+import { reservePlace, type Reservation } from '../../jobs/reserve-place.js';
 import { runJob, startResultThread } from '../job-status.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
@@ -63,8 +63,9 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const user = interaction.user;
   logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset: preset?.name }, '/stylize');
   const requester = { platform: 'discord', userId: user.id };
-  const reservation = reservePlace(deps.queue, requester);
+  let reservation: Reservation | undefined;
   try {
+    reservation = reservePlace(deps.queue, requester);
     const contentAttachment = interaction.options.getAttachment('content', true);
     const styleAttachment = interaction.options.getAttachment('style');
     const [content, style] = await Promise.all([
@@ -80,7 +81,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       reservation,
     });
   } catch (err) {
-    reservation.release();
+    reservation?.release();
     if (!(err instanceof UserError)) logger.error({ err, userId: user.id }, '/stylize failed before queueing');
     await interaction.editReply({ content: `⚠️ ${userMessage(err)}` });
   }
