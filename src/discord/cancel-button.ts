@@ -1,12 +1,10 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type ButtonInteraction } from 'discord.js';
+import { ButtonBuilder, ButtonStyle, MessageFlags, type ButtonInteraction } from 'discord.js';
 import type { DiscordContext } from './context.js';
 
 const PREFIX = 'easel:cancel:';
 
-export function cancelRow(jobId: string): ActionRowBuilder<ButtonBuilder> {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`${PREFIX}${jobId}`).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
-  );
+export function cancelButton(jobId: string): ButtonBuilder {
+  return new ButtonBuilder().setCustomId(`${PREFIX}${jobId}`).setLabel('Cancel').setStyle(ButtonStyle.Secondary);
 }
 
 /** The job a cancel button belongs to, or undefined for any other button. */

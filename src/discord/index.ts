@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Agent } from 'undici';
 import type { DiscordConfig } from '../config/discord.js';
+import { AllowList } from '../jobs/allow-list.js';
 import type { PlatformDeps, RunningPlatform } from '../jobs/platform.js';
 import { loadCommands } from './commands.js';
 import type { DiscordContext } from './context.js';
@@ -13,14 +15,16 @@ function createClient(config: DiscordConfig): Client {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent],
     // Reactions on messages from before the bot started arrive without the message, channel or reaction cached.
     partials: [Partials.Message, Partials.Channel, Partials.Reaction],
-    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    // An agent of our own: another undici in the process (Slack's Socket Mode ships v7) can replace the global
+    // dispatcher, and discord.js's undici 6 cannot send its form bodies through a v7 one.
+    rest: { agent: new Agent(), ...(config.apiUrl ? { api: config.apiUrl } : {}) },
   });
 }
 
 /** Connects to Discord, registers the slash commands, and starts answering. */
 export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): Promise<RunningPlatform> {
   const logger = deps.logger.child({ platform: 'discord' });
-  const context: DiscordContext = { deps, config, logger };
+  const context: DiscordContext = { deps, config, logger, allowList: new AllowList(config.channels) };
   const commands = await loadCommands(deps.limits.options);
   const client = createClient(config);
 

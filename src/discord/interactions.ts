@@ -1,6 +1,6 @@
 import { MessageFlags, type Interaction } from 'discord.js';
 import { userMessage } from '../jobs/messages.js';
-import { isAllowed, whereIWork } from './allow-list.js';
+import { worksIn } from './allow-list.js';
 import { cancelledJobId, handleCancel } from './cancel-button.js';
 import type { Command } from './commands.js';
 import type { DiscordContext } from './context.js';
@@ -14,8 +14,8 @@ export function interactionHandler(context: DiscordContext, commands: readonly C
       if (interaction.isChatInputCommand()) {
         const command = byName.get(interaction.commandName);
         if (!command) return;
-        if (!isAllowed(context, interaction.channelId, interaction.channel)) {
-          await interaction.reply({ content: whereIWork(context), flags: MessageFlags.Ephemeral });
+        if (!worksIn(context, interaction.channelId, interaction.channel)) {
+          await interaction.reply({ content: context.allowList.whereIWork, flags: MessageFlags.Ephemeral });
           return;
         }
         await command.execute(interaction, context);

@@ -1,60 +1,81 @@
-import type { Message, MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
+import type { ThreadChannel, Message, MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
 import { UserError } from '../errors.js';
+import type { JobHandle } from '../jobs/job.js';
 import { userMessage } from '../jobs/messages.js';
-import type { Preset } from '../jobs/presets.js';
-import { isAllowed } from './allow-list.js';
+import { RecentClaims } from '../jobs/recent-claims.js';
+import { reservePlace, type Reservation } from '../jobs/reserve-place.js';
+import { presentRefusal, type Headline } from '../jobs/status/index.js';
+import { worksIn } from './allow-list.js';
 import type { DiscordContext } from './context.js';
 import { fetchDiscordImage, firstImageUrl } from './images.js';
-import { runJob, startResultThread, statusHeading } from './job-status.js';
-import { messageTarget } from './status-target.js';
+import { runJob, startResultThread } from './job-status.js';
+import { ThreadMessageTarget } from './status-target.js';
+import { statusText } from './status-view.js';
 
-/** Enough to recognise repeats for days of traffic without growing forever. */
-const REMEMBERED = 10_000;
+export const NO_THREADS = "I can't make threads here. Ask an admin to give me Create Public Threads, or use me in another channel.";
 
-async function threadFor(message: Message, name: string) {
+async function threadFor(message: Message, name: string): Promise<ThreadChannel> {
   if (message.channel.isThread()) return message.channel;
   return message.thread ?? startResultThread(message, name);
 }
 
+/** Answers on the message itself, for a request that has no thread (and gets none). */
+async function answer(message: Message, headline: Headline, text: string): Promise<void> {
+  await message.reply({ content: statusText(presentRefusal(headline, text)), allowedMentions: { users: [], repliedUser: false } });
+}
+
 /**
- * A preset's emoji on a message with an image paints that image in the preset's style, in a thread
- * on the message. Each emoji is honoured once per message, however often it is added.
+ * A preset's emoji on a message with an image paints that image in the preset's style, in a thread on the
+ * message. Each emoji is honoured once per message, however often it is added; a refused one may be tried
+ * again. The thread is made only once the queue has taken the job, so a refused request leaves none behind.
  */
 export function presetReactionHandler(context: DiscordContext) {
-  const seen = new Set<string>();
-
-  const claim = (messageId: string, preset: Preset): boolean => {
-    const key = `${messageId}:${preset.name}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    if (seen.size > REMEMBERED) seen.delete(seen.values().next().value ?? key);
-    return true;
-  };
+  const claims = new RecentClaims();
 
   return async (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): Promise<void> => {
     const preset = context.deps.presets.byEmoji(reaction.emoji.name ?? '');
     if (!preset || user.bot) return;
     const message = reaction.message.partial ? await reaction.message.fetch() : reaction.message;
-    if (!isAllowed(context, message.channelId, message.channel)) return;
+    if (!worksIn(context, message.channelId, message.channel)) return;
     const url = firstImageUrl(message);
-    if (url === undefined || !claim(message.id, preset)) return;
+    const claim = `${message.id}:${preset.name}`;
+    if (url === undefined || !claims.claim(claim)) return;
 
     const requester = user.partial ? await user.fetch() : user;
     const log = context.logger.child({ userId: requester.id, messageId: message.id, preset: preset.name });
     log.info('preset reaction');
-    const thread = await threadFor(message, `${preset.title} for ${requester.displayName}`);
-    const heading = statusHeading(preset.title, requester.id);
-    const status = await thread.send({ content: `${heading}\n📥 Fetching the picture…`, allowedMentions: { users: [] } });
+    const asker = { platform: 'discord', userId: requester.id };
+    const headline: Headline = { label: preset.title, requesterId: requester.id };
+    const refuse = async (text: string): Promise<void> => {
+      claims.release(claim);
+      await answer(message, headline, text).catch((err: unknown) => log.warn({ err }, 'could not answer the reaction'));
+    };
+
+    let thread: Promise<ThreadChannel> | undefined;
+    const resultThread = (): Promise<ThreadChannel> => (thread ??= threadFor(message, `${preset.title} for ${requester.displayName}`));
+    let reservation: Reservation | undefined;
+    let handle: JobHandle;
     try {
+      reservation = reservePlace(context.deps.queue, asker);
       const [content, style] = await Promise.all([fetchDiscordImage(context, url, 'image'), preset.loadStyle()]);
-      runJob(context, {
-        spec: { requester: { platform: 'discord', userId: requester.id, userName: requester.username }, content, styles: [style], options: preset.base, label: preset.title },
-        status: messageTarget(status),
-        resultThread: async () => thread,
+      handle = runJob(context, {
+        spec: { requester: asker, content, styles: [style], options: preset.base, label: preset.title },
+        status: new ThreadMessageTarget(() => resultThread().catch(() => undefined)),
+        resultThread,
+        reservation,
       });
     } catch (err) {
+      reservation?.release();
       if (!(err instanceof UserError)) log.error({ err }, 'preset reaction failed before queueing');
-      await status.edit({ content: `${heading}\n⚠️ ${userMessage(err)}` });
+      await refuse(userMessage(err));
+      return;
+    }
+    try {
+      await resultThread();
+    } catch (err) {
+      log.warn({ err }, 'could not make a thread for the result; the job is cancelled');
+      context.deps.queue.cancel(handle.id, requester.id);
+      await refuse(NO_THREADS);
     }
   };
 }

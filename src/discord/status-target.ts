@@ -1,19 +1,48 @@
-import type { ChatInputCommandInteraction, Message, MessageEditOptions, SendableChannels } from 'discord.js';
+import type {
+  ChatInputCommandInteraction,
+  Message,
+  MessageCreateOptions,
+  MessageEditOptions,
+  SendableChannels,
+  ThreadChannel,
+} from 'discord.js';
 
-/** Where a job's status message lives; `edit` returns the message as it now stands. */
+/** Where a job's status message lives: `post` puts the first view there, `edit` the later ones. */
 export interface StatusTarget {
-  edit(payload: MessageEditOptions): Promise<Message>;
+  post(payload: MessageEditOptions): Promise<void>;
+  edit(payload: MessageEditOptions): Promise<void>;
 }
 
-/** A normal message the bot posted, e.g. in the thread of a preset reaction. */
-export function messageTarget(message: Message): StatusTarget {
-  let current = message;
-  return { edit: async (payload) => (current = await current.edit(payload)) };
+/** An edit as a new message: the same text, buttons and files. */
+function asNewMessage(payload: MessageEditOptions): MessageCreateOptions {
+  const { content, components, files } = payload;
+  return { content: content ?? '', components: components ?? [], files: files ?? [] };
 }
 
 /**
- * A slash command's reply. Interaction tokens die after 15 minutes, so past `tokenTtlMs` the job
- * carries on in a normal message posted in the channel, and the reply points to it.
+ * A status message of its own in a thread, as for a preset reaction. `thread` gives the thread once it is
+ * there, or undefined when none could be made (the member was told so instead), and then nothing is posted.
+ */
+export class ThreadMessageTarget implements StatusTarget {
+  #message: Message | undefined;
+
+  constructor(private readonly thread: () => Promise<ThreadChannel | undefined>) {}
+
+  async post(payload: MessageEditOptions): Promise<void> {
+    const thread = await this.thread();
+    // The heading names the member; the result, not the status, is what should notify them.
+    if (thread) this.#message = await thread.send({ ...asNewMessage(payload), allowedMentions: { users: [] } });
+  }
+
+  async edit(payload: MessageEditOptions): Promise<void> {
+    if (this.#message) this.#message = await this.#message.edit(payload);
+  }
+}
+
+/**
+ * A slash command's deferred reply, which already exists, so posting is editing. Interaction tokens die
+ * after 15 minutes, so past `tokenTtlMs` the job carries on in a normal message posted in the channel,
+ * and the reply points to it.
  */
 export class InteractionReplyTarget implements StatusTarget {
   #fallback: Message | undefined;
@@ -29,18 +58,24 @@ export class InteractionReplyTarget implements StatusTarget {
     return this.#reply;
   }
 
-  async edit(payload: MessageEditOptions): Promise<Message> {
-    if (this.#fallback) return (this.#fallback = await this.#fallback.edit(payload));
+  post(payload: MessageEditOptions): Promise<void> {
+    return this.edit(payload);
+  }
+
+  async edit(payload: MessageEditOptions): Promise<void> {
+    if (this.#fallback) {
+      this.#fallback = await this.#fallback.edit(payload);
+      return;
+    }
     if (Date.now() - this.interaction.createdTimestamp < this.tokenTtlMs) {
-      return (this.#reply = await this.interaction.editReply(payload));
+      this.#reply = await this.interaction.editReply(payload);
+      return;
     }
     const channel = await this.#channel();
-    const { content, components, files } = payload;
-    this.#fallback = await channel.send({ content: content ?? '', components: components ?? [], files: files ?? [] });
+    this.#fallback = await channel.send(asNewMessage(payload));
     await this.interaction
       .editReply({ content: `Still going; I'll keep you posted here instead: ${this.#fallback.url}`, components: [], attachments: [] })
       .catch(() => undefined);
-    return this.#fallback;
   }
 
   async #channel(): Promise<SendableChannels> {

@@ -4,7 +4,6 @@ import type { Progress, RgbImage, StylizeOptions, StylizeResult } from '../engin
 export interface JobRequester {
   readonly platform: string;
   readonly userId: string;
-  readonly userName: string;
 }
 
 /** Everything the queue needs to run one style transfer. */
@@ -15,6 +14,8 @@ export interface JobSpec {
   readonly options: StylizeOptions;
   /** A short human name for logs and messages, e.g. "Great Wave" or "custom style". */
   readonly label: string;
+  /** Least time between two preview images the asker wants; undefined or 0 means none. */
+  readonly previewIntervalMs?: number;
 }
 
 export type CancelReason = 'user' | 'timeout' | 'shutdown';

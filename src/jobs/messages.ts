@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Progress, StylizeOptions, StylizeResult } from '../engine/types.js';
 import type { CancelReason } from './job.js';
+import { progressPercent } from './status/progress.js';
 
 /** Shared wording for both platforms, so a job reads the same wherever it was asked for. */
 
@@ -42,8 +43,7 @@ export function startedLine(etaMs: number): string {
 
 export function progressLine(progress: Progress): string {
   const { iteration, iterations, etaMs } = progress;
-  const percent = iterations > 0 ? Math.min(100, Math.floor((iteration / iterations) * 100)) : 0;
-  return `Painting… ${percent}% · iteration ${iteration}/${iterations} · ${roughDuration(etaMs)} left`;
+  return `Painting… ${progressPercent(progress)}% · iteration ${iteration}/${iterations} · ${roughDuration(etaMs)} left`;
 }
 
 export function cancelledLine(reason: CancelReason): string {
@@ -79,3 +79,15 @@ export function settingsLine(label: string, options: StylizeOptions): string {
 export function doneLine(result: StylizeResult): string {
   return `Done in ${elapsed(result.ms)}.`;
 }
+
+/** Where the result went, when it went somewhere other than the status message, e.g. "<#123>". */
+export function deliveredLine(done: string, where: string | undefined): string {
+  return where === undefined ? done : `${done} It's in the thread: ${where}`;
+}
+
+/** The result on the status message itself, with its settings. */
+export function resultHereLine(settings: string, done: string): string {
+  return `Here it is!\n${settings}\n${done}`;
+}
+
+export const RESULT_LOST = "I finished the picture but couldn't upload it here. Please try again in a minute.";

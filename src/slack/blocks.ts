@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import type { StatusButton, StatusView } from '../jobs/status/index.js';
 import { IMAGE_WINDOW_MS } from './recent-images.js';
 
 /** Identifiers that tie buttons and the modal (src/slack/upload-modal.ts) to their listeners. */
@@ -16,23 +17,18 @@ function section(text: string): types.SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
-/** A job's status line, with a Cancel button while it can still be cancelled. */
-export function jobView(text: string, cancellableJobId?: string): MessageView {
-  const blocks: types.KnownBlock[] = [section(text)];
-  if (cancellableJobId !== undefined) {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: CANCEL_ACTION,
-          value: cancellableJobId,
-          style: 'danger',
-          text: { type: 'plain_text', text: 'Cancel' },
-        },
-      ],
-    });
+function button(spec: StatusButton): types.Button {
+  switch (spec.kind) {
+    case 'cancel':
+      return { type: 'button', action_id: CANCEL_ACTION, value: spec.jobId, style: 'danger', text: { type: 'plain_text', text: 'Cancel' } };
   }
+}
+
+/** A job's status as a Slack message: one line under the job's label, and its buttons. Slack shows no previews. */
+export function jobView(view: StatusView): MessageView {
+  const text = `*${view.headline.label}* · ${view.line}`;
+  const blocks: types.KnownBlock[] = [section(text)];
+  if (view.buttons.length > 0) blocks.push({ type: 'actions', elements: view.buttons.map(button) });
   return { text, blocks };
 }
 

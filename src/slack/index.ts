@@ -1,5 +1,6 @@
 import { App } from '@slack/bolt';
 import type { SlackConfig } from '../config/slack.js';
+import { AllowList } from '../jobs/allow-list.js';
 import type { PlatformDeps, RunningPlatform } from '../jobs/platform.js';
 import type { SlackContext } from './context.js';
 import { registerListeners } from './listeners/index.js';
@@ -16,7 +17,13 @@ export async function startSlack(deps: PlatformDeps, config: SlackConfig): Promi
     clientOptions: config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl },
     ...(connection.mode === 'socket' ? { socketMode: true, appToken: connection.appToken } : { signingSecret: connection.signingSecret }),
   });
-  const ctx: SlackContext = { deps, config, log, jobs: new SlackJobs(deps, app.client, config.progressIntervalMs, log) };
+  const ctx: SlackContext = {
+    deps,
+    config,
+    log,
+    jobs: new SlackJobs(deps, app.client, config.progressIntervalMs, log),
+    allowList: new AllowList(config.channels),
+  };
   registerListeners(app, ctx);
   app.error(async (error) => {
     log.error({ err: describeSlackError(error) }, 'a Slack listener failed');

@@ -1,17 +1,17 @@
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import type { Preset } from '../jobs/presets.js';
+import { reservePlace } from '../jobs/reserve-place.js';
 import { resolveOptions } from '../options/index.js';
 import type { SlackContext } from './context.js';
 import { fetchSlackImage } from './fetch-image.js';
-import type { MessagePlace } from './job-message.js';
+import { PLATFORM, type MessagePlace } from './slack-jobs.js';
 
 /** A style that is either a preset or a Slack-hosted image. */
 export type StyleSource = { readonly preset: Preset } | { readonly url: string };
 
 export interface PaintRequest {
   readonly userId: string;
-  readonly userName: string;
   readonly place: MessagePlace;
   readonly contentUrl: string;
   readonly style: StyleSource;
@@ -37,23 +37,22 @@ function loadStyle(ctx: SlackContext, style: StyleSource): Promise<RgbImage> {
 }
 
 /**
- * Fetches both images and queues the job. Throws a UserError for anything
+ * Holds the member's place, fetches both images and queues the job. Throws a UserError for anything
  * the user can fix (unreadable image, full queue); nothing is posted publicly before the job is queued.
  */
 export async function paint(ctx: SlackContext, request: PaintRequest): Promise<string> {
   const { deps, config } = ctx;
   const preset = 'preset' in request.style ? request.style.preset : undefined;
-  const [content, style] = await Promise.all([
-    fetchSlackImage(deps, config, request.contentUrl, 'photo'),
-    loadStyle(ctx, request.style),
-  ]);
-  return ctx.jobs.start({
-    userId: request.userId,
-    userName: request.userName,
-    place: request.place,
-    content,
-    styles: [style],
-    options: request.options,
-    label: preset?.title ?? 'Your style',
-  });
+  const reservation = reservePlace(deps.queue, { platform: PLATFORM, userId: request.userId });
+  try {
+    const [content, style] = await Promise.all([
+      fetchSlackImage(deps, config, request.contentUrl, 'photo'),
+      loadStyle(ctx, request.style),
+    ]);
+    const { userId, place, options } = request;
+    return ctx.jobs.start({ userId, place, content, styles: [style], options, label: preset?.title ?? 'Your style' }, reservation);
+  } catch (err) {
+    reservation.release();
+    throw err;
+  }
 }

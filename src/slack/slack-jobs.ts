@@ -1,18 +1,23 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
-import type { CancelOutcome, JobEvent } from '../jobs/job.js';
-import { cancelledLine, doneLine, progressLine, queueLine, settingsLine, startedLine } from '../jobs/messages.js';
+import type { CancelOutcome } from '../jobs/job.js';
 import type { PlatformDeps } from '../jobs/platform.js';
+import type { Reservation } from '../jobs/reserve-place.js';
+import { trackJob, type Delivery, type FinishedPainting, type StatusSurface, type StatusView } from '../jobs/status/index.js';
 import { jobView } from './blocks.js';
-import { JobMessage, type MessagePlace } from './job-message.js';
 import { describeSlackError } from './logging.js';
 
 export const PLATFORM = 'slack';
 
+/** Where a job's messages go: a channel, and the thread in it if there is one. */
+export interface MessagePlace {
+  readonly channel: string;
+  readonly threadTs: string | undefined;
+}
+
 export interface SlackJobRequest {
   readonly userId: string;
-  readonly userName: string;
   readonly place: MessagePlace;
   readonly content: RgbImage;
   readonly styles: readonly RgbImage[];
@@ -20,7 +25,60 @@ export interface SlackJobRequest {
   readonly label: string;
 }
 
-const UPLOAD_FAILED = "I finished the picture but couldn't upload it here. Please try again in a minute.";
+/** Slack client errors can hold whole request and response bodies; what is logged keeps only the code and message. */
+async function slackCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const { code, message } = describeSlackError(err);
+    throw Object.assign(new Error(message), code === undefined ? {} : { code });
+  }
+}
+
+/** One job's status message in Slack (posted, then updated) and the upload of its result into the thread. */
+class SlackStatus implements StatusSurface {
+  #ts: string | undefined;
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly request: SlackJobRequest,
+    private readonly log: Logger,
+  ) {}
+
+  async post(view: StatusView): Promise<void> {
+    const { channel, threadTs } = this.request.place;
+    const { text, blocks } = jobView(view);
+    const posted = await slackCall(() => this.client.chat.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+    this.#ts = posted.ts;
+  }
+
+  async edit(view: StatusView): Promise<void> {
+    const ts = this.#ts;
+    if (ts === undefined) return;
+    const { text, blocks } = jobView(view);
+    await slackCall(() => this.client.chat.update({ channel: this.request.place.channel, ts, text, blocks }));
+  }
+
+  /** Uploads the result into the job's thread: the one it was asked in, else the status message's. */
+  async deliver(painting: FinishedPainting): Promise<Delivery> {
+    const { place, label, userId } = this.request;
+    const threadTs = place.threadTs ?? this.#ts;
+    const destination = threadTs ? { channel_id: place.channel, thread_ts: threadTs } : { channel_id: place.channel };
+    try {
+      await this.client.filesUploadV2({
+        ...destination,
+        file: painting.png,
+        filename: `easel-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`,
+        title: label,
+        initial_comment: `<@${userId}> here you go! ${painting.done}\n${painting.settings}`,
+      });
+      return { kind: 'posted' };
+    } catch (err) {
+      this.log.error({ err: describeSlackError(err) }, 'could not upload the result');
+      return { kind: 'lost' };
+    }
+  }
+}
 
 /** Runs Slack users' jobs through the shared queue and keeps each one's status message current. */
 export class SlackJobs {
@@ -38,22 +96,17 @@ export class SlackJobs {
     this.#log = log;
   }
 
-  /** Queues a job and returns its id; throws the queue's UserErrors when it cannot take it. */
-  start(request: SlackJobRequest): string {
-    const { userId, userName, place, content, styles, options, label } = request;
-    const handle = this.#deps.queue.submit(
-      { requester: { platform: PLATFORM, userId, userName }, content, styles, options, label },
-      // Events arrive asynchronously, so `job` is set by the time the first one does.
-      (event) => this.#onEvent(event, job),
-    );
-    const log = this.#log.child({ jobId: handle.id, userId, channel: place.channel });
-    const job: RunningJob = {
-      id: handle.id,
-      request,
-      log,
-      requestedAt: Date.now(),
-      message: new JobMessage(this.#client, place, this.#intervalMs, log),
-    };
+  /** Turns the member's reservation into a job and returns its id; throws the queue's UserErrors when it cannot take it. */
+  start(request: SlackJobRequest, reservation: Reservation): string {
+    const { userId, place, content, styles, options, label } = request;
+    const log = this.#log.child({ userId, channel: place.channel });
+    const handle = trackJob({
+      spec: { requester: { platform: PLATFORM, userId }, content, styles, options, label },
+      surface: new SlackStatus(this.#client, request, log),
+      intervalMs: this.#intervalMs,
+      logger: log,
+      submit: (spec, listener) => reservation.submit(spec, listener),
+    });
     this.#active.set(handle.id, userId);
     void handle.done.then(() => this.#active.delete(handle.id));
     return handle.id;
@@ -68,55 +121,4 @@ export class SlackJobs {
     const mine = [...this.#active].filter(([, owner]) => owner === userId).map(([id]) => id);
     return mine.filter((id) => this.#deps.queue.cancel(id, userId) === 'cancelled').length;
   }
-
-  async #onEvent(event: JobEvent, job: RunningJob): Promise<void> {
-    const { id, request, message } = job;
-    const status = (line: string): string => `*${request.label}* · ${line}`;
-    switch (event.type) {
-      case 'queued':
-      case 'moved':
-        return message.show(jobView(status(queueLine(event.position, event.etaMs)), id));
-      case 'started':
-        return message.show(jobView(status(startedLine(event.etaMs)), id));
-      case 'progress':
-        return message.show(jobView(status(progressLine(event.progress)), id));
-      case 'failed':
-        return message.finish(jobView(status(event.message)));
-      case 'cancelled':
-        return message.finish(jobView(status(cancelledLine(event.reason))));
-      case 'done': {
-        const done = doneLine(event.result);
-        const uploaded = await this.#upload(job, event.png, `${done}\n${settingsLine(request.label, request.options)}`);
-        job.log.info({ engineMs: event.result.ms, totalMs: Date.now() - job.requestedAt, uploaded }, 'slack job delivered');
-        return message.finish(jobView(status(uploaded ? done : UPLOAD_FAILED)));
-      }
-    }
-  }
-
-  async #upload(job: RunningJob, png: Buffer, caption: string): Promise<boolean> {
-    const { request, message } = job;
-    const threadTs = request.place.threadTs ?? message.ts;
-    try {
-      const destination = threadTs ? { channel_id: request.place.channel, thread_ts: threadTs } : { channel_id: request.place.channel };
-      await this.#client.filesUploadV2({
-        ...destination,
-        file: png,
-        filename: `easel-${request.label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`,
-        title: request.label,
-        initial_comment: `<@${request.userId}> here you go! ${caption}`,
-      });
-      return true;
-    } catch (err) {
-      job.log.error({ err: describeSlackError(err) }, 'could not upload the result');
-      return false;
-    }
-  }
-}
-
-interface RunningJob {
-  readonly id: string;
-  readonly request: SlackJobRequest;
-  readonly message: JobMessage;
-  readonly log: Logger;
-  readonly requestedAt: number;
 }

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StyleEngine } from '../../src/engine/index.js';
-import type { StoredAttachment, StoredMessage } from '../standins/discord/server.js';
-import { cleanScratch, sharedImage, startBot, startTinyEngine, user, waitFor, type Bot } from './harness.js';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { ControlledEngine } from '../jobs/controlled-engine.js';
+import type { StoredAttachment } from '../standins/discord/server.js';
+import { cleanScratch, resultsIn, sharedImage, startBot, user, waitFor, type Bot } from './harness.js';
 
-let engine: StyleEngine;
 const bots: Bot[] = [];
 
-beforeAll(async () => {
-  engine = await startTinyEngine();
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 afterAll(async () => {
   await Promise.all(bots.map((bot) => bot.stop()));
-  await engine?.close();
   await cleanScratch();
 });
 
@@ -23,60 +21,69 @@ async function images(bot: Bot): Promise<[StoredAttachment, StoredAttachment]> {
   ];
 }
 
-function options(content: StoredAttachment, style: StoredAttachment, iterations: number) {
+function options(content: StoredAttachment, style: StoredAttachment) {
   return [
     { name: 'content', type: 11, value: content.id },
     { name: 'style', type: 11, value: style.id },
-    { name: 'iterations', type: 4, value: iterations },
   ];
-}
-
-function results(bot: Bot, threadId: string): StoredMessage[] {
-  return bot.standIn.messagesIn(threadId).filter((message) => message.attachments.some((a) => a.filename === 'result.png'));
 }
 
 describe('the channel allow-list', () => {
   it('works only in the listed channels and politely says where', async () => {
+    const engine = new ControlledEngine();
     const bot = await startBot(engine, { channels: (standIn) => [standIn.channelId] });
     bots.push(bot);
     const { standIn } = bot;
     const [content, style] = await images(bot);
 
-    const sent = standIn.sendCommand(user('uma'), 'stylize', options(content, style, 4), [content, style], standIn.otherChannelId);
+    const sent = standIn.sendCommand(user('uma'), 'stylize', options(content, style), [content, style], standIn.otherChannelId);
     const callback = await waitFor('the answer', () => standIn.interactionCallbacks.get(sent.token));
     const data = callback.body?.data as { content: string; flags: number };
-    expect(data.content).toBe(`I only paint in <#${standIn.channelId}>. See you there! 🎨`);
+    expect(data.content).toBe(`Sorry, I only paint in <#${standIn.channelId}>. Come and find me there! 🎨`);
     expect(data.flags & 64).toBe(64);
 
     const elsewhere = standIn.postUserMessage(user('victor'), standIn.otherChannelId, 'paint me', [content]);
     const here = standIn.postUserMessage(user('victor'), standIn.channelId, 'paint me', [content]);
     standIn.addReaction(user('walter'), elsewhere, '🌊');
     standIn.addReaction(user('walter'), here, '🌊');
-    await waitFor('the allowed reaction to be painted', () => results(bot, here.id)[0]);
+    (await engine.nextRun()).finish();
+    await waitFor('the allowed reaction to be painted', () => resultsIn(standIn, here.id)[0]);
     expect(elsewhere.thread).toBeUndefined();
+    expect(engine.runs).toHaveLength(1);
   });
 });
 
 describe('interaction token lifetime', () => {
   it('carries on in a normal message once the interaction token is about to expire', async () => {
-    const bot = await startBot(engine, { tokenTtlMs: 1000, standInTokenTtlMs: 2000 });
+    // Only the clock is faked, and it keeps running: the bot, its sockets and the stand-in carry on as usual.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    const engine = new ControlledEngine();
+    const bot = await startBot(engine, { tokenTtlMs: 14 * 60_000, standInTokenTtlMs: 15 * 60_000 });
     bots.push(bot);
     const { standIn } = bot;
     const [content, style] = await images(bot);
-    // Long enough to still be painting well after the 1 s lifetime, however fast the runtime.
-    const sent = standIn.sendCommand(user('xavier'), 'stylize', options(content, style, 400), [content, style]);
+    const sent = standIn.sendCommand(user('xavier'), 'stylize', options(content, style), [content, style]);
     const reply = await waitFor('the deferred reply', () => standIn.originalResponse(sent));
-    const result = await waitFor('the result in the thread', () => results(bot, reply.id)[0]);
-    expect(result.content).toContain('400 iterations');
+    const run = await engine.nextRun();
+    run.progress(2);
+    await waitFor('progress on the reply', () => reply.content.includes('Painting… 25%'));
 
-    expect(reply.content).toMatch(/Still going; I'll keep you posted here instead: http/);
-    const fallback = standIn
-      .messagesIn(standIn.channelId)
-      .find((message) => message.id !== reply.id && message.history.some((state) => state.content.includes('Painting…')));
-    expect(fallback).toBeDefined();
-    await waitFor('the new message to say it is done', () => /Done in .*thread/.test(fallback!.content));
-    expect(fallback!.history.length).toBeGreaterThanOrEqual(2);
-    // Nothing was sent with the dead token.
+    vi.setSystemTime(Date.now() + 14.5 * 60_000);
+    run.progress(4);
+    await waitFor('the reply to point elsewhere', () => /Still going; I'll keep you posted here instead: http/.test(reply.content));
+    const fallback = await waitFor('the new message', () =>
+      standIn.messagesIn(standIn.channelId).find((message) => message.id !== reply.id && message.content.includes('Painting… 50%')),
+    );
+
+    // Past the token's death: everything now goes through the bot's own message.
+    vi.setSystemTime(Date.now() + 5 * 60_000);
+    run.progress(6);
+    await waitFor('progress on the new message', () => fallback.content.includes('Painting… 75%'));
+    run.finish();
+    const result = await waitFor('the result in the thread', () => resultsIn(standIn, reply.id)[0]);
+    expect(result.content).toContain('8 iterations');
+    await waitFor('the new message to say it is done', () => /Done in .*thread/.test(fallback.content));
+    expect(reply.content).toMatch(/Still going/);
     expect(standIn.requests.filter((request) => request.status === 401)).toEqual([]);
   });
 });

@@ -17,13 +17,12 @@ import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from 
 export const SHARED = resolve(REPO_ROOT, '../shared');
 const logger = pino({ level: process.env.EASEL_TEST_LOG ?? 'silent' });
 
-/** Tiny settings so a job takes a second or two on CPU: 48 px, shallow layers, a preview every other iteration. */
+/** Tiny settings so a real job takes a second or two on CPU: 48 px, shallow layers. */
 const TINY = {
   size: 48,
   iterations: 8,
   content_layer: 'block2_conv2',
   style_layers: ['block1_conv1', 'block2_conv1'],
-  preview_every: 2,
 };
 const LAYERS = ['block1_conv1', 'block2_conv1', 'block2_conv2'] as const;
 
@@ -33,6 +32,7 @@ async function scratchDir(): Promise<string> {
   return scratch;
 }
 
+/** The real engine, for the end-to-end test; every other chat test runs on a ControlledEngine. */
 export async function startTinyEngine(): Promise<StyleEngine> {
   const cacheDir = join(await scratchDir(), 'cache');
   return startEngine(
@@ -91,7 +91,10 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** A real discord.js bot, on a fresh stand-in, with a fresh queue in front of `engine`. */
+/**
+ * A real discord.js bot, on a fresh stand-in, with a fresh queue in front of `engine`: a ControlledEngine
+ * (test/jobs/controlled-engine.ts) whose jobs progress only when the test says, or the real tiny engine.
+ */
 export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
   const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs, token: options.token });
   const log = options.logger ?? logger;
@@ -145,7 +148,17 @@ export async function waitFor<T>(what: string, find: () => T | undefined | false
   );
 }
 
+/** The messages in a channel or thread that carry a result. */
+export function resultsIn(standIn: DiscordStandIn, channelId: string): StoredMessage[] {
+  return standIn.messagesIn(channelId).filter((message) => message.attachments.some((a) => a.filename === 'result.png'));
+}
+
 /** The message's texts over time, newest last. */
+/** The bot's replies to a message, in the channel (they answer reactions that got no thread). */
+export function botRepliesTo(standIn: DiscordStandIn, message: StoredMessage): StoredMessage[] {
+  return standIn.messagesIn(message.channel_id).filter((m) => m.author.bot && m.id !== message.id && m.content.startsWith('🎨'));
+}
+
 export function texts(message: StoredMessage): string[] {
   return message.history.map((state) => state.content);
 }

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../standins/discord/server.js';
-import { FakeEngine } from '../jobs/fake-engine.js';
-import { LEAKS, cleanScratch, sharedImage, startBot, user, waitFor, type Bot } from '../discord/harness.js';
+import { ControlledEngine } from '../jobs/controlled-engine.js';
+import { LEAKS, botRepliesTo, cleanScratch, sharedImage, startBot, user, waitFor, type Bot } from '../discord/harness.js';
 
 /**
  * Issue 8, part 1, through the real discord.js bot: a member's link to a server inside, and an attachment whose
@@ -16,6 +16,7 @@ const REFUSED = new RegExp(
     'Please upload the picture itself here \\(not a link to it\\), under 2 MB, and try again\\.$',
 );
 
+const engine = new ControlledEngine();
 let bot: Bot;
 let internal: Server;
 let internalBase: string;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
   internalBase = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
-  bot = await startBot(new FakeEngine(1, 1));
+  bot = await startBot(engine);
 });
 
 afterAll(async () => {
@@ -51,6 +52,7 @@ describe('Discord downloads', () => {
       { type: 'image', url: link, image: { url: link, proxy_url: proxied.proxy_url, width: 64, height: 64 } },
     ]);
     standIn.addReaction(user('peggy'), message, '🌊');
+    (await engine.nextRun()).finish();
     const painted = (m: StoredMessage): boolean => m.attachments.some((a) => a.filename === 'result.png');
     await waitFor('the result', () => standIn.messagesIn(message.id).find(painted));
     expect(internalRequests).toEqual([]);
@@ -63,9 +65,8 @@ describe('Discord downloads', () => {
       { type: 'image', url: link, image: { url: link, proxy_url: link }, thumbnail: { url: link, proxy_url: link } },
     ]);
     standIn.addReaction(user('rupert'), message, '😱');
-    const status = await waitFor('the status in the thread', () => standIn.messagesIn(message.id)[0]);
-    await waitFor('the refusal', () => REFUSED.test(lastLine(status)));
-    expect(status.content).not.toMatch(LEAKS);
+    const refusal = await waitFor('the refusal', () => botRepliesTo(standIn, message).find((m) => REFUSED.test(lastLine(m))));
+    expect(refusal.content).not.toMatch(LEAKS);
     expect(internalRequests).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../standins/slack/server.js';
-import { FakeEngine } from '../jobs/fake-engine.js';
+import { ControlledEngine } from '../jobs/controlled-engine.js';
 import { command, painting, photo, postJpeg, startBot, type Bot } from '../slack/harness.js';
 
 /**
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   received.length = 0;
-  bot = await startBot(new FakeEngine(1, 1));
+  bot = await startBot(new ControlledEngine());
 });
 
 afterEach(async () => {

@@ -40,11 +40,12 @@ test('each unusable input gets a clear private answer, and the next good request
   expect((await answerTo('U4', 'preset=nosuch')).text).toMatch(/I don't know a preset called "nosuch"/);
 
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
-  expect(bot().queue.waiting + bot().queue.running).toBe(0);
+  expect(bot().engine.runs).toEqual([]);
 
   postJpeg(slack, 'U4', 'C1', good);
   postJpeg(slack, 'U4', 'C1', await painting());
   await command(slack, 'U4', 'C1', '');
+  (await bot().engine.nextRun()).finish();
   const upload = await slack.waitForUpload();
   expect(upload.comment).toContain('<@U4>');
 });
@@ -86,6 +87,9 @@ test('with no images, /stylize explains what to do and offers a form whose submi
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
 
   await submit('0.01');
+  const run = await bot().engine.nextRun();
+  expect(run.request.options.styleWeight).toBe(0.01);
+  run.finish();
   const upload = await slack.waitForUpload();
   expect(upload.channel).toBe('C1');
   expect(upload.comment).toContain('style weight 0.01');

@@ -18,6 +18,7 @@ import { loadPresets } from '../../src/jobs/presets.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { startSlack } from '../../src/slack/index.js';
 import { sharedContent } from '../fixtures/images.js';
+import { ControlledEngine } from '../jobs/controlled-engine.js';
 import { SHARED, SHARED_VGG19 } from '../support/engine.js';
 import { slashCommand } from '../standins/slack/envelopes.js';
 import { startSlackStandIn, type Ack, type ApiCall, type SlackStandIn, type StoredMessage } from '../standins/slack/server.js';
@@ -31,14 +32,13 @@ const TINY = {
     { layer: 'block1_conv1', weight: 1 },
     { layer: 'block2_conv1', weight: 1 },
   ],
-  preview_every: 0,
 };
 
 const IMAGE_LIMITS: ImageLimits = { maxBytes: 2 * 1024 * 1024, maxPixels: 1_000_000, minSide: 16 };
 const OPTION_LIMITS: OptionLimits = { maxSize: 64, maxIterations: 400 };
 
-/** One real engine for a whole test file: loading VGG19 is the slow part. */
-export function startTinyEngine(): Promise<StyleEngine> {
+/** The real engine, for the end-to-end test; loading VGG19 is the slow part, so one serves a whole file. */
+function startTinyEngine(): Promise<StyleEngine> {
   return startEngine(
     {
       weights: { location: SHARED_VGG19, cacheDir: join(tmpdir(), 'easel-test-weights') },
@@ -50,7 +50,8 @@ export function startTinyEngine(): Promise<StyleEngine> {
   );
 }
 
-export interface Bot {
+export interface Bot<Engine extends StyleEngine = StyleEngine> {
+  readonly engine: Engine;
   readonly slack: SlackStandIn;
   readonly queue: JobQueue;
   /** Where Slack would POST events, in HTTP mode. */
@@ -75,8 +76,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The real Slack adapter on the real engine and queue, talking to a fresh stand-in over 127.0.0.1. */
-export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
+/** The real Slack adapter and queue in front of `engine`, talking to a fresh stand-in over 127.0.0.1. */
+export async function startBot<Engine extends StyleEngine>(engine: Engine, options: BotOptions = {}): Promise<Bot<Engine>> {
   const dir = await mkdtemp(join(tmpdir(), 'easel-slack-'));
   const presetsFile = join(dir, 'presets.json');
   await writeFile(
@@ -110,6 +111,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
   const platform = await startSlack(deps, config);
   if (port === undefined) await slack.connected();
   return {
+    engine,
     slack,
     queue,
     eventsUrl: port === undefined ? undefined : `http://127.0.0.1:${port}/slack/events`,
@@ -173,11 +175,30 @@ export async function recordFigure(name: string, ms: number): Promise<void> {
   await appendFile(FIGURES, `${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, at: new Date().toISOString() })}\n`);
 }
 
+/** After each test, nothing the bot said may leak internals. */
+async function stopAndCheck(bot: Bot): Promise<void> {
+  const said = everythingSaid(bot.slack);
+  await bot.stop();
+  expect(said.filter((text) => LEAKS.test(text))).toEqual([]);
+}
+
 /**
- * The hooks every Slack integration file shares: one tiny engine per file, a fresh bot per test and, after each
- * test, a check that nothing the bot said leaks internals. Returns the current test's bot.
+ * The hooks most Slack integration tests share: a fresh bot per test on a ControlledEngine, whose jobs
+ * progress and end only when the test says (`bot().engine.nextRun()`), so counts and orders are exact.
  */
-export function useBot(options: BotOptions = {}): () => Bot {
+export function useBot(options: BotOptions = {}): () => Bot<ControlledEngine> {
+  let bot: Bot<ControlledEngine> | undefined;
+  beforeEach(async () => {
+    bot = await startBot(new ControlledEngine(), options);
+  });
+  afterEach(async () => {
+    await stopAndCheck(bot!);
+  });
+  return () => bot!;
+}
+
+/** The same on the real tiny engine, one per file, for end-to-end tests that assert outcomes only. */
+export function useRealEngineBot(options: BotOptions = {}): () => Bot {
   let engine: StyleEngine;
   let bot: Bot | undefined;
   beforeAll(async () => {
@@ -190,9 +211,7 @@ export function useBot(options: BotOptions = {}): () => Bot {
     bot = await startBot(engine, options);
   });
   afterEach(async () => {
-    const said = everythingSaid(bot!.slack);
-    await bot!.stop();
-    expect(said.filter((text) => LEAKS.test(text))).toEqual([]);
+    await stopAndCheck(bot!);
   });
   return () => bot!;
 }

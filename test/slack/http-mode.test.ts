@@ -30,6 +30,7 @@ test('in HTTP mode a signed /stylize is acked in the response and painted; an un
 
   const ack = await postCommand('', SECRET);
   expect(ack.status).toBe(200);
+  (await bot().engine.nextRun()).finish();
   const upload = await slack.waitForUpload();
   expect(upload.threadTs).toBe(style.ts);
 });

@@ -6,6 +6,7 @@ import type { Preset } from '../../jobs/presets.js';
 import { resolveOptions } from '../../options/index.js';
 import type { GeneratedOptions } from '../commands.js';
 import type { DiscordContext } from '../context.js';
+import { reservePlace, type Reservation } from '../../jobs/reserve-place.js';
 import { fetchDiscordImage } from '../images.js';
 import { runJob, startResultThread } from '../job-status.js';
 import { discordOptionFields, readDiscordOptions } from '../options.js';
@@ -50,10 +51,13 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   }
   await interaction.deferReply();
   const { preset, options } = request;
-  const { logger } = context;
+  const { deps, logger } = context;
   const user = interaction.user;
   logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset: preset?.name }, '/stylize');
+  const requester = { platform: 'discord', userId: user.id };
+  let reservation: Reservation | undefined;
   try {
+    reservation = reservePlace(deps.queue, requester);
     const contentAttachment = interaction.options.getAttachment('content', true);
     const styleAttachment = interaction.options.getAttachment('style');
     const [content, style] = await Promise.all([
@@ -63,11 +67,13 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     const label = preset?.title ?? 'Custom style';
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
-      spec: { requester: { platform: 'discord', userId: user.id, userName: user.username }, content, styles: [style], options, label },
+      spec: { requester, content, styles: [style], options, label },
       status: target,
       resultThread: () => resultThread(interaction, target, `${label} for ${user.displayName}`),
+      reservation,
     });
   } catch (err) {
+    reservation?.release();
     if (!(err instanceof UserError)) logger.error({ err, userId: user.id }, '/stylize failed before queueing');
     await interaction.editReply({ content: `⚠️ ${userMessage(err)}` });
   }

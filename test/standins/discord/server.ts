@@ -108,7 +108,7 @@ export class DiscordStandIn extends EventEmitter {
   readonly #tokens = new Map<string, { issuedAt: number; originalId?: string; channelId: string }>();
   readonly #files = new Map<string, UploadedFile>();
   readonly #redirects = new Map<string, string>();
-  readonly #failures: Array<{ matches: (request: RecordedRequest) => boolean; retryAfterS: number }> = [];
+  readonly #failures: Array<{ matches: (request: RecordedRequest) => boolean; status: number; body: Json; headers: Record<string, string> }> = [];
   readonly #tokenTtlMs: number;
   readonly #server: Server;
   readonly #gateway: WebSocketServer;
@@ -178,7 +178,17 @@ export class DiscordStandIn extends EventEmitter {
 
   /** The next request `matches` accepts answers 429 with `retryAfterS`, once. */
   rateLimitOnce(matches: (request: RecordedRequest) => boolean, retryAfterS: number): void {
-    this.#failures.push({ matches, retryAfterS });
+    this.#failures.push({
+      matches,
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: retryAfterS, global: false },
+      headers: { 'retry-after': String(retryAfterS), 'x-ratelimit-scope': 'user' },
+    });
+  }
+
+  /** The next request `matches` accepts is refused for want of a permission (403 Missing Permissions), once. */
+  refuseOnce(matches: (request: RecordedRequest) => boolean): void {
+    this.#failures.push({ matches, status: 403, body: { message: 'Missing Permissions', code: 50013 }, headers: {} });
   }
 
   messagesIn(channelId: string): StoredMessage[] {
@@ -369,12 +379,8 @@ export class DiscordStandIn extends EventEmitter {
     }
     const failure = this.#failures.findIndex((f) => f.matches(request));
     if (failure >= 0) {
-      const { retryAfterS } = this.#failures.splice(failure, 1)[0]!;
-      return reply(
-        429,
-        { message: 'You are being rate limited.', retry_after: retryAfterS, global: false },
-        { 'retry-after': String(retryAfterS), 'x-ratelimit-scope': 'user' },
-      );
+      const { status, body: refusal, headers } = this.#failures.splice(failure, 1)[0]!;
+      return reply(status, refusal, headers);
     }
     const webhookToken = /^\/webhooks\/\d+\/([^/]+)/.exec(path)?.[1];
     if (webhookToken !== undefined) {

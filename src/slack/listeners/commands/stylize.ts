@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { userMessage } from '../../../jobs/messages.js';
 import { howToView } from '../../blocks.js';
 import { parseStylizeCommand } from '../../command-text.js';
-import { whereIWork, worksIn, type SlackContext } from '../../context.js';
+import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
 import { findPreset, paint, settingsFor } from '../../paint.js';
 import { recentImages } from '../../recent-images.js';
@@ -20,8 +20,8 @@ export function stylize(ctx: SlackContext) {
     const log = ctx.log.child({ userId, channel, command: command.command });
     const reply = (text: string): Promise<unknown> => respond({ response_type: 'ephemeral', text });
     try {
-      if (!worksIn(ctx.config, channel)) {
-        await reply(whereIWork(ctx.config));
+      if (!ctx.allowList.allows(channel)) {
+        await reply(ctx.allowList.whereIWork);
         return;
       }
       const request = parseStylizeCommand(command.text);
@@ -41,7 +41,6 @@ export function stylize(ctx: SlackContext) {
       }
       const jobId = await paint(ctx, {
         userId,
-        userName: command.user_name,
         place: { channel, threadTs: newest.threadTs },
         contentUrl: content.url,
         style: preset ? { preset } : { url: newest.url },

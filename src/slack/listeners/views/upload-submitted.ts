@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import { UserError } from '../../../errors.js';
 import { userMessage } from '../../../jobs/messages.js';
-import { whereIWork, worksIn, type SlackContext } from '../../context.js';
+import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
 import { paint, settingsFor } from '../../paint.js';
 import { fieldState, filledOptions, UPLOAD_FIELDS } from '../../upload-modal.js';
@@ -57,8 +57,8 @@ export function uploadSubmitted(ctx: SlackContext) {
 
     const log = ctx.log.child({ userId, channel });
     try {
-      if (!worksIn(ctx.config, channel)) throw new UserError('wrong-channel', whereIWork(ctx.config));
-      const jobId = await paint(ctx, { userId, userName: body.user.name, place: { channel, threadTs: undefined }, contentUrl, style: { url: styleUrl }, options });
+      if (!ctx.allowList.allows(channel)) throw new UserError('wrong-channel', ctx.allowList.whereIWork);
+      const jobId = await paint(ctx, { userId, place: { channel, threadTs: undefined }, contentUrl, style: { url: styleUrl }, options });
       log.info({ jobId }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);

@@ -1,0 +1,81 @@
+import type { JobEvent, JobSpec } from '../job.js';
+import {
+  cancelledLine,
+  deliveredLine,
+  doneLine,
+  progressLine,
+  queueLine,
+  RESULT_LOST,
+  resultHereLine,
+  settingsLine,
+  startedLine,
+} from '../messages.js';
+import type { Headline, StatusButton, StatusView } from './view.js';
+
+/** Every event but `done`, whose view waits until the platform has delivered the result (presentFinished). */
+export type StatusEvent = Exclude<JobEvent, { type: 'done' }>;
+
+/** The finished painting, and the words that go with it wherever the platform posts it. */
+export interface FinishedPainting {
+  readonly headline: Headline;
+  readonly png: Buffer;
+  /** The settings it was painted with, e.g. "Great Wave · 512 px · 100 iterations (lbfgs) · …". */
+  readonly settings: string;
+  /** How long it took, e.g. "Done in 4.2 s." */
+  readonly done: string;
+}
+
+/**
+ * What became of the result: posted apart from the status message (`where` names the place, e.g. a thread
+ * mention, when the status should point to it), to go on the status message itself, or lost.
+ */
+export type Delivery =
+  | { readonly kind: 'posted'; readonly where?: string }
+  | { readonly kind: 'on-status' }
+  | { readonly kind: 'lost' };
+
+export function headlineOf(spec: JobSpec): Headline {
+  return { label: spec.label, requesterId: spec.requester.userId };
+}
+
+/** The view for one of a job's events; `jobId` is what its Cancel button stops. */
+export function presentEvent(headline: Headline, jobId: string, event: StatusEvent): StatusView {
+  const cancel: readonly StatusButton[] = [{ kind: 'cancel', jobId }];
+  switch (event.type) {
+    case 'queued':
+    case 'moved':
+      return { headline, stage: 'waiting', line: queueLine(event.position, event.etaMs), buttons: cancel };
+    case 'started':
+      return { headline, stage: 'painting', line: startedLine(event.etaMs), buttons: cancel };
+    case 'progress': {
+      const { preview } = event.progress;
+      return { headline, stage: 'painting', line: progressLine(event.progress), buttons: cancel, ...(preview ? { preview } : {}) };
+    }
+    case 'failed':
+      return presentRefusal(headline, event.message);
+    case 'cancelled':
+      return { headline, stage: 'cancelled', line: cancelledLine(event.reason), buttons: [] };
+  }
+}
+
+/** A request that ended before or instead of painting, with a message for the member. */
+export function presentRefusal(headline: Headline, message: string): StatusView {
+  return { headline, stage: 'failed', line: message, buttons: [] };
+}
+
+export function finishedPainting(spec: JobSpec, event: Extract<JobEvent, { type: 'done' }>): FinishedPainting {
+  return { headline: headlineOf(spec), png: event.png, settings: settingsLine(spec.label, spec.options), done: doneLine(event.result) };
+}
+
+/** The last view of a job that finished, once its result has been delivered (or not). */
+export function presentFinished(painting: FinishedPainting, delivery: Delivery): StatusView {
+  const { headline, settings, done } = painting;
+  switch (delivery.kind) {
+    case 'posted':
+      return { headline, stage: 'done', line: deliveredLine(done, delivery.where), buttons: [] };
+    case 'on-status':
+      return { headline, stage: 'done', line: resultHereLine(settings, done), buttons: [], result: painting.png };
+    case 'lost':
+      return { headline, stage: 'failed', line: RESULT_LOST, buttons: [] };
+  }
+}

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { JobEvent, JobHandle, JobListener, JobSpec } from '../job.js';
+import { finishedPainting, headlineOf, presentEvent, presentFinished, type Delivery, type FinishedPainting } from './presenter.js';
+import { StatusUpdater, type StatusSink } from './updater.js';
+import { isFinal } from './view.js';
+
+/** A platform's side of a job's status: its status message, and where its results go. */
+export interface StatusSurface extends StatusSink {
+  /** Posts the finished painting where the platform puts results; a throw counts as lost. */
+  deliver(painting: FinishedPainting): Promise<Delivery>;
+}
+
+export interface TrackedJob {
+  readonly spec: JobSpec;
+  readonly surface: StatusSurface;
+  /** Least time between two edits of the status message. */
+  readonly intervalMs: number;
+  readonly logger: Logger;
+  /** Puts the job in line with this listener: a reservation's `submit`, or the queue's. */
+  readonly submit: (spec: JobSpec, listener: JobListener) => JobHandle;
+}
+
+/**
+ * Puts a job in line and keeps its status message current through to the delivered result. Never holds up
+ * the queue: views go out through a StatusUpdater. Throws only what `submit` throws (full queue, too many jobs).
+ */
+export function trackJob(job: TrackedJob): JobHandle {
+  const { spec, surface } = job;
+  const headline = headlineOf(spec);
+  const updater = new StatusUpdater(surface, job.intervalMs, job.logger);
+  let jobId = '';
+  let log = job.logger;
+
+  const deliver = (painting: FinishedPainting): Promise<Delivery> =>
+    surface.deliver(painting).catch((err: unknown): Delivery => {
+      log.error({ err }, 'could not deliver the result');
+      return { kind: 'lost' };
+    });
+
+  // Events arrive asynchronously, so the job's id is known by the first one.
+  const listener = async (event: JobEvent): Promise<void> => {
+    if (event.type === 'done') {
+      const painting = finishedPainting(spec, event);
+      const delivery = await deliver(painting);
+      log.info({ engineMs: event.result.ms, delivery: delivery.kind }, 'result delivered');
+      await updater.finish(presentFinished(painting, delivery));
+      return;
+    }
+    const view = presentEvent(headline, jobId, event);
+    if (isFinal(view)) await updater.finish(view);
+    else updater.show(view);
+  };
+
+  const handle = job.submit(spec, listener);
+  jobId = handle.id;
+  log = job.logger.child({ jobId });
+  return handle;
+}
