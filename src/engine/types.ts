@@ -1,11 +1,7 @@
+import type { RgbImage } from '../images/rgb-image.js';
 import type { LayerName } from './vgg19.js';
 
-/** Decoded 8-bit sRGB pixels, 3 interleaved channels, rows top to bottom. */
-export interface RgbImage {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Uint8Array;
-}
+export type { RgbImage } from '../images/rgb-image.js';
 
 /** An image as the optimizer sees it: float RGB in 0..255, HWC order. */
 export interface FloatImage {
