@@ -29,7 +29,6 @@ export const DEFAULT_OPTIONS: StylizeOptions = {
   contentLayer: 'block4_conv2',
   styleLayers: DEFAULT_STYLE_LAYERS,
   learningRate: 4,
-  previewEvery: 10,
 };
 
 /** Bounds an operator sets in config; user options are checked against them. */

@@ -17,13 +17,12 @@ import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from 
 export const SHARED = resolve(REPO_ROOT, '../shared');
 const logger = pino({ level: process.env.EASEL_TEST_LOG ?? 'silent' });
 
-/** Tiny settings so a job takes a second or two on CPU: 48 px, shallow layers, a preview every other iteration. */
+/** Tiny settings so a job takes a second or two on CPU: 48 px, shallow layers. */
 const TINY = {
   size: 48,
   iterations: 8,
   content_layer: 'block2_conv2',
   style_layers: ['block1_conv1', 'block2_conv1'],
-  preview_every: 2,
 };
 const LAYERS = ['block1_conv1', 'block2_conv1', 'block2_conv2'] as const;
 

@@ -31,7 +31,6 @@ const TINY = {
     { layer: 'block1_conv1', weight: 1 },
     { layer: 'block2_conv1', weight: 1 },
   ],
-  preview_every: 0,
 };
 
 const IMAGE_LIMITS: ImageLimits = { maxBytes: 2 * 1024 * 1024, maxPixels: 1_000_000, minSide: 16 };
