@@ -43,7 +43,12 @@ export interface CostContext {
 }
 
 /** The cost of a job, scale by scale, from the same schedule stylize() runs. */
-export function jobCost(contentWidth: number, contentHeight: number, options: CostOptions, context: CostContext = {}): JobCost {
+export function jobCost(
+  contentWidth: number,
+  contentHeight: number,
+  options: CostOptions,
+  context: CostContext = {},
+): JobCost {
   const styles = context.styles ?? [{ width: contentWidth, height: contentHeight }];
   const maxSide = context.maxSide ?? Infinity;
   const scales = planScales(contentWidth, contentHeight, options.size, options.iterations, options.scales);
@@ -72,6 +77,7 @@ export function fractionDone(cost: JobCost, index: number, iterations: number): 
   for (let k = 0; k < index; k++) before += cost.perScale[k]!.total;
   const scale = cost.perScale[index]!;
   // The same sums as jobCost's total, in the same order, so the end of the last scale is 1 and not 0.9999…
-  const done = iterations >= scale.iterations ? before + scale.total : before + scale.setup + iterations * scale.perIteration;
+  const done =
+    iterations >= scale.iterations ? before + scale.total : before + scale.setup + iterations * scale.perIteration;
   return Math.min(1, done / cost.total);
 }

@@ -90,7 +90,9 @@ class WorkerSlot {
 
   run(id: number, request: StylizeRequest, callbacks: StylizeCallbacks): Promise<StylizeResult> {
     if (this.closed) return Promise.reject(new Error('the engine is closed'));
-    if (this.job) return Promise.reject(new Error(`engine slot ${this.index} is busy; its scheduler must wait until it is idle`));
+    if (this.job) {
+      return Promise.reject(new Error(`engine slot ${this.index} is busy; its scheduler must wait until it is idle`));
+    }
     if (callbacks.signal?.aborted) return Promise.reject(new JobAbortedError());
     return new Promise((resolve, reject) => {
       const { signal } = callbacks;
@@ -176,7 +178,8 @@ class WorkerSlot {
           this.backend = message.backend;
           this.maxSide = message.maxSide;
           const { backend, skipped } = message;
-          this.logger.info({ slot: this.index, backend, skipped, loadMs: Math.round(message.loadMs) }, `engine backend: ${backend}`);
+          const loadMs = Math.round(message.loadMs);
+          this.logger.info({ slot: this.index, backend, skipped, loadMs }, `engine backend: ${backend}`);
           resolve(worker);
         } else if (message.type === 'fatal') {
           fail(revive(message.error));
@@ -249,9 +252,10 @@ class WorkerSlot {
         if (generation !== this.generation || error instanceof SupersededStartError) throw error;
         const retryInMs = this.policy.startFailed();
         if (retryInMs === undefined) {
+          const times = DEFAULT_RESTART_LIMITS.maxFailedStarts;
           this.logger.error(
             { slot: this.index, err: error },
-            `engine slot ${this.index} stopped: its worker failed to start ${DEFAULT_RESTART_LIMITS.maxFailedStarts} times in a row`,
+            `engine slot ${this.index} stopped: its worker failed to start ${times} times in a row`,
           );
           throw new EngineStoppedError();
         }

@@ -29,7 +29,8 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
   const { options } = request;
   const started = performance.now();
   checkRequest(request, ctx.runtime);
-  const cost = jobCost(request.content.width, request.content.height, options, { styles: request.styles, maxSide: ctx.runtime.maxSide });
+  const { width, height } = request.content;
+  const cost = jobCost(width, height, options, { styles: request.styles, maxSide: ctx.runtime.maxSide });
   const scales = cost.perScale;
   const previews = new PreviewClock(ctx.previewIntervalMs, started);
   let image: Float32Array | undefined;
@@ -84,7 +85,7 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
             losses: final,
             elapsedMs: now - started,
             etaMs: ((now - started) * (1 - fraction)) / fraction,
-            ...(previews.due(now) ? { preview: await resizeImage(await render(x, scale, request, options), PREVIEW_SIDE) } : {}),
+            ...(previews.due(now) ? { preview: await preview(x, scale, request) } : {}),
           });
         }
         if (step.converged) break;
@@ -163,6 +164,10 @@ async function render(x: Float32Array, scale: Scale, request: StylizeRequest, op
   const image = toRgb(x, scale.width, scale.height);
   if (!options.preserveColors) return image;
   return restoreColors(image, await resizeExact(request.content, scale.width, scale.height));
+}
+
+async function preview(x: Float32Array, scale: Scale, request: StylizeRequest): Promise<RgbImage> {
+  return resizeImage(await render(x, scale, request, request.options), PREVIEW_SIDE);
 }
 
 /** Says when a preview is due: never if none was asked for, else once `intervalMs` has passed since the last. */

@@ -71,14 +71,15 @@ export interface Progress {
   readonly iterations: number;
   /**
    * Share (0..1) of the whole job's cost done: pixels × iterations at each scale plus each scale's set-up (see
-   * cost.ts), not the iteration count, since most iterations run at the cheap coarse scales. Never decreases; 1 at the end.
+   * cost.ts), not the iteration count, since most iterations run at the cheap coarse scales. Never decreases; 1 at
+   * the end.
    */
   readonly fraction: number;
   readonly losses: LossParts;
   readonly elapsedMs: number;
   /** Time left, from the time per cost unit so far; 0 at the end. */
   readonly etaMs: number;
-  /** A downscaled snapshot of the current image, at most 256 px on its longest side, when the caller asked for previews. */
+  /** A snapshot of the current image, at most 256 px on its longest side; only where the caller asked for previews. */
   readonly preview?: RgbImage;
 }
 

@@ -10,7 +10,13 @@ export interface SerializedError {
 }
 
 export type ToWorker =
-  | { readonly type: 'stylize'; readonly id: number; readonly request: StylizeRequest; readonly previewIntervalMs: number }
+  | {
+      readonly type: 'stylize';
+      readonly id: number;
+      readonly request: StylizeRequest;
+      /** StylizeCallbacks.previewIntervalMs; 0 for none. */
+      readonly previewIntervalMs: number;
+    }
   | { readonly type: 'abort'; readonly id: number };
 
 export type FromWorker =

@@ -74,7 +74,10 @@ async function main(): Promise<void> {
         if (TEST_HOOKS) testHook(request);
       },
     })
-      .then((result) => send({ type: 'result', id, result, tensors: runtime.liveTensors?.() ?? 0 }, [result.image.data.buffer as ArrayBuffer]))
+      .then((result) => {
+        const tensors = runtime.liveTensors?.() ?? 0;
+        send({ type: 'result', id, result, tensors }, [result.image.data.buffer as ArrayBuffer]);
+      })
       .catch((error: unknown) => send({ type: 'error', id, error: serialize(error) }))
       .finally(() => running.delete(id));
   });

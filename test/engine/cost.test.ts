@@ -25,8 +25,9 @@ describe('the cost of a job', () => {
   });
 
   it('rises with every iteration, never falls across scales, and is exactly 1 at the end', () => {
-    for (const [width, height, size, iterations, scales] of [[640, 480, 512, 100, 0], [300, 900, 1024, 37, 0], [64, 64, 64, 5, 1], [500, 400, 256, 7, 3]]) {
-      const cost = jobCost(width!, height!, options({ size, iterations, scales }));
+    const jobs = [[640, 480, 512, 100, 0], [300, 900, 1024, 37, 0], [64, 64, 64, 5, 1], [500, 400, 256, 7, 3]] as const;
+    for (const [width, height, size, iterations, scales] of jobs) {
+      const cost = jobCost(width, height, options({ size, iterations, scales }));
       let previous = 0;
       cost.perScale.forEach((scale, index) => {
         for (let done = 1; done <= scale.iterations; done++) {

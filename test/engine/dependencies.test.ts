@@ -12,7 +12,8 @@ describe('dependencies', () => {
       loadEngineConfig({ EASEL_BACKEND: 'wasm' });
       console.log(globalThis._tfengine === undefined ? 'no tfjs' : 'tfjs loaded');
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT });
+    const args = ['--import', 'tsx', '--input-type=module', '-e', script];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: REPO_ROOT });
     expect(stdout.trim()).toBe('no tfjs');
   });
 });

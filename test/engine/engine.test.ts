@@ -28,11 +28,9 @@ describe('the engine in its worker thread', () => {
     expect(engine.backend).toBe('wasm');
     expect(engine.slots).toBe(1);
     const progress: Progress[] = [];
-    const result = await engine.stylize(
-      0,
-      { content: await sharedImage('content/robin.jpg'), styles: [await sharedImage('styles/munch_the_scream.jpg')], options: quickOptions({ iterations: 3 }) },
-      { onProgress: (p) => progress.push(p) },
-    );
+    const content = await sharedImage('content/robin.jpg');
+    const styles = [await sharedImage('styles/munch_the_scream.jpg')];
+    const result = await engine.stylize(0, { content, styles, options: quickOptions({ iterations: 3 }) }, { onProgress: (p) => progress.push(p) });
     expect(result.backend).toBe('wasm');
     expect([result.image.width, result.image.height]).toEqual([64, 64]);
     expect(progress.map((p) => p.iteration)).toEqual([1, 2, 3]);
@@ -58,16 +56,17 @@ describe('the engine in its worker thread', () => {
   it('keeps no line of its own: a busy or unknown slot is refused, and an aborted job never starts', async () => {
     const content = await sharedImage('content/kitten.jpg');
     const running = new AbortController();
-    const first = engine.stylize(0, { content, styles: [content], options: quickOptions({ iterations: 100 }) }, { signal: running.signal });
-    await expect(engine.stylize(0, { content, styles: [content], options: quickOptions() })).rejects.toThrow(/slot 0 is busy/);
-    await expect(engine.stylize(1, { content, styles: [content], options: quickOptions() })).rejects.toBeInstanceOf(RangeError);
+    const request = { content, styles: [content], options: quickOptions() };
+    const first = engine.stylize(0, { ...request, options: quickOptions({ iterations: 100 }) }, { signal: running.signal });
+    await expect(engine.stylize(0, request)).rejects.toThrow(/slot 0 is busy/);
+    await expect(engine.stylize(1, request)).rejects.toBeInstanceOf(RangeError);
     running.abort();
     await expect(first).rejects.toBeInstanceOf(JobAbortedError);
 
     const progress: Progress[] = [];
     const cancelled = new AbortController();
     cancelled.abort();
-    const never = engine.stylize(0, { content, styles: [content], options: quickOptions() }, { signal: cancelled.signal, onProgress: (p) => progress.push(p) });
+    const never = engine.stylize(0, request, { signal: cancelled.signal, onProgress: (p) => progress.push(p) });
     await expect(never).rejects.toBeInstanceOf(JobAbortedError);
     expect(progress).toEqual([]);
   });

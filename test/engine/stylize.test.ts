@@ -54,7 +54,8 @@ describe('stylize with the real VGG19 weights', () => {
 
   it('reports the share of the cost done: rising to 1, and behind the iteration count at the cheap coarse scale', async () => {
     const progress: Progress[] = [];
-    await stylize({ content, styles: [style], options: quickOptions({ scales: 2, iterations: 6 }) }, context({ onProgress: (p) => progress.push(p) }));
+    const options = quickOptions({ scales: 2, iterations: 6 });
+    await stylize({ content, styles: [style], options }, context({ onProgress: (p) => progress.push(p) }));
     const fractions = progress.map((p) => p.fraction);
     for (const [i, fraction] of fractions.entries()) expect(fraction).toBeGreaterThan(fractions[i - 1] ?? 0);
     expect(fractions.at(-1)).toBe(1);
@@ -107,15 +108,21 @@ describe('stylize with the real VGG19 weights', () => {
   it('renders no preview at all for a job that asks for none', async () => {
     const progress: Progress[] = [];
     vi.mocked(resizeImage).mockClear();
-    await stylize({ content, styles: [style], options: quickOptions({ iterations: 3 }) }, context({ onProgress: (p) => progress.push(p) }));
+    const options = quickOptions({ iterations: 3 });
+    await stylize({ content, styles: [style], options }, context({ onProgress: (p) => progress.push(p) }));
     expect(progress.filter((p) => p.preview)).toEqual([]);
     expect(resizeImage).not.toHaveBeenCalled();
   });
 
   it("caps the style image's size at the runtime's largest side, for every scale alike", async () => {
     const sides: number[] = [];
-    const small: Runtime = { ...runtime, maxSide: 96, grams: (image, layers) => (sides.push(Math.max(image.width, image.height)), runtime.grams(image, layers)) };
-    await stylize({ content, styles: [style], options: quickOptions({ scales: 2, iterations: 2, styleScale: 4 }) }, context({ runtime: small }));
+    const small: Runtime = {
+      ...runtime,
+      maxSide: 96,
+      grams: (image, layers) => (sides.push(Math.max(image.width, image.height)), runtime.grams(image, layers)),
+    };
+    const options = quickOptions({ scales: 2, iterations: 2, styleScale: 4 });
+    await stylize({ content, styles: [style], options }, context({ runtime: small }));
     // Asked: 4 × 32 and 4 × 64 px. The final scale's style may be 96 px at most, so the style scale is 1.5 throughout.
     expect(sides).toEqual([48, 96]);
   });

@@ -77,7 +77,8 @@ describe('the engine worker slots', () => {
     const seen: Progress[] = [];
     let stuck!: () => void;
     const hung = new Promise<void>((resolve) => (stuck = resolve));
-    const job = engine.stylize(0, { content: image, styles: [image], options: HANG }, { onProgress: (p) => (seen.push(p), stuck()) });
+    const onProgress = (p: Progress): void => (seen.push(p), stuck());
+    const job = engine.stylize(0, { content: image, styles: [image], options: HANG }, { onProgress });
     const outcome = job.catch((error: unknown) => error);
     // The worker hangs right after its first progress event: no abort message can reach it any more.
     await hung;
@@ -97,7 +98,8 @@ describe('the engine worker slots', () => {
     await rm(link);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 
-    await expect(engine.stylize(0, { content: image, styles: [image], options: CRASH })).rejects.toBeInstanceOf(EngineCrashedError);
+    const crashing = engine.stylize(0, { content: image, styles: [image], options: CRASH });
+    await expect(crashing).rejects.toBeInstanceOf(EngineCrashedError);
     expect(messages('engine worker died').map((line) => line.restartInMs)).toEqual([1000]);
     const starts = (): number => messages('engine worker starting').length;
     expect(starts()).toBe(1);
@@ -116,14 +118,16 @@ describe('the engine worker slots', () => {
 
     // It does not loop: nothing is scheduled, and a job is refused with a message for its requester.
     expect(vi.getTimerCount()).toBe(0);
-    await expect(engine.stylize(0, { content: image, styles: [image], options: tiny() })).rejects.toBeInstanceOf(EngineStoppedError);
+    const refused = engine.stylize(0, { content: image, styles: [image], options: tiny() });
+    await expect(refused).rejects.toBeInstanceOf(EngineStoppedError);
     expect(starts()).toBe(4);
   });
 
   it('starts the backoff afresh once a restarted worker has finished a job', async () => {
     engine = await startTestEngine({ location: SHARED_VGG19, cacheDir: scratch });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const crash = (): Promise<unknown> => engine!.stylize(0, { content: image, styles: [image], options: CRASH }).catch((e: unknown) => e);
+    const crash = (): Promise<unknown> =>
+      engine!.stylize(0, { content: image, styles: [image], options: CRASH }).catch((e: unknown) => e);
 
     expect(await crash()).toBeInstanceOf(EngineCrashedError);
     // A job given to the slot while its worker restarts waits for the new one.

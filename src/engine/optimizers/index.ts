@@ -12,8 +12,10 @@ export interface OptimizerOptions {
   readonly history?: number;
 }
 
+type OptimizerFactory = <D>(objective: Objective<D>, options: OptimizerOptions) => Optimizer<D>;
+
 /** Adding an optimizer: one file exporting a factory, and one line here. */
-export const optimizers: Record<OptimizerName, <D>(objective: Objective<D>, options: OptimizerOptions) => Optimizer<D>> = {
+export const optimizers: Record<OptimizerName, OptimizerFactory> = {
   lbfgs: (objective, { history }) => createLbfgs(objective, history === undefined ? {} : { history }),
   adam: (objective, { learningRate }) => createAdam(objective, { learningRate }),
 };

@@ -179,7 +179,9 @@ class Lbfgs<D> implements Optimizer<D> {
     const buffers = this.buffersFor(x);
     const { point, history, direction } = buffers;
     let evaluations = await point.syncTo(x);
-    if (this.stalled && evaluations === 0) return { value: point.value, detail: point.detail, evaluations, converged: true };
+    if (this.stalled && evaluations === 0) {
+      return { value: point.value, detail: point.detail, evaluations, converged: true };
+    }
     this.stalled = false;
 
     let accepted: Trial<D> | undefined;
