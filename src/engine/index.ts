@@ -54,8 +54,12 @@ interface ActiveJob {
   readonly finish: (outcome: StylizeResult | Error) => void;
 }
 
-/** A start that replace() or close() made pointless; nobody waits for its outcome any more. */
-class SupersededStartError extends Error {}
+/** A start that a later replace() or close() made pointless; nobody waits for its outcome any more. */
+class SupersededStartError extends Error {
+  constructor() {
+    super('the engine slot was replaced or closed before its new worker was ready');
+  }
+}
 
 /**
  * One worker slot: a worker thread with one runtime, running one job at a time. Restarts its worker when it dies

@@ -4,7 +4,7 @@ import { openRuntime, type RuntimeAttempt } from './runtimes/index.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { StyleTargetCache } from './style-targets.js';
 import { stylize } from './stylize.js';
-import type { StylizeRequest } from './types.js';
+import type { RgbImage, StylizeRequest } from './types.js';
 import { loadConvWeights } from './weights/load.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker-protocol.js';
 
@@ -26,6 +26,12 @@ function testHook(request: StylizeRequest): void {
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
+}
+
+/** The image's buffer, to move rather than copy, where it holds these pixels alone (a view may share a pool). */
+function movable(image: RgbImage | undefined): ArrayBuffer[] {
+  const data = image?.data;
+  return data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer as ArrayBuffer] : [];
 }
 
 function serialize(error: unknown): SerializedError {
@@ -70,13 +76,13 @@ async function main(): Promise<void> {
       signal: controller.signal,
       previewIntervalMs,
       onProgress: (progress) => {
-        send({ type: 'progress', id, progress }, progress.preview ? [progress.preview.data.buffer as ArrayBuffer] : []);
+        send({ type: 'progress', id, progress }, movable(progress.preview));
         if (TEST_HOOKS) testHook(request);
       },
     })
       .then((result) => {
         const tensors = runtime.liveTensors?.() ?? 0;
-        send({ type: 'result', id, result, tensors }, [result.image.data.buffer as ArrayBuffer]);
+        send({ type: 'result', id, result, tensors }, movable(result.image));
       })
       .catch((error: unknown) => send({ type: 'error', id, error: serialize(error) }))
       .finally(() => running.delete(id));
