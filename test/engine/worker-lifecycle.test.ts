@@ -11,6 +11,7 @@ import {
   type StyleEngine,
 } from '../../src/engine/index.js';
 import type { Progress, RgbImage, StylizeOptions } from '../../src/engine/types.js';
+import { JobAbortedError } from '../../src/errors.js';
 import type { WeightsSource } from '../../src/engine/weights/types.js';
 import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
 
@@ -88,6 +89,18 @@ describe('the engine worker slots', () => {
 
     const next = await engine.stylize(0, { content: image, styles: [image], options: tiny() });
     expect(next.iterations).toBe(2);
+  });
+
+  it('close() ends a stuck worker too, and its job is told it was stopped', async () => {
+    engine = await startTestEngine({ location: SHARED_VGG19, cacheDir: scratch });
+    let stuck!: () => void;
+    const hung = new Promise<void>((resolve) => (stuck = resolve));
+    const job = engine.stylize(0, { content: image, styles: [image], options: HANG }, { onProgress: () => stuck() });
+    const outcome = job.catch((error: unknown) => error);
+    await hung;
+    await engine.close();
+    engine = undefined;
+    expect(await outcome).toBeInstanceOf(JobAbortedError);
   });
 
   it('restarts a crashed worker after 1 s, then 2 s and 4 s while it cannot start, and then stops the slot for good', async () => {
