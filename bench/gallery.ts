@@ -39,7 +39,7 @@ for (const c of contents) {
   const content = await decodeImage(await readFile(join(SHARED, 'content', c)));
   for (const s of styles) {
     const style = await decodeImage(await readFile(join(SHARED, 'styles', s)));
-    const result = await engine.stylize({ content, styles: [style], options });
+    const result = await engine.stylize(0, { content, styles: [style], options });
     const png = await encodeImage(result.image, 'png');
     const file = join(values.out, `${parse(c).name}__${parse(s).name}.png`);
     await writeFile(file, png);

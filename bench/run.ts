@@ -93,7 +93,7 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
   if (!values['no-job']) {
     const engine = await startEngine({ ...config, backend: name }, pino({ level: 'warn' }));
     const options = resolveOptions({ size: values['job-size'] }, { maxSize: 2048, maxIterations: 10_000 });
-    const result = await engine.stylize({ content, styles: [style], options });
+    const result = await engine.stylize(0, { content, styles: [style], options });
     await engine.close();
     report.jobMs = result.ms;
     report.jobIterations = result.iterations;

@@ -76,7 +76,7 @@ async function run(cmd: CliCommand, engineConfig: EngineConfig, limits: OptionLi
     const options = resolveOptions(requested, { ...limits, maxSize: engine.maxSide });
     if (!cmd.json) process.stderr.write(`easel: ${engine.backend} backend${note ? `, ${note}` : ''}, ${options.size} px, ${options.iterations} iterations\n`);
     const bar = progressBar();
-    const result = await engine.stylize({ content: decoded.content, styles: decoded.styles, options }, { onProgress: bar.update });
+    const result = await engine.stylize(0, { content: decoded.content, styles: decoded.styles, options }, { onProgress: bar.update });
     bar.done();
     await writeFile(output, await encodeImage(result.image, format));
     if (cmd.json) process.stdout.write(`${JSON.stringify(summary(result))}\n`);

@@ -3,7 +3,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_OPTIONS } from '../engine/options.js';
-import { isRuntimeName, RUNTIME_NAMES } from '../engine/runtimes/index.js';
+import { isRuntimeName, RUNTIME_NAMES } from '../engine/runtimes/names.js';
 import { DEFAULT_VGG19_URL, KNOWN_SHA256 } from '../engine/weights/known-sources.js';
 import { ConfigError, integer, optional, path, type Env } from './env.js';
 import { REPO_ROOT } from './paths.js';

@@ -1,34 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { JobAbortedError, UserError } from '../errors.js';
-import type { StyleEngine, StylizeCallbacks } from './engine.js';
-import type { RuntimeName } from './runtimes/index.js';
-import type { StylizeRequest, StylizeResult } from './types.js';
-import type { LayerName } from './vgg19.js';
-import type { WeightsSource } from './weights/types.js';
+import type { EngineConfig, StyleEngine, StylizeCallbacks } from './engine.js';
+import { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './errors.js';
+import { DEFAULT_RESTART_LIMITS, RestartPolicy } from './restart-policy.js';
+import type { RgbImage, StylizeRequest, StylizeResult } from './types.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker-protocol.js';
 
-export type { StyleEngine, StylizeCallbacks } from './engine.js';
+export type { EngineConfig, StyleEngine, StylizeCallbacks } from './engine.js';
+export { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './errors.js';
 
-export interface EngineConfig {
-  readonly weights: WeightsSource;
-  /** Forces one runtime (EASEL_BACKEND); otherwise the best that loads is used. */
-  readonly backend?: RuntimeName;
-  /** Jobs that run at once, each in its own worker with its own copy of the network. */
-  readonly slots: number;
-  /** CPU threads per runtime, where the runtime can be told. */
-  readonly threads: number;
-  /** Every layer any job may use, so the weights are loaded once up to the deepest of them. */
-  readonly layers: readonly LayerName[];
-  /** Operator's cap on the output's longest side; the runtime's own cap applies too. */
-  readonly maxSide?: number;
-}
-
-export class EngineCrashedError extends UserError {
-  constructor() {
-    super('engine-crashed', 'The painter stopped unexpectedly while working on this one. Please try again; if it keeps happening, try a smaller size.');
-  }
-}
+/** How long close() waits for a worker to end; one stuck in a native call ends only when that call returns. */
+const CLOSE_GRACE_MS = 5000;
 
 function revive(error: SerializedError): Error {
   if (error.code === 'aborted') return new JobAbortedError(error.message);
@@ -50,79 +33,177 @@ function createWorker(workerData: WorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** A timer that does not keep the process alive: a slot waiting to restart must not hold up an exit. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The pixels in a buffer of their own, so they can be moved to the worker (in the transfer list, with no second copy
+ * for serialising) while the caller keeps its image: a preset's style image goes to every job that uses the preset.
+ */
+function ownCopy(image: RgbImage): RgbImage & { readonly data: Uint8Array<ArrayBuffer> } {
+  return { width: image.width, height: image.height, data: new Uint8Array(image.data) };
+}
+
 interface ActiveJob {
   readonly id: number;
   readonly callbacks: StylizeCallbacks;
-  readonly resolve: (result: StylizeResult) => void;
-  readonly reject: (error: Error) => void;
+  /** The worker it was posted to; unset while it waits for a worker to be ready. */
+  worker?: Worker;
+  readonly finish: (outcome: StylizeResult | Error) => void;
 }
 
-/** One worker thread with one runtime; restarts itself if the thread dies. */
-class EngineWorker {
-  private worker!: Worker;
-  private active: ActiveJob | undefined;
-  private closing = false;
+/** A start that a later replace() or close() made pointless; nobody waits for its outcome any more. */
+class SupersededStartError extends Error {
+  constructor() {
+    super('the engine slot was replaced or closed before its new worker was ready');
+  }
+}
+
+/**
+ * One worker slot: a worker thread with one runtime, running one job at a time. Restarts its worker when it dies
+ * (with backoff), replaces it on request, and gives up when starts keep failing.
+ */
+class WorkerSlot {
   backend = '';
   maxSide = 0;
+  /** The worker in use or starting; events from any other (a terminated one) are ignored. */
+  private current: Worker | undefined;
+  /** The worker jobs are posted to, once ready; rejects with EngineStoppedError when the slot gave up. */
+  private ready!: Promise<Worker>;
+  /** Bumped by each restart, replace and close, so that a start they superseded stops. */
+  private generation = 0;
+  private job: ActiveJob | undefined;
+  private closed = false;
+  private readonly policy = new RestartPolicy();
 
   constructor(
+    private readonly index: number,
     private readonly config: EngineConfig,
     private readonly logger: Logger,
   ) {}
 
-  start(): Promise<void> {
-    this.worker = createWorker(this.config);
-    return new Promise((resolve, reject) => {
-      this.worker.on('message', (message: FromWorker) => {
-        switch (message.type) {
-          case 'ready':
-            this.backend = message.backend;
-            this.maxSide = message.maxSide;
-            this.logger.info({ backend: message.backend, skipped: message.skipped, loadMs: Math.round(message.loadMs) }, `engine backend: ${message.backend}`);
-            resolve();
-            break;
-          case 'fatal':
-            reject(revive(message.error));
-            break;
-          default:
-            this.onJobMessage(message);
-        }
-      });
-      this.worker.on('error', (error) => {
-        this.logger.error({ err: error }, 'engine worker failed');
-        reject(error);
-      });
-      this.worker.on('exit', (code) => this.onExit(code));
-    });
-  }
-
-  get busy(): boolean {
-    return this.active !== undefined;
+  /** The first start, which fails fast with the worker's own error: at start-up a bad setting is the likely cause. */
+  async open(): Promise<void> {
+    this.ready = this.launch();
+    this.ready.catch(() => undefined);
+    await this.ready;
+    this.policy.started();
   }
 
   run(id: number, request: StylizeRequest, callbacks: StylizeCallbacks): Promise<StylizeResult> {
+    if (this.closed) return Promise.reject(new Error('the engine is closed'));
+    if (this.job) {
+      return Promise.reject(new Error(`engine slot ${this.index} is busy; its scheduler must wait until it is idle`));
+    }
+    if (callbacks.signal?.aborted) return Promise.reject(new JobAbortedError());
     return new Promise((resolve, reject) => {
-      const abort = (): void => this.post({ type: 'abort', id });
-      const cleanUp = (): void => callbacks.signal?.removeEventListener('abort', abort);
-      this.active = {
+      const { signal } = callbacks;
+      const onAbort = (): void => {
+        if (job.worker) this.post(job.worker, { type: 'abort', id });
+        else this.settle(job, new JobAbortedError());
+      };
+      const job: ActiveJob = {
         id,
         callbacks,
-        resolve: (result) => (cleanUp(), resolve(result)),
-        reject: (error) => (cleanUp(), reject(error)),
+        finish: (outcome) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (outcome instanceof Error) reject(outcome);
+          else resolve(outcome);
+        },
       };
-      this.post({ type: 'stylize', id, request });
-      // After the job is posted, so an abort that came while waiting for this worker reaches the running job.
-      if (callbacks.signal?.aborted) abort();
-      else callbacks.signal?.addEventListener('abort', abort, { once: true });
+      this.job = job;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Ready at once unless the worker is restarting; the job then waits for its successor.
+      this.ready.then(
+        (worker) => {
+          if (this.job !== job) return;
+          job.worker = worker;
+          const content = ownCopy(request.content);
+          const styles = request.styles.map(ownCopy);
+          const previewIntervalMs = callbacks.previewIntervalMs ?? 0;
+          this.post(worker, { type: 'stylize', id, request: { ...request, content, styles }, previewIntervalMs }, [
+            content.data.buffer,
+            ...styles.map((style) => style.data.buffer),
+          ]);
+        },
+        (error: unknown) => this.settle(job, error instanceof Error ? error : new Error(String(error))),
+      );
     });
   }
 
-  private post(message: ToWorker): void {
-    this.worker.postMessage(message);
+  async replace(): Promise<void> {
+    if (this.closed) throw new Error('the engine is closed');
+    const stuck = this.current;
+    this.current = undefined;
+    // Not awaited: a thread inside a native call ends only when the call returns, and the slot must not wait for it.
+    void stuck?.terminate();
+    this.logger.warn({ slot: this.index }, 'engine worker terminated; starting a fresh one');
+    const ready = this.restart(0);
+    if (this.job) this.settle(this.job, new WorkerKilledError());
+    await ready;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.generation++;
+    const worker = this.current;
+    this.current = undefined;
+    if (this.job) this.settle(this.job, new JobAbortedError());
+    if (worker) await Promise.race([worker.terminate(), sleep(CLOSE_GRACE_MS)]);
+  }
+
+  private post(worker: Worker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    worker.postMessage(message, transfer);
+  }
+
+  private settle(job: ActiveJob, outcome: StylizeResult | Error): void {
+    if (this.job !== job) return;
+    this.job = undefined;
+    job.finish(outcome);
+  }
+
+  /** Starts a worker thread; resolves once it has loaded its weights and runtime. */
+  private launch(): Promise<Worker> {
+    this.logger.debug({ slot: this.index }, 'engine worker starting');
+    const worker = createWorker(this.config);
+    this.current = worker;
+    return new Promise((resolve, reject) => {
+      let started = false;
+      const fail = (error: Error): void => {
+        if (this.current === worker) this.current = undefined;
+        void worker.terminate();
+        reject(error);
+      };
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          started = true;
+          this.backend = message.backend;
+          this.maxSide = message.maxSide;
+          const { backend, skipped } = message;
+          const loadMs = Math.round(message.loadMs);
+          this.logger.info({ slot: this.index, backend, skipped, loadMs }, `engine backend: ${backend}`);
+          resolve(worker);
+        } else if (message.type === 'fatal') {
+          fail(revive(message.error));
+        } else if (worker === this.current) {
+          this.onJobMessage(message);
+        }
+      });
+      worker.on('error', (error) => {
+        if (started) this.logger.error({ slot: this.index, err: error }, 'engine worker failed');
+        else fail(error);
+      });
+      worker.on('exit', (code) => {
+        if (started) this.onExit(worker, code);
+        else fail(new Error(`the engine worker exited (code ${code}) before it was ready`));
+      });
+    });
   }
 
   private onJobMessage(message: Exclude<FromWorker, { type: 'ready' | 'fatal' }>): void {
-    const job = this.active;
+    const job = this.job;
     if (!job || job.id !== message.id) return;
     if (message.type === 'progress') {
       try {
@@ -132,65 +213,93 @@ class EngineWorker {
       }
       return;
     }
-    this.active = undefined;
+    this.policy.finishedJob();
     if (message.type === 'result') {
-      this.logger.debug({ job: message.id, tensors: message.tensors }, 'engine job finished');
-      job.resolve(message.result);
+      this.logger.debug({ slot: this.index, job: message.id, tensors: message.tensors }, 'engine job finished');
+      this.settle(job, message.result);
     } else {
-      job.reject(revive(message.error));
+      this.settle(job, revive(message.error));
     }
   }
 
-  private onExit(code: number): void {
-    if (this.closing) return;
-    this.logger.error({ code }, 'engine worker exited; restarting it');
-    this.active?.reject(new EngineCrashedError());
-    this.active = undefined;
-    this.start().catch((error: unknown) => this.logger.error({ err: error }, 'engine worker could not restart'));
+  private onExit(worker: Worker, code: number): void {
+    if (worker !== this.current || this.closed) return;
+    this.current = undefined;
+    const restartInMs = this.policy.crashed();
+    this.logger.error({ slot: this.index, code, restartInMs }, 'engine worker died; restarting it');
+    this.restart(restartInMs);
+    if (this.job) this.settle(this.job, new EngineCrashedError());
   }
 
-  async close(): Promise<void> {
-    this.closing = true;
-    await this.worker.terminate();
+  private restart(delayMs: number): Promise<Worker> {
+    const generation = ++this.generation;
+    this.ready = this.startWithRetries(generation, delayMs);
+    // Whoever needs the worker next (a job, replace()) sees a failure; nobody else has to.
+    this.ready.catch(() => undefined);
+    return this.ready;
+  }
+
+  private async startWithRetries(generation: number, firstDelayMs: number): Promise<Worker> {
+    let delayMs = firstDelayMs;
+    for (;;) {
+      if (delayMs > 0) await sleep(delayMs);
+      if (generation !== this.generation) throw new SupersededStartError();
+      try {
+        const worker = await this.launch();
+        if (generation !== this.generation) {
+          void worker.terminate();
+          throw new SupersededStartError();
+        }
+        this.policy.started();
+        return worker;
+      } catch (error) {
+        if (generation !== this.generation || error instanceof SupersededStartError) throw error;
+        const retryInMs = this.policy.startFailed();
+        if (retryInMs === undefined) {
+          const times = DEFAULT_RESTART_LIMITS.maxFailedStarts;
+          this.logger.error(
+            { slot: this.index, err: error },
+            `engine slot ${this.index} stopped: its worker failed to start ${times} times in a row`,
+          );
+          throw new EngineStoppedError();
+        }
+        this.logger.warn({ slot: this.index, err: error, retryInMs }, 'engine worker could not start; trying again');
+        delayMs = retryInMs;
+      }
+    }
   }
 }
 
-/** Starts `config.slots` engine workers and resolves once all have loaded their weights and runtime. */
+/**
+ * Starts `config.slots` engine workers and resolves once all have loaded their weights and runtime. A worker that
+ * cannot start here fails the whole start-up with its own error, since a bad setting is then the likely cause.
+ */
 export async function startEngine(config: EngineConfig, logger: Logger): Promise<StyleEngine> {
-  const workers = Array.from({ length: config.slots }, () => new EngineWorker(config, logger));
+  const slots = Array.from({ length: config.slots }, (_, index) => new WorkerSlot(index, config, logger));
   try {
-    await Promise.all(workers.map((w) => w.start()));
+    await Promise.all(slots.map((slot) => slot.open()));
   } catch (error) {
-    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(slots.map((slot) => slot.close()));
     throw error;
   }
-  const waiting: Array<() => void> = [];
+  const slotAt = (slot: number): WorkerSlot => {
+    const found = Number.isInteger(slot) ? slots[slot] : undefined;
+    if (!found) throw new RangeError(`no engine slot ${slot}; slots are 0..${slots.length - 1}`);
+    return found;
+  };
   let nextId = 1;
-
-  async function acquire(): Promise<EngineWorker> {
-    for (;;) {
-      const free = workers.find((w) => !w.busy);
-      if (free) return free;
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    }
-  }
-
   return {
-    backend: workers[0]!.backend,
-    slots: workers.length,
-    maxSide: workers[0]!.maxSide,
-    async stylize(request, callbacks = {}) {
-      if (callbacks.signal?.aborted) throw new JobAbortedError();
-      const worker = await acquire();
-      try {
-        if (callbacks.signal?.aborted) throw new JobAbortedError();
-        return await worker.run(nextId++, request, callbacks);
-      } finally {
-        waiting.shift()?.();
-      }
+    backend: slots[0]!.backend,
+    maxSide: slots[0]!.maxSide,
+    slots: slots.length,
+    async stylize(slot, request, callbacks = {}) {
+      return slotAt(slot).run(nextId++, request, callbacks);
+    },
+    async replace(slot) {
+      await slotAt(slot).replace();
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(slots.map((slot) => slot.close()));
     },
   };
 }

@@ -29,5 +29,4 @@ export const DEFAULT_OPTIONS: StylizeOptions = {
   contentLayer: 'block4_conv2',
   styleLayers: DEFAULT_STYLE_LAYERS,
   learningRate: 4,
-  previewEvery: 10,
 };

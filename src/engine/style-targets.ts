@@ -36,8 +36,4 @@ export class StyleTargetCache {
     }
     return grams;
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

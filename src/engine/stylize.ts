@@ -1,11 +1,12 @@
 import { JobAbortedError, OptionError, UserError } from '../errors.js';
 import { resizeExact, resizeImage } from '../images/resize.js';
 import { luminanceImage, restoreColors } from './color.js';
+import { fractionDone, jobCost } from './cost.js';
 import { optimizers } from './optimizers/index.js';
 import { toFloat, toRgb } from './pixels.js';
 import { seededRandom } from './random.js';
 import type { Runtime } from './runtimes/runtime.js';
-import { fitDimensions, planScales, type Scale } from './scales.js';
+import { fitDimensions, styleSide, type Scale } from './scales.js';
 import { StyleTargetCache } from './style-targets.js';
 import type { LossParts, Progress, RgbImage, StylizeOptions, StylizeRequest, StylizeResult } from './types.js';
 
@@ -15,6 +16,8 @@ export interface StylizeContext {
   readonly runtime: Runtime;
   readonly styleCache: StyleTargetCache;
   readonly onProgress?: (progress: Progress) => void;
+  /** Least time between two previews; undefined or 0: no previews, and none is ever rendered. */
+  readonly previewIntervalMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -26,12 +29,15 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
   const { options } = request;
   const started = performance.now();
   checkRequest(request, ctx.runtime);
-  const scales = planScales(request.content.width, request.content.height, options.size, options.iterations, options.scales);
-  const clock = new IterationClock(scales, started);
+  const { width, height } = request.content;
+  const cost = jobCost(width, height, options, { styles: request.styles, maxSide: ctx.runtime.maxSide });
+  const scales = cost.perScale;
+  const previews = new PreviewClock(ctx.previewIntervalMs, started);
   let image: Float32Array | undefined;
   let initial: LossParts | undefined;
   let final: LossParts | undefined;
-  let done = 0;
+  let ran = 0;
+  let scheduled = 0;
 
   for (const [index, scale] of scales.entries()) {
     const content = await scaledContent(request, scale);
@@ -47,45 +53,47 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
       weights: { content: options.contentWeight, style: options.styleWeight, tv: options.tvWeight },
     });
     try {
-      const evaluations: LossParts[] = [];
-      const optimizer = optimizers[options.optimizer](
+      const optimizer = optimizers[options.optimizer]<LossParts>(
         async (point) => {
           const { losses, gradient } = await evaluator.evaluate(point);
-          evaluations.push(losses);
-          return { value: losses.total, gradient };
+          // Every optimizer evaluates its starting point first: the first call of all is the job's starting image.
+          initial ??= losses;
+          return { value: losses.total, gradient, detail: losses };
         },
         { learningRate: options.learningRate },
       );
-      for (let i = 0; i < scale.iterations; i++) {
+      for (let i = 1; i <= scale.iterations; i++) {
         // Yield so an abort message posted to this worker is delivered between iterations.
         await new Promise(setImmediate);
         if (ctx.signal?.aborted) throw new JobAbortedError();
         const step = await optimizer.step(x);
-        initial ??= evaluations[0];
-        // The line search may try points it rejects; report the losses of the point it kept.
-        final = evaluations.findLast((e) => e.total === step.value) ?? evaluations.at(-1);
-        evaluations.length = 0;
-        done++;
-        clock.tick(index);
-        if (ctx.onProgress && final) {
-          const wantPreview = options.previewEvery > 0 && (done % options.previewEvery === 0 || done === options.iterations);
+        ran++;
+        final = step.detail;
+        // A converged optimizer would leave x as it is for the rest of this scale: skip to the next.
+        const done = step.converged ? scale.iterations : i;
+        if (ctx.onProgress) {
+          const fraction = fractionDone(cost, index, done);
+          const now = performance.now();
           ctx.onProgress({
             scale: index + 1,
             scales: scales.length,
             width: scale.width,
             height: scale.height,
-            iteration: done,
+            iteration: scheduled + done,
             iterations: options.iterations,
+            fraction,
             losses: final,
-            elapsedMs: performance.now() - started,
-            etaMs: clock.remainingMs(index, i + 1),
-            ...(wantPreview ? { preview: await resizeImage(await render(x, scale, request, options), PREVIEW_SIDE) } : {}),
+            elapsedMs: now - started,
+            etaMs: ((now - started) * (1 - fraction)) / fraction,
+            ...(previews.due(now) ? { preview: await preview(x, scale, request) } : {}),
           });
         }
+        if (step.converged) break;
       }
     } finally {
       evaluator.dispose();
     }
+    scheduled += scale.iterations;
     image = x;
   }
 
@@ -93,8 +101,9 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
   return {
     image: await render(image!, last, request, options),
     backend: ctx.runtime.name,
-    iterations: done,
+    iterations: ran,
     ms: performance.now() - started,
+    // Both are set: every scale runs at least one step, and every step evaluates or keeps an evaluated point.
     losses: { initial: initial!, final: final! },
   };
 }
@@ -124,7 +133,7 @@ async function styleTargets(request: StylizeRequest, scale: Scale, content: RgbI
   const blend = styles.map((_, k) => options.styleBlend[k] ?? options.styleBlend[0]!);
   const blendSum = blend.reduce((a, b) => a + b, 0);
   const layers = options.styleLayers.map((s) => s.layer);
-  const side = Math.round(Math.max(scale.width, scale.height) * options.styleScale);
+  const side = styleSide(Math.max(scale.width, scale.height), options.size, options.styleScale, ctx.runtime.maxSide);
   let blended: Float32Array[] | undefined;
   for (const [k, style] of styles.entries()) {
     const dims = fitDimensions(style.width, style.height, side);
@@ -159,35 +168,20 @@ async function render(x: Float32Array, scale: Scale, request: StylizeRequest, op
   return restoreColors(image, await resizeExact(request.content, scale.width, scale.height));
 }
 
-/** ETA from measured time per iteration, scaled by pixel count for the scales not yet reached. */
-class IterationClock {
-  private readonly msPerPixelIteration: number[] = [];
-  private last: number;
+async function preview(x: Float32Array, scale: Scale, request: StylizeRequest): Promise<RgbImage> {
+  return resizeImage(await render(x, scale, request, request.options), PREVIEW_SIDE);
+}
 
+/** Says when a preview is due: never if none was asked for, else once `intervalMs` has passed since the last. */
+class PreviewClock {
   constructor(
-    private readonly scales: readonly Scale[],
-    started: number,
-  ) {
-    this.last = started;
-  }
+    private readonly intervalMs: number | undefined,
+    private last: number,
+  ) {}
 
-  tick(scaleIndex: number): void {
-    const now = performance.now();
-    const scale = this.scales[scaleIndex]!;
-    const perPixel = (now - this.last) / (scale.width * scale.height);
-    const previous = this.msPerPixelIteration[scaleIndex];
-    // The first iteration at each scale includes set-up; smooth it out rather than trust it alone.
-    this.msPerPixelIteration[scaleIndex] = previous === undefined ? perPixel : 0.7 * previous + 0.3 * perPixel;
+  due(now: number): boolean {
+    if (!this.intervalMs || this.intervalMs <= 0 || now - this.last < this.intervalMs) return false;
     this.last = now;
-  }
-
-  remainingMs(scaleIndex: number, doneAtScale: number): number {
-    const rate = this.msPerPixelIteration[scaleIndex]!;
-    let ms = 0;
-    this.scales.forEach((scale, k) => {
-      const left = k < scaleIndex ? 0 : k === scaleIndex ? scale.iterations - doneAtScale : scale.iterations;
-      ms += left * rate * scale.width * scale.height;
-    });
-    return ms;
+    return true;
   }
 }

@@ -1,11 +1,7 @@
+import type { RgbImage } from '../images/rgb-image.js';
 import type { LayerName } from './vgg19.js';
 
-/** Decoded 8-bit sRGB pixels, 3 interleaved channels, rows top to bottom. */
-export interface RgbImage {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Uint8Array;
-}
+export type { RgbImage } from '../images/rgb-image.js';
 
 /** An image as the optimizer sees it: float RGB in 0..255, HWC order. */
 export interface FloatImage {
@@ -53,8 +49,6 @@ export interface StylizeOptions {
   readonly contentLayer: LayerName;
   readonly styleLayers: readonly StyleLayer[];
   readonly learningRate: number;
-  /** Iterations between preview images in progress events; 0 turns previews off. */
-  readonly previewEvery: number;
 }
 
 export interface StylizeRequest {
@@ -69,19 +63,30 @@ export interface Progress {
   readonly scales: number;
   readonly width: number;
   readonly height: number;
-  /** Iterations done over all scales, and the total. */
+  /**
+   * Iterations done over all scales, and the total. A scale whose optimizer converged ends early; the iterations it
+   * skipped count as done, so the last event says `iterations` of `iterations`.
+   */
   readonly iteration: number;
   readonly iterations: number;
+  /**
+   * Share (0..1) of the whole job's cost done: pixels × iterations at each scale plus each scale's set-up (see
+   * cost.ts), not the iteration count, since most iterations run at the cheap coarse scales. Never decreases; 1 at
+   * the end.
+   */
+  readonly fraction: number;
   readonly losses: LossParts;
   readonly elapsedMs: number;
+  /** Time left, from the time per cost unit so far; 0 at the end. */
   readonly etaMs: number;
-  /** A downscaled snapshot of the current image, at most 256 px on its longest side. */
+  /** A snapshot of the current image, at most 256 px on its longest side; only where the caller asked for previews. */
   readonly preview?: RgbImage;
 }
 
 export interface StylizeResult {
   readonly image: RgbImage;
   readonly backend: string;
+  /** Iterations run, fewer than asked for where a scale converged early. */
   readonly iterations: number;
   readonly ms: number;
   readonly losses: { readonly initial: LossParts; readonly final: LossParts };

@@ -1,4 +1,4 @@
-import type { EngineConfig } from './index.js';
+import type { EngineConfig } from './engine.js';
 import type { Progress, StylizeRequest, StylizeResult } from './types.js';
 
 /** What crosses the worker boundary. Errors travel as plain data: class identity does not survive a postMessage. */
@@ -10,7 +10,13 @@ export interface SerializedError {
 }
 
 export type ToWorker =
-  | { readonly type: 'stylize'; readonly id: number; readonly request: StylizeRequest }
+  | {
+      readonly type: 'stylize';
+      readonly id: number;
+      readonly request: StylizeRequest;
+      /** StylizeCallbacks.previewIntervalMs; 0 for none. */
+      readonly previewIntervalMs: number;
+    }
   | { readonly type: 'abort'; readonly id: number };
 
 export type FromWorker =

@@ -4,6 +4,7 @@ import { openRuntime, type RuntimeAttempt } from './runtimes/index.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { StyleTargetCache } from './style-targets.js';
 import { stylize } from './stylize.js';
+import type { RgbImage, StylizeRequest } from './types.js';
 import { loadConvWeights } from './weights/load.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker-protocol.js';
 
@@ -12,8 +13,25 @@ import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker
 const port = parentPort!;
 const config = workerData as WorkerData;
 
+/**
+ * Test only, with EASEL_WORKER_TEST_HOOKS=1: after its first progress event, a job with seed -1 hangs this thread in
+ * one synchronous loop (as a stuck native call would) and a job with seed -2 ends it (as a crash would). Users cannot
+ * ask for either: seeds are checked to be 0 or more.
+ */
+const TEST_HOOKS = process.env.EASEL_WORKER_TEST_HOOKS === '1';
+function testHook(request: StylizeRequest): void {
+  if (request.options.seed === -1) for (;;);
+  if (request.options.seed === -2) process.exit(70);
+}
+
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
+}
+
+/** The image's buffer, to move rather than copy, where it holds these pixels alone (a view may share a pool). */
+function movable(image: RgbImage | undefined): ArrayBuffer[] {
+  const data = image?.data;
+  return data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer as ArrayBuffer] : [];
 }
 
 function serialize(error: unknown): SerializedError {
@@ -49,17 +67,25 @@ async function main(): Promise<void> {
       running.get(message.id)?.abort();
       return;
     }
+    const { id, request, previewIntervalMs } = message;
     const controller = new AbortController();
-    running.set(message.id, controller);
-    stylize(message.request, {
+    running.set(id, controller);
+    stylize(request, {
       runtime,
       styleCache,
       signal: controller.signal,
-      onProgress: (progress) => send({ type: 'progress', id: message.id, progress }),
+      previewIntervalMs,
+      onProgress: (progress) => {
+        send({ type: 'progress', id, progress }, movable(progress.preview));
+        if (TEST_HOOKS) testHook(request);
+      },
     })
-      .then((result) => send({ type: 'result', id: message.id, result, tensors: runtime.liveTensors?.() ?? 0 }, [result.image.data.buffer as ArrayBuffer]))
-      .catch((error: unknown) => send({ type: 'error', id: message.id, error: serialize(error) }))
-      .finally(() => running.delete(message.id));
+      .then((result) => {
+        const tensors = runtime.liveTensors?.() ?? 0;
+        send({ type: 'result', id, result, tensors }, movable(result.image));
+      })
+      .catch((error: unknown) => send({ type: 'error', id, error: serialize(error) }))
+      .finally(() => running.delete(id));
   });
 }
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { FormatEnum, Metadata } from 'sharp';
-import type { RgbImage } from '../engine/types.js';
+import type { RgbImage } from './rgb-image.js';
 import {
   CorruptImageError,
   FileTooLargeError,

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { RgbImage } from '../engine/types.js';
+import type { RgbImage } from './rgb-image.js';
 import { OutputFormatError } from './errors.js';
 import { sharpFromRgb } from './raw.js';
 

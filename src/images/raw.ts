@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
-import type { RgbImage } from '../engine/types.js';
+import type { RgbImage } from './rgb-image.js';
 
 /** A sharp pipeline reading an RgbImage's pixels. */
 export function sharpFromRgb(img: RgbImage): Sharp {

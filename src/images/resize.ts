@@ -1,4 +1,4 @@
-import type { RgbImage } from '../engine/types.js';
+import type { RgbImage } from './rgb-image.js';
 import { rgbFromRaw, sharpFromRgb } from './raw.js';
 
 /** Shrinks so the longest side is at most `longestSide`, keeping the aspect ratio; never enlarges. */

@@ -182,6 +182,7 @@ export class JobQueue {
     const { content, styles, options } = job.spec;
     try {
       const result = await this.#engine.stylize(
+        0,
         { content, styles, options },
         {
           signal: job.abort.signal,

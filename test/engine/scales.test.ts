@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoScaleCount, fitDimensions, planScales } from '../../src/engine/scales.js';
+import { autoScaleCount, fitDimensions, planScales, styleSide } from '../../src/engine/scales.js';
 
 describe('coarse-to-fine schedule', () => {
   it('is on above 128 px, doubling from the coarsest scale up to the requested size', () => {
@@ -26,5 +26,10 @@ describe('coarse-to-fine schedule', () => {
     expect(plan).toHaveLength(3);
     expect(plan[0]).toMatchObject({ width: 64, height: 16 });
     expect(fitDimensions(1000, 100, 256)).toEqual({ width: 256, height: 26 });
+  });
+
+  it("sizes the style by the style scale, lowered for the whole job where the final scale would pass the runtime's cap", () => {
+    expect(styleSide(256, 512, 2, 1536)).toBe(512);
+    expect([512, 1024].map((side) => styleSide(side, 1024, 4, 1536))).toEqual([768, 1536]);
   });
 });

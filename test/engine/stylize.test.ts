@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobAbortedError, OptionError } from '../../src/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { createTfjsRuntime } from '../../src/engine/runtimes/tfjs/index.js';
@@ -8,7 +8,14 @@ import { StyleTargetCache } from '../../src/engine/style-targets.js';
 import { stylize } from '../../src/engine/stylize.js';
 import type { Progress, RgbImage } from '../../src/engine/types.js';
 import { loadConvWeights } from '../../src/engine/weights/load.js';
+import { resizeImage } from '../../src/images/resize.js';
 import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
+
+// Spied on, to show that a job that asks for no previews never renders one (stylize resizes only for previews).
+vi.mock('../../src/images/resize.js', async (original) => {
+  const actual = await original<typeof import('../../src/images/resize.js')>();
+  return { ...actual, resizeImage: vi.fn(actual.resizeImage) };
+});
 
 let runtime: Runtime;
 let content: RgbImage;
@@ -19,6 +26,10 @@ beforeAll(async () => {
   runtime = await createTfjsRuntime('wasm', await loadConvWeights({ location: SHARED_VGG19, cacheDir: '/nonexistent' }, layers));
   content = await sharedImage('content/tubingen.jpg', 96);
   style = await sharedImage('styles/vangogh_starry_night.jpg', 96);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 function context(overrides: Partial<Parameters<typeof stylize>[1]> = {}) {
@@ -41,6 +52,34 @@ describe('stylize with the real VGG19 weights', () => {
     expect(result.iterations).toBe(30);
   });
 
+  it('reports the share of the cost done: rising to 1, and behind the iteration count at the cheap coarse scale', async () => {
+    const progress: Progress[] = [];
+    const options = quickOptions({ scales: 2, iterations: 6 });
+    await stylize({ content, styles: [style], options }, context({ onProgress: (p) => progress.push(p) }));
+    const fractions = progress.map((p) => p.fraction);
+    for (const [i, fraction] of fractions.entries()) expect(fraction).toBeGreaterThan(fractions[i - 1] ?? 0);
+    expect(fractions.at(-1)).toBe(1);
+    // 4 of the 6 iterations run at the coarse scale, which has a quarter of the pixels: well under half the cost.
+    const endOfCoarse = progress.filter((p) => p.scale === 1).at(-1)!;
+    expect(endOfCoarse.iteration).toBe(4);
+    expect(endOfCoarse.fraction).toBeLessThan(0.5);
+  });
+
+  it('ends a scale early once the optimizer has converged, and still reports the losses', async () => {
+    // Starting from the content with only the content loss weighted, the coarse scale starts at its minimum.
+    const progress: Progress[] = [];
+    const result = await stylize(
+      { content, styles: [style], options: quickOptions({ scales: 2, iterations: 6, styleWeight: 0, tvWeight: 0 }) },
+      context({ onProgress: (p) => progress.push(p) }),
+    );
+    expect(progress.filter((p) => p.scale === 1).map((p) => p.iteration)).toEqual([4]);
+    expect(progress.map((p) => p.iteration)).toEqual([4, 5, 6]);
+    expect(progress.at(-1)!.fraction).toBe(1);
+    expect(result.iterations).toBe(3);
+    expect(result.losses.initial.total).toBe(0);
+    expect(result.losses.final.total).toBeGreaterThan(0);
+  });
+
   it('gives byte-identical output for the same seed and different output for another', async () => {
     const run = (seed: number) =>
       stylize({ content, styles: [style], options: quickOptions({ init: 'noise', seed, iterations: 3 }) }, context());
@@ -49,18 +88,43 @@ describe('stylize with the real VGG19 weights', () => {
     expect(Buffer.from(a.image.data).equals(Buffer.from(c.image.data))).toBe(false);
   });
 
-  it('runs coarse-to-fine, reporting each scale, and sends previews at the interval', async () => {
+  it('runs coarse-to-fine, reporting each scale, with a preview at most once per interval asked for', async () => {
+    // Each iteration "takes" 400 ms on a fake clock; previews are asked for at most every 1000 ms.
+    vi.useFakeTimers({ toFake: ['performance'] });
     const progress: Progress[] = [];
     await stylize(
-      { content, styles: [style], options: quickOptions({ scales: 2, iterations: 6, previewEvery: 3 }) },
-      context({ onProgress: (p) => progress.push(p) }),
+      { content, styles: [style], options: quickOptions({ scales: 2, iterations: 8 }) },
+      context({ previewIntervalMs: 1000, onProgress: (p) => (progress.push(p), vi.advanceTimersByTime(400)) }),
     );
     expect(new Set(progress.map((p) => p.scale))).toEqual(new Set([1, 2]));
     expect(Math.max(progress[0]!.width, progress[0]!.height)).toBe(32);
     expect(Math.max(progress.at(-1)!.width, progress.at(-1)!.height)).toBe(64);
     const previews = progress.filter((p) => p.preview);
-    expect(previews.map((p) => p.iteration)).toEqual([3, 6]);
+    // Iteration k reports at 400·(k−1) ms: previews at 1200 ms (k = 4) and 2400 ms (k = 7).
+    expect(previews.map((p) => p.iteration)).toEqual([4, 7]);
     expect(Math.max(previews[0]!.preview!.width, previews[0]!.preview!.height)).toBeLessThanOrEqual(256);
+  });
+
+  it('renders no preview at all for a job that asks for none', async () => {
+    const progress: Progress[] = [];
+    vi.mocked(resizeImage).mockClear();
+    const options = quickOptions({ iterations: 3 });
+    await stylize({ content, styles: [style], options }, context({ onProgress: (p) => progress.push(p) }));
+    expect(progress.filter((p) => p.preview)).toEqual([]);
+    expect(resizeImage).not.toHaveBeenCalled();
+  });
+
+  it("caps the style image's size at the runtime's largest side, for every scale alike", async () => {
+    const sides: number[] = [];
+    const small: Runtime = {
+      ...runtime,
+      maxSide: 96,
+      grams: (image, layers) => (sides.push(Math.max(image.width, image.height)), runtime.grams(image, layers)),
+    };
+    const options = quickOptions({ scales: 2, iterations: 2, styleScale: 4 });
+    await stylize({ content, styles: [style], options }, context({ runtime: small }));
+    // Asked: 4 × 32 and 4 × 64 px. The final scale's style may be 96 px at most, so the style scale is 1.5 throughout.
+    expect(sides).toEqual([48, 96]);
   });
 
   it("keeps the content's colours with preserveColors", async () => {

@@ -22,7 +22,7 @@ export class FakeEngine implements StyleEngine {
     this.slots = slots;
   }
 
-  async stylize(request: StylizeRequest, callbacks: StylizeCallbacks = {}): Promise<StylizeResult> {
+  async stylize(_slot: number, request: StylizeRequest, callbacks: StylizeCallbacks = {}): Promise<StylizeResult> {
     this.started.push(request);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -41,6 +41,7 @@ export class FakeEngine implements StyleEngine {
           height: request.content.height,
           iteration,
           iterations,
+          fraction: iteration / iterations,
           losses,
           elapsedMs: Date.now() - began,
           etaMs: (iterations - iteration) * this.msPerIteration,
@@ -58,6 +59,8 @@ export class FakeEngine implements StyleEngine {
       this.running--;
     }
   }
+
+  async replace(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

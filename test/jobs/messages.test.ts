@@ -4,7 +4,7 @@ import { OptionError } from '../../src/errors.js';
 import { elapsed, progressLine, queueLine, roughDuration, settingsLine, userMessage } from '../../src/jobs/messages.js';
 
 const losses = { total: 1, content: 1, style: 1, tv: 1 };
-const progress = { scale: 1, scales: 1, width: 64, height: 64, iteration: 21, iterations: 50, losses, elapsedMs: 1, etaMs: 70_000 };
+const progress = { scale: 1, scales: 1, width: 64, height: 64, iteration: 21, iterations: 50, fraction: 0.42, losses, elapsedMs: 1, etaMs: 70_000 };
 
 describe('messages', () => {
   it('words progress and the line', () => {

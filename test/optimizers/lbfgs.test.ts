@@ -95,7 +95,7 @@ describe('L-BFGS', () => {
     const { objective } = illConditionedQuadratic(10, 100);
     const { objective: lying, calls } = counted(async (x) => {
       const { value, gradient } = await objective(x);
-      return { value, gradient: gradient.map((g) => -g) };
+      return { value, gradient: gradient.map((g) => -g), detail: undefined };
     });
     const start = Float32Array.from({ length: 10 }, (_, i) => i);
     const x = start.slice();
@@ -109,6 +109,37 @@ describe('L-BFGS', () => {
 
     const again = await optimizer.step(x);
     expect(again).toEqual({ value: first.value, evaluations: 0, converged: true });
+  });
+
+  it("returns the kept point's detail, not that of the last trial the line search rejected", async () => {
+    // Pseudo-Huber, √(1 + x²): its slope hardly flattens, so the search extrapolates past the minimum at 0 and,
+    // with no evaluations left, falls back on an earlier trial.
+    const evaluated: number[] = [];
+    const huber: Objective<number> = async (x) => {
+      evaluated.push(x[0]!);
+      const value = Math.sqrt(1 + x[0]! ** 2);
+      return { value, gradient: Float32Array.of(x[0]! / value), detail: x[0]! };
+    };
+    const x = Float32Array.of(5);
+    const result = await createLbfgs(huber, { maxLineSearch: 2 }).step(x);
+    expect(evaluated.at(-1)).not.toBe(x[0]);
+    expect(result.detail).toBe(x[0]);
+    expect(result.value).toBe(Math.sqrt(1 + x[0]! ** 2));
+  });
+
+  it("returns its point's detail from a stalled step that evaluates nothing", async () => {
+    const { objective } = illConditionedQuadratic(10, 100);
+    let evaluations = 0;
+    const uphill: Objective<number> = async (x) => {
+      const { value, gradient } = await objective(x);
+      return { value, gradient: gradient.map((g) => -g), detail: ++evaluations };
+    };
+    const optimizer = createLbfgs(uphill, { maxLineSearch: 3 });
+    const x = Float32Array.from({ length: 10 }, (_, i) => i);
+    const first = await optimizer.step(x);
+    const again = await optimizer.step(x);
+    expect(again).toMatchObject({ evaluations: 0, converged: true, detail: 1 });
+    expect(first.detail).toBe(1);
   });
 
   it('reports convergence at a stationary point without moving', async () => {

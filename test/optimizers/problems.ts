@@ -28,7 +28,7 @@ export const rosenbrock: Objective = async (x) => {
     gradient[i]! += -400 * xi * next - 2 * (1 - xi);
     gradient[i + 1]! += 200 * next;
   }
-  return { value, gradient: Float32Array.from(gradient) };
+  return { value, gradient: Float32Array.from(gradient), detail: undefined };
 };
 
 /** ½ Σ aᵢ(xᵢ − cᵢ)² with curvatures aᵢ spread log-evenly over [1, condition]; its minimum is 0 at c. */
@@ -43,7 +43,7 @@ export function illConditionedQuadratic(size: number, condition: number): { obje
       value += 0.5 * curvature[i]! * offset * offset;
       gradient[i] = curvature[i]! * offset;
     }
-    return { value, gradient };
+    return { value, gradient, detail: undefined };
   };
   return { objective, minimum };
 }

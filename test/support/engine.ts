@@ -22,7 +22,7 @@ export async function sharedImage(path: string, side = 64): Promise<RgbImage> {
 
 /** Small, quick settings with the real default layers. */
 export function quickOptions(overrides: Partial<StylizeOptions> = {}): StylizeOptions {
-  return { ...DEFAULT_OPTIONS, size: 64, iterations: 4, previewEvery: 0, ...overrides };
+  return { ...DEFAULT_OPTIONS, size: 64, iterations: 4, ...overrides };
 }
 
 /** An engine in its worker thread with the default layers, quiet logs and one slot. */
@@ -38,6 +38,7 @@ export async function expectAbortWithinOneIteration(engine: StyleEngine, content
   const controller = new AbortController();
   const seen: number[] = [];
   const job = engine.stylize(
+    0,
     { content, styles: [style], options: quickOptions({ iterations: 100 }) },
     {
       signal: controller.signal,

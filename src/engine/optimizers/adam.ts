@@ -9,22 +9,22 @@ export interface AdamOptions {
   readonly epsilon?: number;
 }
 
-interface Moments {
-  readonly point: EvaluatedPoint;
+interface Moments<D> {
+  readonly point: EvaluatedPoint<D>;
   readonly first: Float32Array;
   readonly second: Float32Array;
 }
 
-class Adam implements Optimizer {
+class Adam<D> implements Optimizer<D> {
   private readonly learningRate: number;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
-  private moments: Moments | undefined;
+  private moments: Moments<D> | undefined;
   private steps = 0;
 
   constructor(
-    private readonly objective: Objective,
+    private readonly objective: Objective<D>,
     options: AdamOptions,
   ) {
     this.learningRate = options.learningRate ?? 4;
@@ -40,7 +40,7 @@ class Adam implements Optimizer {
     if (!(this.epsilon > 0)) throw new RangeError(`Adam epsilon must be positive, got ${this.epsilon}.`);
   }
 
-  async step(x: Float32Array): Promise<StepResult> {
+  async step(x: Float32Array): Promise<StepResult<D>> {
     this.moments ??= {
       point: new EvaluatedPoint(this.objective, x.length),
       first: new Float32Array(x.length),
@@ -64,10 +64,11 @@ class Adam implements Optimizer {
     }
 
     // Evaluated now rather than at the start of the next step, so the value reported is the new x's, as the contract says.
-    const { value, gradient } = await evaluate(this.objective, x);
+    const evaluation = await evaluate(this.objective, x);
     evaluations++;
-    point.record(x, value, gradient);
-    return { value, evaluations, converged: false };
+    point.record(x, evaluation);
+    // Never `converged`: even where x did not move, momentum built up earlier can move it on the next step.
+    return { value: evaluation.value, detail: evaluation.detail, evaluations, converged: false };
   }
 }
 
@@ -75,6 +76,6 @@ class Adam implements Optimizer {
  * Adam (Kingma & Ba) with bias correction. One evaluation per step, plus one on the first step for the starting point;
  * an x edited between steps is re-evaluated first.
  */
-export function createAdam(objective: Objective, options: AdamOptions = {}): Optimizer {
+export function createAdam<D>(objective: Objective<D>, options: AdamOptions = {}): Optimizer<D> {
   return new Adam(objective, options);
 }

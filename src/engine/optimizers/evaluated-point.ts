@@ -1,8 +1,8 @@
-import type { Objective } from './optimizer.js';
+import type { Evaluation, Objective } from './optimizer.js';
 import { sameValues } from './vector.js';
 
 /** Calls the objective and checks that its gradient fits x, since a mismatch would otherwise corrupt the step silently. */
-export async function evaluate(objective: Objective, x: Float32Array): Promise<{ value: number; gradient: Float32Array }> {
+export async function evaluate<D>(objective: Objective<D>, x: Float32Array): Promise<Evaluation<D>> {
   const result = await objective(x);
   if (result.gradient.length !== x.length) {
     throw new Error(`Objective returned a gradient of length ${result.gradient.length} for x of length ${x.length}.`);
@@ -11,17 +11,19 @@ export async function evaluate(objective: Objective, x: Float32Array): Promise<{
 }
 
 /**
- * The point an optimizer evaluated last, with its value and a private copy of its gradient (objectives may reuse
- * their output buffer). Keeping it lets each step start from the previous step's evaluation instead of paying for another.
+ * The point an optimizer evaluated last, with its value, detail and a private copy of its gradient (objectives may
+ * reuse their output buffer). Keeping it lets each step start from the previous step's evaluation instead of paying
+ * for another.
  */
-export class EvaluatedPoint {
+export class EvaluatedPoint<D> {
   readonly x: Float32Array;
   readonly gradient: Float32Array;
   value = Number.NaN;
+  detail!: D;
   private known = false;
 
   constructor(
-    private readonly objective: Objective,
+    private readonly objective: Objective<D>,
     size: number,
   ) {
     this.x = new Float32Array(size);
@@ -34,16 +36,19 @@ export class EvaluatedPoint {
    */
   async syncTo(x: Float32Array): Promise<number> {
     if (this.known && sameValues(this.x, x)) return 0;
-    const { value, gradient } = await evaluate(this.objective, x);
-    if (!Number.isFinite(value)) throw new Error(`Objective value is ${value} at the point the optimizer starts from.`);
-    this.record(x, value, gradient);
+    const evaluation = await evaluate(this.objective, x);
+    if (!Number.isFinite(evaluation.value)) {
+      throw new Error(`Objective value is ${evaluation.value} at the point the optimizer starts from.`);
+    }
+    this.record(x, evaluation);
     return 1;
   }
 
-  record(x: Float32Array, value: number, gradient: Float32Array): void {
+  record(x: Float32Array, { value, gradient, detail }: Evaluation<D>): void {
     this.x.set(x);
     this.gradient.set(gradient);
     this.value = value;
+    this.detail = detail;
     this.known = true;
   }
 }

@@ -3,7 +3,7 @@ import { createAdam } from './adam.js';
 import { createLbfgs } from './lbfgs.js';
 import type { Objective, Optimizer } from './optimizer.js';
 
-export type { Objective, Optimizer, StepResult } from './optimizer.js';
+export type { Evaluation, Objective, Optimizer, StepResult } from './optimizer.js';
 
 export interface OptimizerOptions {
   /** Adam's step size in x's units (pixels). L-BFGS ignores it: its step lengths come from curvature and its line search. */
@@ -12,8 +12,10 @@ export interface OptimizerOptions {
   readonly history?: number;
 }
 
+type OptimizerFactory = <D>(objective: Objective<D>, options: OptimizerOptions) => Optimizer<D>;
+
 /** Adding an optimizer: one file exporting a factory, and one line here. */
-export const optimizers: Record<OptimizerName, (objective: Objective, options: OptimizerOptions) => Optimizer> = {
+export const optimizers: Record<OptimizerName, OptimizerFactory> = {
   lbfgs: (objective, { history }) => createLbfgs(objective, history === undefined ? {} : { history }),
   adam: (objective, { learningRate }) => createAdam(objective, { learningRate }),
 };

@@ -27,11 +27,13 @@ const ZOOM_MARGIN = 0.1;
 /** Bracketing grows the step at most this much per evaluation. */
 const MAX_EXTRAPOLATION = 10;
 
-interface Trial {
+interface Trial<D> {
   readonly t: number;
   readonly value: number;
   /** Directional derivative along the search direction at t. */
   readonly slope: number;
+  /** The objective's detail at t; the start of the search has its point's. */
+  readonly detail: D;
 }
 
 /** The last `capacity` (s, y) pairs in a ring of buffers allocated once, as they are first needed. */
@@ -125,7 +127,7 @@ class CurvatureHistory {
  * Minimiser of the cubic through two trials' values and slopes, clamped to [low, high];
  * the interval's middle when the cubic has no minimiser or the numbers are not finite.
  */
-function cubicStep(a: Trial, b: Trial, low: number, high: number): number {
+function cubicStep<D>(a: Trial<D>, b: Trial<D>, low: number, high: number): number {
   const d1 = a.slope + b.slope - (3 * (a.value - b.value)) / (a.t - b.t);
   const d2Squared = d1 * d1 - a.slope * b.slope;
   let t = Number.NaN;
@@ -143,8 +145,8 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
-interface Buffers {
-  readonly point: EvaluatedPoint;
+interface Buffers<D> {
+  readonly point: EvaluatedPoint<D>;
   readonly history: CurvatureHistory;
   readonly direction: Float32Array;
   /** Gradient of the line search's best acceptable trial so far. */
@@ -153,16 +155,16 @@ interface Buffers {
   trial: Float32Array;
 }
 
-class Lbfgs implements Optimizer {
+class Lbfgs<D> implements Optimizer<D> {
   private readonly historySize: number;
   private readonly maxLineSearch: number;
   private readonly initialStep: number;
-  private buffers: Buffers | undefined;
+  private buffers: Buffers<D> | undefined;
   /** Set when the last step found no decrease; stepping again from the same x would only repeat the failure. */
   private stalled = false;
 
   constructor(
-    private readonly objective: Objective,
+    private readonly objective: Objective<D>,
     options: LbfgsOptions,
   ) {
     this.historySize = positiveInteger('history', options.history ?? 10);
@@ -173,14 +175,16 @@ class Lbfgs implements Optimizer {
     }
   }
 
-  async step(x: Float32Array): Promise<StepResult> {
+  async step(x: Float32Array): Promise<StepResult<D>> {
     const buffers = this.buffersFor(x);
     const { point, history, direction } = buffers;
     let evaluations = await point.syncTo(x);
-    if (this.stalled && evaluations === 0) return { value: point.value, evaluations, converged: true };
+    if (this.stalled && evaluations === 0) {
+      return { value: point.value, detail: point.detail, evaluations, converged: true };
+    }
     this.stalled = false;
 
-    let accepted: Trial | undefined;
+    let accepted: Trial<D> | undefined;
     if (history.size > 0) {
       history.descentDirection(point.gradient, direction);
       const search = await this.lineSearch(buffers, x, 1);
@@ -201,15 +205,15 @@ class Lbfgs implements Optimizer {
     if (accepted === undefined) {
       x.set(point.x);
       this.stalled = true;
-      return { value: point.value, evaluations, converged: true };
+      return { value: point.value, detail: point.detail, evaluations, converged: true };
     }
 
     history.push(x, point.x, buffers.best, point.gradient);
-    point.record(x, accepted.value, buffers.best);
-    return { value: accepted.value, evaluations, converged: false };
+    point.record(x, { value: accepted.value, gradient: buffers.best, detail: accepted.detail });
+    return { value: accepted.value, detail: accepted.detail, evaluations, converged: false };
   }
 
-  private buffersFor(x: Float32Array): Buffers {
+  private buffersFor(x: Float32Array): Buffers<D> {
     if (this.buffers === undefined) {
       const n = x.length;
       this.buffers = {
@@ -230,19 +234,23 @@ class Lbfgs implements Optimizer {
    * An accepted step always lowers the value. On acceptance x holds the new point and `buffers.best` its gradient;
    * otherwise x is left on some trial point for the caller to restore.
    */
-  private async lineSearch(buffers: Buffers, x: Float32Array, firstStep: number): Promise<{ accepted?: Trial; evaluations: number }> {
+  private async lineSearch(
+    buffers: Buffers<D>,
+    x: Float32Array,
+    firstStep: number,
+  ): Promise<{ accepted?: Trial<D>; evaluations: number }> {
     const { point, direction } = buffers;
-    const start: Trial = { t: 0, value: point.value, slope: dot(point.gradient, direction) };
+    const start: Trial<D> = { t: 0, value: point.value, slope: dot(point.gradient, direction), detail: point.detail };
     if (!(start.slope < 0)) return { evaluations: 0 };
 
     let evaluations = 0;
-    let latest: Trial | undefined;
-    const probe = async (t: number): Promise<Trial> => {
+    let latest: Trial<D> | undefined;
+    const probe = async (t: number): Promise<Trial<D>> => {
       evaluations++;
       moveAlong(x, point.x, t, direction);
-      const { value, gradient } = await evaluate(this.objective, x);
+      const { value, gradient, detail } = await evaluate(this.objective, x);
       buffers.trial.set(gradient);
-      latest = { t, value, slope: dot(buffers.trial, direction) };
+      latest = { t, value, slope: dot(buffers.trial, direction), detail };
       return latest;
     };
     // The trial just probed becomes the one to fall back on: keep its gradient out of the next probe's way.
@@ -250,17 +258,17 @@ class Lbfgs implements Optimizer {
       [buffers.best, buffers.trial] = [buffers.trial, buffers.best];
     };
     // Written so that NaN and ±Infinity values fail; the strict `< start.value` holds even when c1·t·slope underflows.
-    const decreases = (p: Trial): boolean =>
+    const decreases = (p: Trial<D>): boolean =>
       p.value < start.value && p.value <= start.value + SUFFICIENT_DECREASE * p.t * start.slope;
-    const flattened = (p: Trial): boolean => Math.abs(p.slope) <= -CURVATURE * start.slope;
-    const accept = (p: Trial): { accepted: Trial; evaluations: number } => {
+    const flattened = (p: Trial<D>): boolean => Math.abs(p.slope) <= -CURVATURE * start.slope;
+    const accept = (p: Trial<D>): { accepted: Trial<D>; evaluations: number } => {
       if (p !== latest) moveAlong(x, point.x, p.t, direction);
       return { accepted: p, evaluations };
     };
 
     // lo: the best trial so far that decreases enough (or the start); hi: the bracket's other end once one is known.
     let lo = start;
-    let hi: Trial | undefined;
+    let hi: Trial<D> | undefined;
     let t = firstStep;
     while (hi === undefined && evaluations < this.maxLineSearch) {
       const p = await probe(t);
@@ -302,6 +310,6 @@ class Lbfgs implements Optimizer {
  * so a step whose first trial is accepted costs one evaluation. Steps never raise the value: when neither the
  * quasi-Newton nor the steepest-descent direction yields a decrease, x is left unchanged and the step reports `converged`.
  */
-export function createLbfgs(objective: Objective, options: LbfgsOptions = {}): Optimizer {
+export function createLbfgs<D>(objective: Objective<D>, options: LbfgsOptions = {}): Optimizer<D> {
   return new Lbfgs(objective, options);
 }

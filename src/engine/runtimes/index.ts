@@ -1,8 +1,11 @@
 import type { LayerName } from '../vgg19.js';
 import type { ConvWeights } from '../weights/types.js';
-import type { Runtime } from './runtime.js';
+import { RUNTIME_NAMES, type RuntimeName } from './names.js';
 import { createOnnxRuntime } from './onnx/index.js';
-import { createTfjsRuntime } from './tfjs/index.js';
+import type { Runtime } from './runtime.js';
+import type { TfjsBackendName } from './tfjs/backend.js';
+
+export { isRuntimeName, RUNTIME_NAMES, type RuntimeName } from './names.js';
 
 export interface RuntimeOptions {
   /** CPU threads a runtime may use, where it can be told. */
@@ -12,23 +15,21 @@ export interface RuntimeOptions {
 type RuntimeFactory = (weights: ReadonlyMap<LayerName, ConvWeights>, options: RuntimeOptions) => Promise<Runtime>;
 
 /**
- * Every runtime, in the order they are tried when none is forced: a GPU first, then ONNX Runtime, the fastest on CPUs
- * (4–9× tfjs's wasm here). Adding a runtime: one module and one line.
+ * tfjs is imported only when one of its backends is tried, as ONNX Runtime's binding is (see ./onnx/index.ts): loading
+ * it costs time and memory that a process which only validates a runtime name, or runs another runtime, does not need.
  */
-const RUNTIMES = {
-  'tfjs-node-gpu': (weights) => createTfjsRuntime('tfjs-node-gpu', weights),
-  onnx: (weights, { threads }) => createOnnxRuntime({ weights, threads }),
-  'tfjs-node': (weights) => createTfjsRuntime('tfjs-node', weights),
-  wasm: (weights) => createTfjsRuntime('wasm', weights),
-  cpu: (weights) => createTfjsRuntime('cpu', weights),
-} satisfies Record<string, RuntimeFactory>;
-
-export type RuntimeName = keyof typeof RUNTIMES;
-export const RUNTIME_NAMES = Object.keys(RUNTIMES) as RuntimeName[];
-
-export function isRuntimeName(name: string): name is RuntimeName {
-  return Object.hasOwn(RUNTIMES, name);
+function tfjs(backend: TfjsBackendName): RuntimeFactory {
+  return async (weights) => (await import('./tfjs/index.js')).createTfjsRuntime(backend, weights);
 }
+
+/** Adding a runtime: one module, its name in ./names.ts, and one line here. */
+const RUNTIMES: Record<RuntimeName, RuntimeFactory> = {
+  'tfjs-node-gpu': tfjs('tfjs-node-gpu'),
+  onnx: (weights, { threads }) => createOnnxRuntime({ weights, threads }),
+  'tfjs-node': tfjs('tfjs-node'),
+  wasm: tfjs('wasm'),
+  cpu: tfjs('cpu'),
+};
 
 export interface RuntimeAttempt {
   readonly name: RuntimeName;
@@ -47,8 +48,7 @@ export async function openRuntime(
   const skipped: RuntimeAttempt[] = [];
   for (const name of forced ? [forced] : RUNTIME_NAMES) {
     try {
-      const factory: RuntimeFactory = RUNTIMES[name];
-      return { runtime: await factory(weights, options), skipped };
+      return { runtime: await RUNTIMES[name](weights, options), skipped };
     } catch (error) {
       skipped.push({ name, error });
     }

@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { RuntimeName } from '../names.js';
 
-/** tfjs backends in order of preference; the native ones are optional dependencies that may not have installed. */
-export const TFJS_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type TfjsBackendName = (typeof TFJS_BACKENDS)[number];
-
-export function isTfjsBackend(name: string): name is TfjsBackendName {
-  return (TFJS_BACKENDS as readonly string[]).includes(name);
-}
+/** The runtimes that are tfjs backends; the native ones are optional dependencies that may not have installed. */
+export type TfjsBackendName = Exclude<RuntimeName, 'onnx'>;
 
 /** Registered tfjs backend name for each of ours. */
 const TF_NAME: Record<TfjsBackendName, string> = {
