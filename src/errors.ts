@@ -25,3 +25,10 @@ export class OptionError extends UserError {
     super('bad-option', message);
   }
 }
+
+/** A setting an operator got wrong; the message names the variable or file and says what it should be. */
+export class ConfigError extends UserError {
+  constructor(message: string) {
+    super('bad-config', message);
+  }
+}

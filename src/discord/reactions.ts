@@ -49,7 +49,7 @@ export function presetReactionHandler(context: DiscordContext) {
     try {
       const [content, style] = await Promise.all([fetchImage(context.deps, url, 'image'), preset.loadStyle()]);
       runJob(context, {
-        spec: { requester: { platform: 'discord', userId: requester.id, userName: requester.username }, content, styles: [style], options: preset.base, label: preset.title },
+        spec: { requester: { platform: 'discord', userId: requester.id }, content, styles: [style], options: preset.base, label: preset.title },
         status: messageTarget(status),
         resultThread: async () => thread,
       });

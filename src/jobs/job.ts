@@ -4,7 +4,6 @@ import type { Progress, RgbImage, StylizeOptions, StylizeResult } from '../engin
 export interface JobRequester {
   readonly platform: string;
   readonly userId: string;
-  readonly userName: string;
 }
 
 /** Everything the queue needs to run one style transfer. */

@@ -11,7 +11,6 @@ export type StyleSource = { readonly preset: Preset } | { readonly url: string }
 
 export interface PaintRequest {
   readonly userId: string;
-  readonly userName: string;
   readonly place: MessagePlace;
   readonly contentUrl: string;
   readonly style: StyleSource;
@@ -49,7 +48,6 @@ export async function paint(ctx: SlackContext, request: PaintRequest): Promise<s
   ]);
   return ctx.jobs.start({
     userId: request.userId,
-    userName: request.userName,
     place: request.place,
     content,
     styles: [style],

@@ -12,7 +12,6 @@ export const PLATFORM = 'slack';
 
 export interface SlackJobRequest {
   readonly userId: string;
-  readonly userName: string;
   readonly place: MessagePlace;
   readonly content: RgbImage;
   readonly styles: readonly RgbImage[];
@@ -40,9 +39,9 @@ export class SlackJobs {
 
   /** Queues a job and returns its id; throws the queue's UserErrors when it cannot take it. */
   start(request: SlackJobRequest): string {
-    const { userId, userName, place, content, styles, options, label } = request;
+    const { userId, place, content, styles, options, label } = request;
     const handle = this.#deps.queue.submit(
-      { requester: { platform: PLATFORM, userId, userName }, content, styles, options, label },
+      { requester: { platform: PLATFORM, userId }, content, styles, options, label },
       // Events arrive asynchronously, so `job` is set by the time the first one does.
       (event) => this.#onEvent(event, job),
     );

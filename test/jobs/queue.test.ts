@@ -11,7 +11,7 @@ const logger = pino({ level: 'silent' });
 
 function spec(userId: string, iterations = 4): JobSpec {
   return {
-    requester: { platform: 'test', userId, userName: userId },
+    requester: { platform: 'test', userId },
     content: solidImage(32, 32, [200, 100, 50]),
     styles: [solidImage(32, 32, [10, 20, 30])],
     options: { ...DEFAULT_OPTIONS, size: 32, iterations },

@@ -71,7 +71,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     const label = preset?.title ?? 'Custom style';
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
-      spec: { requester: { platform: 'discord', userId: user.id, userName: user.username }, content, styles: [style], options, label },
+      spec: { requester: { platform: 'discord', userId: user.id }, content, styles: [style], options, label },
       status: target,
       resultThread: () => resultThread(interaction, target, `${label} for ${user.displayName}`),
     });

@@ -41,7 +41,6 @@ export function stylize(ctx: SlackContext) {
       }
       const jobId = await paint(ctx, {
         userId,
-        userName: command.user_name,
         place: { channel, threadTs: newest.threadTs },
         contentUrl: content.url,
         style: preset ? { preset } : { url: newest.url },

@@ -47,7 +47,6 @@ export function reactionAdded(ctx: SlackContext) {
       }
       const jobId = await paint(ctx, {
         userId: event.user,
-        userName: event.user,
         place: { channel, threadTs: image.threadTs },
         contentUrl: image.url,
         style: { preset },

@@ -69,7 +69,7 @@ export function uploadSubmitted(ctx: SlackContext) {
     const log = ctx.log.child({ userId, channel });
     try {
       if (!worksIn(ctx.config, channel)) throw new UserError('wrong-channel', whereIWork(ctx.config));
-      const jobId = await paint(ctx, { userId, userName: body.user.name, place: { channel, threadTs: undefined }, contentUrl, style: { url: styleUrl }, options });
+      const jobId = await paint(ctx, { userId, place: { channel, threadTs: undefined }, contentUrl, style: { url: styleUrl }, options });
       log.info({ jobId }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
