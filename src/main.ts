@@ -6,9 +6,11 @@ import { startDiscord } from './discord/index.js';
 import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
+import { InputLimiter } from './jobs/input-limiter.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
 import { JobQueue } from './jobs/queue.js';
+import { legacySlotEngine } from './jobs/slot-engine.js';
 import { startSlack } from './slack/index.js';
 
 /** Every layer any job can use; users cannot choose layers, so the defaults and presets name them all. */
@@ -23,9 +25,10 @@ async function start(config: Config, logger: Logger): Promise<void> {
   }
   const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
   const engine = await startEngine({ ...config.engine, layers: layersInUse(presets) }, logger);
-  const queue = new JobQueue({ engine, logger, ...config.queue });
+  const queue = new JobQueue({ engine: legacySlotEngine(engine), logger, ...config.queue });
   const deps: PlatformDeps = {
     queue,
+    inputs: new InputLimiter(config.inputConcurrency),
     presets,
     logger,
     limits: { ...config.limits, options: { ...config.limits.options, maxSize: Math.min(config.limits.options.maxSize, engine.maxSide) } },

@@ -14,6 +14,16 @@ export interface JobSpec {
   readonly options: StylizeOptions;
   /** A short human name for logs and messages, e.g. "Great Wave" or "custom style". */
   readonly label: string;
+  /** Least time between two preview images in progress events; undefined or 0 asks for none. */
+  readonly previewIntervalMs?: number;
+}
+
+/**
+ * The engine's progress as the queue reports it: `fraction` is the share of the job's cost done (0..1, never
+ * decreasing), and `etaMs` the queue's steadied estimate of the time left, which only goes up if the job slowed.
+ */
+export interface JobProgress extends Progress {
+  readonly fraction: number;
 }
 
 export type CancelReason = 'user' | 'timeout' | 'shutdown';
@@ -27,7 +37,7 @@ export type JobEvent =
   | { readonly type: 'queued'; readonly position: number; readonly etaMs: number }
   | { readonly type: 'moved'; readonly position: number; readonly etaMs: number }
   | { readonly type: 'started'; readonly etaMs: number }
-  | { readonly type: 'progress'; readonly progress: Progress }
+  | { readonly type: 'progress'; readonly progress: JobProgress }
   | { readonly type: 'done'; readonly result: StylizeResult; readonly png: Buffer }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'cancelled'; readonly reason: CancelReason };

@@ -11,7 +11,9 @@ import { startEngine, type StyleEngine } from '../../src/engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
+import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue } from '../../src/jobs/queue.js';
+import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
 import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
 
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -94,9 +96,16 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
   const optionLimits = { maxSize: 64, maxIterations: 2000 };
   const image = { ...DEFAULT_IMAGE_LIMITS, maxPixels: options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels };
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
-  const queue = new JobQueue({ engine, logger, maxPerUser: 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
+  const queue = new JobQueue({
+    engine: legacySlotEngine(engine),
+    logger,
+    maxPerUser: 2,
+    maxWaiting: 20,
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
   const deps: PlatformDeps = {
     queue,
+    inputs: new InputLimiter(),
     presets,
     logger,
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },

@@ -1,27 +1,44 @@
-import type { StyleEngine, StylizeCallbacks } from '../../src/engine/engine.js';
+import { planScales, type Scale } from '../../src/engine/scales.js';
 import type { LossParts, RgbImage, StylizeRequest, StylizeResult } from '../../src/engine/types.js';
 import { JobAbortedError } from '../../src/errors.js';
+import type { SlotCallbacks, SlotEngine } from '../../src/jobs/slot-engine.js';
 
 const LOSSES: LossParts = { total: 1, content: 1, style: 1, tv: 1 };
 
+/** How a replaced worker's job ends; stands in for the engine's WorkerKilledError until the engine branch merges. */
+export class WorkerKilledError extends Error {
+  constructor() {
+    super('the worker was terminated');
+    this.name = 'WorkerKilledError';
+  }
+}
+
 /** One job on the ControlledEngine; the test decides when it reports progress and how it ends. */
 export class ControlledRun {
-  readonly #callbacks: StylizeCallbacks;
+  readonly #callbacks: SlotCallbacks;
   readonly #resolve: (result: StylizeResult) => void;
   readonly #reject: (error: Error) => void;
   readonly #startedAt = Date.now();
+  /** The coarse-to-fine schedule the real engine would run for this request. */
+  readonly scales: readonly Scale[];
   #settled = false;
+  #stuck = false;
 
   constructor(
+    readonly slot: number,
     readonly request: StylizeRequest,
-    callbacks: StylizeCallbacks,
+    callbacks: SlotCallbacks,
     resolve: (result: StylizeResult) => void,
     reject: (error: Error) => void,
   ) {
     this.#callbacks = callbacks;
     this.#resolve = resolve;
     this.#reject = reject;
-    const abort = (): void => this.#settle(() => this.#reject(new JobAbortedError()));
+    const { content, options } = request;
+    this.scales = planScales(content.width, content.height, options.size, options.iterations, options.scales);
+    const abort = (): void => {
+      if (!this.#stuck) this.#settle(() => this.#reject(new JobAbortedError()));
+    };
     if (callbacks.signal?.aborted) abort();
     else callbacks.signal?.addEventListener('abort', abort, { once: true });
   }
@@ -35,15 +52,30 @@ export class ControlledRun {
     return this.#callbacks.signal?.aborted ?? false;
   }
 
-  /** Reports iteration `iteration` of the job's options.iterations, with an optional preview image. */
+  get previewIntervalMs(): number | undefined {
+    return this.#callbacks.previewIntervalMs;
+  }
+
+  /** From now on the run ignores its abort signal, like a worker stuck inside one native call. */
+  stick(): void {
+    this.#stuck = true;
+  }
+
+  /**
+   * Reports iteration `iteration` of the job's options.iterations (counted over all scales, as the engine does),
+   * at the scale of the schedule that iteration belongs to, with an optional preview image.
+   */
   progress(iteration: number, extra: { readonly etaMs?: number; readonly preview?: RgbImage } = {}): void {
     if (this.#settled) throw new Error('progress on a run that has ended');
     const { iterations } = this.request.options;
+    let before = 0;
+    const index = this.scales.findIndex((scale) => (before += scale.iterations) >= iteration);
+    const scale = this.scales[Math.max(0, index)]!;
     this.#callbacks.onProgress?.({
-      scale: 1,
-      scales: 1,
-      width: this.request.content.width,
-      height: this.request.content.height,
+      scale: Math.max(0, index) + 1,
+      scales: this.scales.length,
+      width: scale.width,
+      height: scale.height,
       iteration,
       iterations,
       losses: LOSSES,
@@ -70,6 +102,12 @@ export class ControlledRun {
     this.#settle(() => this.#reject(error));
   }
 
+  /** Ends the run as a terminated worker's: stuck or not. */
+  kill(): void {
+    this.#stuck = false;
+    this.fail(new WorkerKilledError());
+  }
+
   #settle(action: () => void): void {
     if (this.#settled) return;
     this.#settled = true;
@@ -78,18 +116,28 @@ export class ControlledRun {
 }
 
 /**
- * A StyleEngine whose jobs do nothing until the test says so: `nextRun()` hands over each job as it
- * starts, and the test steps its progress and ends it. Counts and orders in chat tests are then exact,
- * whatever the speed of the machine.
+ * A slot engine whose jobs do nothing until the test says so: `nextRun()` hands over each job as it starts, and
+ * the test steps its progress and ends it. Counts and orders in chat tests are then exact, whatever the speed of
+ * the machine. It holds its caller to the slot contract: a job sent to a busy or unknown slot fails the test.
  */
-export class ControlledEngine implements StyleEngine {
+export class ControlledEngine implements SlotEngine {
   readonly backend = 'controlled';
   readonly maxSide = 1024;
   readonly runs: ControlledRun[] = [];
+  /** Slots replaced, in order. */
+  readonly replaced: number[] = [];
+  /** Errors in how the engine was driven (a second job on a busy slot…); a test expects none. */
+  readonly misuse: string[] = [];
+  /** When set, a fresh worker fails to start: `replace` rejects. */
+  replaceFails = false;
   readonly #unclaimed: ControlledRun[] = [];
   readonly #claims: Array<(run: ControlledRun) => void> = [];
 
-  constructor(readonly slots = 1) {}
+  /** `replaceMs`: how long a fresh worker takes to be ready (under fake timers, the test moves the clock). */
+  constructor(
+    readonly slots = 1,
+    readonly replaceMs = 0,
+  ) {}
 
   /** Jobs running now. */
   get running(): ControlledRun[] {
@@ -103,9 +151,11 @@ export class ControlledEngine implements StyleEngine {
     return new Promise((resolve) => this.#claims.push(resolve));
   }
 
-  stylize(request: StylizeRequest, callbacks: StylizeCallbacks = {}): Promise<StylizeResult> {
+  stylize(slot: number, request: StylizeRequest, callbacks: SlotCallbacks = {}): Promise<StylizeResult> {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= this.slots) this.misuse.push(`stylize on unknown slot ${slot}`);
+    if (this.running.some((run) => run.slot === slot)) this.misuse.push(`stylize on busy slot ${slot}`);
     return new Promise((resolve, reject) => {
-      const run = new ControlledRun(request, callbacks, resolve, reject);
+      const run = new ControlledRun(slot, request, callbacks, resolve, reject);
       this.runs.push(run);
       const claim = this.#claims.shift();
       if (claim) claim(run);
@@ -113,7 +163,14 @@ export class ControlledEngine implements StyleEngine {
     });
   }
 
+  async replace(slot: number): Promise<void> {
+    this.replaced.push(slot);
+    for (const run of this.running) if (run.slot === slot) run.kill();
+    await new Promise((resolve) => setTimeout(resolve, this.replaceMs));
+    if (this.replaceFails) throw new Error('the fresh worker could not load its weights');
+  }
+
   async close(): Promise<void> {
-    for (const run of this.running) run.fail(new JobAbortedError());
+    for (const run of this.running) run.kill();
   }
 }

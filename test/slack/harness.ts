@@ -15,7 +15,9 @@ import type { OptionLimits } from '../../src/engine/options.js';
 import type { ImageLimits } from '../../src/images/limits.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
+import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue } from '../../src/jobs/queue.js';
+import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
 import { startSlack } from '../../src/slack/index.js';
 import { sharedContent } from '../fixtures/images.js';
 import { SHARED, SHARED_VGG19 } from '../support/engine.js';
@@ -85,10 +87,11 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
     }),
   );
   const logger = pino({ level: 'silent' });
-  const queue = new JobQueue({ engine, logger });
+  const queue = new JobQueue({ engine: legacySlotEngine(engine), logger });
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
   const deps: PlatformDeps = {
     queue,
+    inputs: new InputLimiter(),
     presets,
     logger,
     limits: { maxDownloadBytes: IMAGE_LIMITS.maxBytes, downloadTimeoutMs: 5000, image: IMAGE_LIMITS, options: OPTION_LIMITS },
