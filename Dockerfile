@@ -1,27 +1,107 @@
-# easel on a GPU host: tfjs-node-gpu 4.22 is built against CUDA 11.8 and cuDNN 8.
-# Build:  docker build -t easel .
-# Run:    docker run --gpus all --env-file easel.env -v easel-cache:/cache -v /srv/easel-assets:/assets:ro -e EASEL_ASSETS=/assets easel
-FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04
+# syntax=docker/dockerfile:1
+# easel, two images from one file:
+#   docker build --target cpu -t easel:cpu .   ONNX Runtime on the CPU (also what a plain `docker build .` gives)
+#   docker build --target gpu -t easel:gpu .   tfjs-node-gpu on CUDA 11.8 + cuDNN 8 (what tfjs-node-gpu 4.22 needs)
+# Run:
+#   docker run --env-file easel.env -v easel-cache:/cache -v easel-data:/data -v /srv/easel/shared:/shared:ro easel:cpu
+#   (the gpu image: add --gpus all). compose.yaml does the same.
+# /shared is laid out like ../shared next to a checkout (images/styles/…, models/vgg19/…); without models/vgg19 in
+# it, the VGG19 weights are downloaded once into the /cache volume.
 
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl gnupg \
- && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \
- && apt-get install -y --no-install-recommends nodejs \
- && rm -rf /var/lib/apt/lists/*
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG CUDA_IMAGE=nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04
 
+# Node.js for both targets: the cpu image is built on it, the gpu image copies its binaries (no script piped to
+# a shell).
+FROM ${NODE_IMAGE} AS node
+
+# Compiles the TypeScript. --ignore-scripts: the compiler needs no native add-on, and it keeps `prepare` (which is
+# the build) from running before the sources are here; the build runs once, explicitly, below.
+FROM node AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The native tfjs packages are optional dependencies: on this image their install scripts can fetch libtensorflow.
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
-COPY commands ./commands
-COPY config ./config
+RUN npm run build
 
-# Weights are downloaded once into the cache volume; point EASEL_VGG19 at a local copy to skip that.
+# What both images run, owned by root so that the bot cannot rewrite itself.
+FROM scratch AS app
+COPY package.json /app/
+COPY commands /app/commands
+COPY config /app/config
+COPY --from=build /app/dist /app/dist
+
+# Production dependencies for the cpu image. No install script is needed: ONNX Runtime and sharp ship their CPU
+# binaries inside their packages. The tfjs-node packages would download libtensorflow in theirs; this image does not
+# use them, so they are removed rather than left half-installed.
+FROM node AS cpu-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/@tensorflow/tfjs-node node_modules/@tensorflow/tfjs-node-gpu
+
+# The CUDA runtime with Node.js in it. The official binaries need glibc 2.28; Ubuntu 22.04 has 2.35.
+FROM ${CUDA_IMAGE} AS cuda-node
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+
+# Production dependencies for the gpu image, installed on the CUDA image itself so that tfjs-node-gpu's add-on and
+# libtensorflow match the system they run on. Its install script downloads both (and compiles the add-on, with the
+# tools below, when no prebuilt one fits); it is the only install script this image runs.
+FROM cuda-node AS gpu-deps
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild @tensorflow/tfjs-node-gpu \
+ && rm -rf node_modules/@tensorflow/tfjs-node
+
+# ---- gpu target ----
+FROM cuda-node AS gpu
+# EASEL_OPS_HOST: inside a container loopback would hide the ops port from `docker run -p`; the container is the
+# boundary, and publishing the port stays the operator's choice (compose.yaml publishes it on the host's loopback).
 ENV NODE_ENV=production \
     EASEL_CACHE_DIR=/cache \
-    EASEL_LOG_LEVEL=info
-RUN useradd --create-home easel && mkdir -p /cache && chown easel /cache
-VOLUME ["/cache"]
+    EASEL_DATA_DIR=/data \
+    EASEL_OPS_HOST=0.0.0.0
+RUN groupadd --system --gid 10001 easel \
+ && useradd --system --uid 10001 --gid easel --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin easel \
+ && mkdir -p /cache /data \
+ && chown easel:easel /cache /data
+WORKDIR /app
+COPY --from=gpu-deps /app/node_modules ./node_modules
+COPY --from=app /app ./
+# /cache (EASEL_CACHE_DIR): downloaded weights. /data (EASEL_DATA_DIR): where the job journal is to keep
+# unfinished jobs.
+VOLUME ["/cache", "/data"]
+# 8080: the web playground (PORT), once it is there; 9464: /livez, /readyz, /metrics (EASEL_OPS_PORT).
+EXPOSE 8080 9464
 USER easel
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/app/dist/ops/healthcheck-cli.js"]
+CMD ["node", "dist/main.js"]
+
+# ---- cpu target (last, so the default) ----
+FROM node AS cpu
+# EASEL_BACKEND=onnx: what this image is for. Forced, a broken ONNX Runtime stops the start with its reason
+# instead of quietly falling back to wasm, 4–9× slower.
+ENV NODE_ENV=production \
+    EASEL_BACKEND=onnx \
+    EASEL_CACHE_DIR=/cache \
+    EASEL_DATA_DIR=/data \
+    EASEL_OPS_HOST=0.0.0.0
+RUN groupadd --system --gid 10001 easel \
+ && useradd --system --uid 10001 --gid easel --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin easel \
+ && mkdir -p /cache /data \
+ && chown easel:easel /cache /data
+WORKDIR /app
+COPY --from=cpu-deps /app/node_modules ./node_modules
+COPY --from=app /app ./
+VOLUME ["/cache", "/data"]
+EXPOSE 8080 9464
+USER easel
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/app/dist/ops/healthcheck-cli.js"]
 CMD ["node", "dist/main.js"]

@@ -1,18 +1,38 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Interaction tokens travel in webhook URLs, which discord.js puts in its error messages. */
-const TOKEN_IN_URL = /\/(webhooks|interactions)\/(\d+)\/[^/\s"?]+/g;
+/** Keys that hold a secret wherever they sit. pino's paths are case-sensitive, and a `*` matches one level. */
+const SECRET_KEYS = ['authorization', 'Authorization', 'token', 'botToken', 'appToken', 'signingSecret'];
+/** Deep enough for `err.config.headers.authorization` (an HTTP client's error) and `{ req: { headers } }`. */
+const DEPTHS = ['', '*.', '*.*.', '*.*.*.', '*.*.*.*.'];
+const REDACTED_PATHS = DEPTHS.flatMap((prefix) => SECRET_KEYS.map((key) => `${prefix}${key}`));
 
-function withoutTokens<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replace(TOKEN_IN_URL, '/$1/$2/[token]')) as T;
+/**
+ * Token shapes, scrubbed from every line as written, whatever field, message or stack they hide in.
+ * Interaction tokens travel in webhook URLs, which discord.js puts in its error messages.
+ */
+const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\/(webhooks|interactions)\/(\d+)\/[^/\s"?\\]+/g, '/$1/$2/[token]'],
+  [/\b(Bot|Bearer) [\w.~+/=-]{20,}/g, '$1 [token]'],
+  // Slack: xoxb- (bot), xoxp- (user), xoxe.xoxp- (rotating), xapp- (app-level, Socket Mode) …
+  [/\bxox(?:e\.xox)?[a-z]-[\w-]+/g, '[token]'],
+  [/\bxapp-[\w-]+/g, '[token]'],
+  // A response_url or incoming webhook lets anyone post as the bot; Bolt at trace level logs them.
+  [/(hooks\.slack\.com\/(?:commands|actions|services)\/)[^\s"\\]+/g, '$1[token]'],
+  // Discord bot tokens: the bot's id in base64, a timestamp, an HMAC.
+  [/[\w-]{23,28}\.[\w-]{6,7}\.[\w-]{27,}/g, '[token]'],
+];
+
+function scrubTokens(line: string): string {
+  return TOKEN_SHAPES.reduce((text, [shape, replacement]) => text.replace(shape, replacement), line);
 }
 
-/** The process logger: JSON lines on stdout, errors serialised without any token. */
-export function createLogger(level: string): Logger {
-  return pino({
+/** The process logger: JSON lines on stdout (or `destination`), with secrets redacted by key and by shape. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { app: 'easel' },
-    redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'], censor: '[token]' },
-    serializers: { err: (err: Error) => withoutTokens(pino.stdSerializers.err(err)) },
-  });
+    redact: { paths: REDACTED_PATHS, censor: '[token]' },
+    hooks: { streamWrite: scrubTokens },
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

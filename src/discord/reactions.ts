@@ -4,8 +4,7 @@ import { userMessage } from '../jobs/messages.js';
 import type { Preset } from '../jobs/presets.js';
 import { isAllowed } from './allow-list.js';
 import type { DiscordContext } from './context.js';
-import { fetchImage } from '../jobs/fetch-image.js';
-import { firstImageUrl } from './images.js';
+import { fetchDiscordImage, firstImageUrl } from './images.js';
 import { runJob, startResultThread, statusHeading } from './job-status.js';
 import { messageTarget } from './status-target.js';
 
@@ -47,7 +46,7 @@ export function presetReactionHandler(context: DiscordContext) {
     const heading = statusHeading(preset.title, requester.id);
     const status = await thread.send({ content: `${heading}\n📥 Fetching the picture…`, allowedMentions: { users: [] } });
     try {
-      const [content, style] = await Promise.all([fetchImage(context.deps, url, 'image'), preset.loadStyle()]);
+      const [content, style] = await Promise.all([fetchDiscordImage(context, url, 'image'), preset.loadStyle()]);
       runJob(context, {
         spec: { requester: { platform: 'discord', userId: requester.id }, content, styles: [style], options: preset.base, label: preset.title },
         status: messageTarget(status),

@@ -10,9 +10,18 @@ const BOLT_LEVELS: Readonly<Record<string, LogLevel>> = {
   warn: LogLevel.WARN,
 };
 
-/** Bolt's own logging, routed into pino so there is one log stream; Bolt redacts tokens before logging. */
+/**
+ * Bolt's logger is also the Socket Mode client's, which at debug level logs every raw envelope, response_url
+ * (a key to post as the bot) included. So Bolt logs at info or above unless the operator asks for trace.
+ */
+function boltChild(log: Logger, component: string): Logger {
+  const level = log.level !== 'trace' && log.isLevelEnabled('debug') ? 'info' : log.level;
+  return log.child({ component }, { level });
+}
+
+/** Bolt's own logging, routed into pino so there is one log stream, with pino's redaction. */
 export function boltLogger(log: Logger): BoltLogger {
-  let child = log.child({ component: 'bolt' });
+  let child = boltChild(log, 'bolt');
   return {
     debug: (...msg: unknown[]) => child.debug(format(...msg)),
     info: (...msg: unknown[]) => child.info(format(...msg)),
@@ -22,7 +31,7 @@ export function boltLogger(log: Logger): BoltLogger {
     setLevel: () => undefined,
     getLevel: () => BOLT_LEVELS[child.level] ?? LogLevel.ERROR,
     setName: (name: string) => {
-      child = log.child({ component: name });
+      child = boltChild(log, name);
     },
   };
 }

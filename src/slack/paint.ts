@@ -32,7 +32,7 @@ export function settingsFor(ctx: SlackContext, preset: Preset | undefined, input
 }
 
 function loadStyle(ctx: SlackContext, style: StyleSource): Promise<RgbImage> {
-  return 'preset' in style ? style.preset.loadStyle() : fetchSlackImage(ctx.deps, ctx.config.botToken, style.url, 'style image');
+  return 'preset' in style ? style.preset.loadStyle() : fetchSlackImage(ctx.deps, ctx.config, style.url, 'style image');
 }
 
 /**
@@ -43,7 +43,7 @@ export async function paint(ctx: SlackContext, request: PaintRequest): Promise<s
   const { deps, config } = ctx;
   const preset = 'preset' in request.style ? request.style.preset : undefined;
   const [content, style] = await Promise.all([
-    fetchSlackImage(deps, config.botToken, request.contentUrl, 'photo'),
+    fetchSlackImage(deps, config, request.contentUrl, 'photo'),
     loadStyle(ctx, request.style),
   ]);
   return ctx.jobs.start({

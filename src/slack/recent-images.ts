@@ -17,6 +17,8 @@ interface FileLike {
   readonly mimetype?: string;
   readonly url_private?: string;
   readonly url_private_download?: string;
+  /** A link to a file kept elsewhere (Google Drive, Dropbox …): not Slack's to serve, so never fetched. */
+  readonly is_external?: boolean;
 }
 export interface MessageLike {
   readonly ts?: string;
@@ -48,14 +50,17 @@ function seconds(ts: string | undefined): number {
   return ts === undefined ? Number.NaN : Number(ts);
 }
 
-/** The image files of one message, in the order they were attached. Files from other workspaces carry no URL and are skipped. */
+/**
+ * The image files of one message, in the order they were attached. Files from other workspaces carry no URL and
+ * external files are not Slack's to serve; both are skipped.
+ */
 export function imagesOf(message: MessageLike): PostedImage[] {
   const { ts } = message;
   if (ts === undefined) return [];
   const images: PostedImage[] = [];
   for (const file of message.files ?? []) {
     const url = file.url_private_download ?? file.url_private;
-    if (file.id === undefined || url === undefined || !file.mimetype?.startsWith('image/')) continue;
+    if (file.id === undefined || url === undefined || file.is_external === true || !file.mimetype?.startsWith('image/')) continue;
     images.push({ fileId: file.id, url, messageTs: ts, threadTs: message.thread_ts ?? ts });
   }
   return images;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StyleEngine } from '../../src/engine/index.js';
+import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
 import type { StoredAttachment, StoredMessage } from '../standins/discord/server.js';
 import { cleanScratch, sharedImage, startBot, startTinyEngine, user, waitFor, type Bot } from './harness.js';
 
@@ -37,7 +38,7 @@ function results(bot: Bot, threadId: string): StoredMessage[] {
 
 describe('the channel allow-list', () => {
   it('works only in the listed channels and politely says where', async () => {
-    const bot = await startBot(engine, { channels: (standIn) => [standIn.channelId] });
+    const bot = await startBot(legacySlotEngine(engine), { channels: (standIn) => [standIn.channelId] });
     bots.push(bot);
     const { standIn } = bot;
     const [content, style] = await images(bot);
@@ -59,7 +60,7 @@ describe('the channel allow-list', () => {
 
 describe('interaction token lifetime', () => {
   it('carries on in a normal message once the interaction token is about to expire', async () => {
-    const bot = await startBot(engine, { tokenTtlMs: 1000, standInTokenTtlMs: 2000 });
+    const bot = await startBot(legacySlotEngine(engine), { tokenTtlMs: 1000, standInTokenTtlMs: 2000 });
     bots.push(bot);
     const { standIn } = bot;
     const [content, style] = await images(bot);

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import sharp from 'sharp';
 import { vi } from 'vitest';
 import type { DiscordConfig } from '../../src/config/discord.js';
@@ -13,7 +13,7 @@ import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue } from '../../src/jobs/queue.js';
-import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
+import type { SlotEngine } from '../../src/jobs/slot-engine.js';
 import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
 
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -80,6 +80,10 @@ export interface BotOptions {
   readonly standInTokenTtlMs?: number;
   readonly maxPixels?: number;
   readonly timeoutMs?: number;
+  /** Where the bot logs; silent by default. */
+  readonly logger?: Logger;
+  /** The bot token the stand-in expects. */
+  readonly token?: string;
 }
 
 export interface Bot {
@@ -90,15 +94,16 @@ export interface Bot {
 }
 
 /** A real discord.js bot, on a fresh stand-in, with a fresh queue in front of `engine`. */
-export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
-  const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs });
+export async function startBot(engine: SlotEngine, options: BotOptions = {}): Promise<Bot> {
+  const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs, token: options.token });
+  const log = options.logger ?? logger;
   const presetsFile = await tinyPresetsFile();
   const optionLimits = { maxSize: 64, maxIterations: 2000 };
   const image = { ...DEFAULT_IMAGE_LIMITS, maxPixels: options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels };
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
   const queue = new JobQueue({
-    engine: legacySlotEngine(engine),
-    logger,
+    engine,
+    logger: log,
     maxPerUser: 2,
     maxWaiting: 20,
     timeoutMs: options.timeoutMs ?? 120_000,
@@ -107,7 +112,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
     queue,
     inputs: new InputLimiter(),
     presets,
-    logger,
+    logger: log,
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },
   };
   const config: DiscordConfig = {

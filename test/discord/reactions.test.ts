@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StyleEngine } from '../../src/engine/index.js';
+import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
 import type { StoredMessage } from '../standins/discord/server.js';
 import { LEAKS, cleanScratch, sharedImage, startBot, startTinyEngine, texts, user, waitFor, type Bot } from './harness.js';
 
@@ -9,7 +10,7 @@ let bot: Bot;
 
 beforeAll(async () => {
   engine = await startTinyEngine();
-  bot = await startBot(engine);
+  bot = await startBot(legacySlotEngine(engine));
 });
 
 afterAll(async () => {
@@ -29,7 +30,7 @@ describe('preset reactions', () => {
     const poster = user('olivia');
     const message = standIn.postUserMessage(poster, standIn.channelId, 'look at this bird', [photo]);
     const embedded = standIn.postUserMessage(poster, standIn.channelId, 'and this link', [], [
-      { type: 'image', url: photo.url, image: { url: photo.url, width: 64, height: 64 } },
+      { type: 'image', url: photo.url, image: { url: photo.url, proxy_url: photo.proxy_url, width: 64, height: 64 } },
     ]);
     const textOnly = standIn.postUserMessage(poster, standIn.channelId, 'no pictures here');
 

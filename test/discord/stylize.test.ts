@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StyleEngine } from '../../src/engine/index.js';
+import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
 import type { CommandOption, SentInteraction, StandInUser, StoredAttachment, StoredMessage } from '../standins/discord/server.js';
 import { LEAKS, cleanScratch, recordTiming, sharedImage, startBot, startTinyEngine, texts, user, waitFor, type Bot } from './harness.js';
 
@@ -9,7 +10,7 @@ let bot: Bot;
 
 beforeAll(async () => {
   engine = await startTinyEngine();
-  bot = await startBot(engine, { maxPixels: 200 * 200 });
+  bot = await startBot(legacySlotEngine(engine), { maxPixels: 200 * 200 });
 });
 
 afterAll(async () => {

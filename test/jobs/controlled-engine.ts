@@ -163,6 +163,16 @@ export class ControlledEngine implements SlotEngine {
     });
   }
 
+  /** From now on every job runs to its end as soon as it starts, for tests about what happens around the jobs. */
+  finishEveryRun(): this {
+    void this.nextRun().then((run) => {
+      run.progress(run.request.options.iterations);
+      run.finish();
+      this.finishEveryRun();
+    });
+    return this;
+  }
+
   async replace(slot: number): Promise<void> {
     this.replaced.push(slot);
     for (const run of this.running) if (run.slot === slot) run.kill();

@@ -6,7 +6,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import sharp from 'sharp';
 import type { SlackConfig } from '../../src/config/slack.js';
 import type { StyleEngine } from '../../src/engine/engine.js';
@@ -17,7 +17,7 @@ import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue } from '../../src/jobs/queue.js';
-import { legacySlotEngine } from '../../src/jobs/slot-engine.js';
+import { legacySlotEngine, type SlotEngine } from '../../src/jobs/slot-engine.js';
 import { startSlack } from '../../src/slack/index.js';
 import { sharedContent } from '../fixtures/images.js';
 import { SHARED, SHARED_VGG19 } from '../support/engine.js';
@@ -64,6 +64,8 @@ export interface BotOptions {
   readonly channels?: readonly string[];
   /** Receive events over HTTP, signed with this secret, instead of Socket Mode. */
   readonly signingSecret?: string;
+  /** Where the bot logs; silent by default. */
+  readonly logger?: Logger;
 }
 
 async function freePort(): Promise<number> {
@@ -76,7 +78,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The real Slack adapter on the real engine and queue, talking to a fresh stand-in over 127.0.0.1. */
-export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
+export async function startBot(engine: SlotEngine, options: BotOptions = {}): Promise<Bot> {
   const dir = await mkdtemp(join(tmpdir(), 'easel-slack-'));
   const presetsFile = join(dir, 'presets.json');
   await writeFile(
@@ -86,8 +88,8 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
       presets: { '🌊': { name: 'great_wave', title: 'The Great Wave', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg', options: {} } },
     }),
   );
-  const logger = pino({ level: 'silent' });
-  const queue = new JobQueue({ engine: legacySlotEngine(engine), logger });
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const queue = new JobQueue({ engine, logger });
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
   const deps: PlatformDeps = {
     queue,
@@ -188,7 +190,7 @@ export function useBot(options: BotOptions = {}): () => Bot {
     await engine.close();
   });
   beforeEach(async () => {
-    bot = await startBot(engine, options);
+    bot = await startBot(legacySlotEngine(engine), options);
   });
   afterEach(async () => {
     const said = everythingSaid(bot!.slack);

@@ -5,7 +5,7 @@ import { UserError } from '../../errors.js';
 import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
 import type { DiscordContext } from '../context.js';
-import { fetchImage } from '../../jobs/fetch-image.js';
+import { fetchDiscordImage } from '../images.js';
 import { runJob, startResultThread } from '../job-status.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
@@ -58,15 +58,15 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   }
   await interaction.deferReply();
   const { preset, options } = request;
-  const { deps, logger } = context;
+  const { logger } = context;
   const user = interaction.user;
   logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset: preset?.name }, '/stylize');
   try {
     const contentAttachment = interaction.options.getAttachment('content', true);
     const styleAttachment = interaction.options.getAttachment('style');
     const [content, style] = await Promise.all([
-      fetchImage(deps, contentAttachment.url, 'content image'),
-      styleAttachment ? fetchImage(deps, styleAttachment.url, 'style image') : preset!.loadStyle(),
+      fetchDiscordImage(context, contentAttachment.url, 'content image'),
+      styleAttachment ? fetchDiscordImage(context, styleAttachment.url, 'style image') : preset!.loadStyle(),
     ]);
     const label = preset?.title ?? 'Custom style';
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);

@@ -1,10 +1,18 @@
+/**
+ * The commit of DavidCai1111/vgg19-tensorflowjs-model whose files easel downloads (shared/models/MANIFEST.md).
+ * Pinned, so the files behind the URL can never change; a branch name would serve whatever is pushed next.
+ */
+const VGG19_COMMIT = '08d09052bc6258d3abdfa341850122fc4b746db6';
+
 /** model.json of the public tfjs conversion of Keras VGG19 that easel downloads when EASEL_VGG19 is unset. */
 export const DEFAULT_VGG19_URL =
-  'https://raw.githubusercontent.com/DavidCai1111/vgg19-tensorflowjs-model/master/model/model.json';
+  `https://raw.githubusercontent.com/DavidCai1111/vgg19-tensorflowjs-model/${VGG19_COMMIT}/model/model.json`;
 
 /**
- * sha256 of the files behind DEFAULT_VGG19_URL whose bytes were checked by hand (commit 08d0905 of that repository).
- * The leading shards of groups 9–16 were never checked, so they are verified by length only.
+ * sha256 of the files behind DEFAULT_VGG19_URL, from shared/models/MANIFEST.md ("Source files whose bytes went
+ * into the weights"). The leading shards of groups 9–16 (group9-shard1of2, group10..16-shard1of3 and -shard2of3)
+ * were never obtained for that manifest, so their sha256 is unknown and they are checked by length only; the
+ * pinned commit is what guarantees them until someone with network access adds their sums here.
  */
 export const KNOWN_SHA256: Readonly<Record<string, string>> = {
   'group1-shard1of1': 'c68eefa00d6af917fc28b127b756e48597c25cc11144b38fdf8ea65753c197e1',

@@ -107,6 +107,7 @@ export class DiscordStandIn extends EventEmitter {
   readonly interactionCallbacks = new Map<string, { type: number; at: number; body: Json | undefined }>();
   readonly #tokens = new Map<string, { issuedAt: number; originalId?: string; channelId: string }>();
   readonly #files = new Map<string, UploadedFile>();
+  readonly #redirects = new Map<string, string>();
   readonly #failures: Array<{ matches: (request: RecordedRequest) => boolean; retryAfterS: number }> = [];
   readonly #tokenTtlMs: number;
   readonly #server: Server;
@@ -159,6 +160,13 @@ export class DiscordStandIn extends EventEmitter {
     this.#files.set(id, { name: filename, contentType, bytes });
     const url = `${this.#base}/cdn/${id}/${encodeURIComponent(filename)}`;
     return { id, filename, size: bytes.length, url, proxy_url: url, content_type: contentType };
+  }
+
+  /** An attachment whose CDN URL answers with a redirect to `location`, e.g. to test where the bot follows. */
+  redirectFile(filename: string, location: string, contentType = 'image/png'): StoredAttachment {
+    const attachment = this.hostFile(filename, Buffer.alloc(0), contentType);
+    this.#redirects.set(attachment.id, location);
+    return attachment;
   }
 
   /** Bytes of a file the bot uploaded, from an attachment URL. */
@@ -335,6 +343,8 @@ export class DiscordStandIn extends EventEmitter {
 
     const cdn = /^\/cdn\/(\d+)\//.exec(url.pathname);
     if (cdn) {
+      const location = this.#redirects.get(cdn[1] ?? '');
+      if (location !== undefined) return void res.writeHead(302, { location }).end();
       const file = this.#files.get(cdn[1] ?? '');
       if (!file) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length }).end(file.bytes);

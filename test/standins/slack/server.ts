@@ -30,6 +30,7 @@ export interface SlackFile {
   readonly url_private: string;
   readonly url_private_download: string;
   readonly size: number;
+  readonly is_external?: boolean;
 }
 
 export interface StoredMessage {
@@ -76,6 +77,10 @@ export interface PostFileOptions {
   readonly threadTs?: string;
   /** Message time in ms since the epoch; defaults to now. */
   readonly at?: number;
+  /** url_private (and url_private_download) to give instead of the stand-in's own, e.g. another host's. */
+  readonly url?: string;
+  /** Marks the file as an external one (is_external), a link to a file kept elsewhere. */
+  readonly external?: boolean;
 }
 
 export interface SlackStandIn {
@@ -377,8 +382,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
     hostFile: (name, mimetype, bytes) => hostFile(name, mimetype, Buffer.from(bytes)),
-    postFile({ channel, user, name, mimetype, bytes, threadTs, at }) {
-      const file = hostFile(name, mimetype, Buffer.from(bytes));
+    postFile({ channel, user, name, mimetype, bytes, threadTs, at, url, external }) {
+      const file = {
+        ...hostFile(name, mimetype, Buffer.from(bytes)),
+        ...(url === undefined ? {} : { url_private: url, url_private_download: url }),
+        ...(external ? { is_external: true } : {}),
+      };
       return store(channel, { ts: nextTs(at), user, text: '', files: [file], ...(threadTs ? { thread_ts: threadTs } : {}) });
     },
     async connected() {
