@@ -31,7 +31,8 @@ function describe(fit: JobFit, word: OptionWording): string {
   const smaller = suggestedSize === undefined ? undefined : word('size', suggestedSize);
   if (max > 0) {
     const fewer = word('iterations', suggestedIterations(max));
-    return `At ${size} px I can do about ${about(max)} iterations in the time I allow; try ${fewer}${smaller ? ` or ${smaller}` : ''}.`;
+    const instead = smaller ? `${fewer} or ${smaller}` : fewer;
+    return `At ${size} px I can do about ${about(max)} iterations in the time I allow; try ${instead}.`;
   }
   if (smaller) return `At ${size} px not even one iteration fits in the time I allow; try ${smaller}.`;
   return 'That job would take longer than I allow, whatever its size.';
@@ -68,7 +69,8 @@ export function refuseIfTooBig(
   size: number,
   iterations: number,
 ): void {
-  const fits = (atSize: number, atIterations: number): boolean => estimateMs(atSize, atIterations) <= timeoutMs * HEADROOM;
+  const fits = (atSize: number, atIterations: number): boolean =>
+    estimateMs(atSize, atIterations) <= timeoutMs * HEADROOM;
   if (fits(size, iterations)) return;
   // The estimate grows with the iterations, so the most that fit can be found by bisection.
   let [low, high] = [0, iterations];

@@ -48,7 +48,7 @@ export interface JobQueueOptions {
   readonly maxPerUser?: number;
   /** Most jobs waiting to start plus reservations, over all members. Default 20. */
   readonly maxWaiting?: number;
-  /** A running job is stopped after this long, and a job estimated to take longer is refused. Default JOB_TIMEOUT_MS. */
+  /** A running job is stopped after this long; one estimated to take longer is refused. Default JOB_TIMEOUT_MS. */
   readonly timeoutMs?: number;
   /** How long a stopped job may take to end before its worker is replaced. Default STOP_GRACE_MS. */
   readonly graceMs?: number;
@@ -77,7 +77,6 @@ interface Job {
   readonly spec: JobSpec;
   readonly listener: JobListener;
   readonly cost: JobCost;
-  readonly estimateMs: number;
   readonly submittedAt: number;
   readonly handle: JobHandle;
   state: 'waiting' | 'running' | 'finished';
@@ -208,8 +207,10 @@ export class JobQueue {
   }
 
   #refuseIfTooBig(width: number, height: number, options: CostOptions): void {
-    const estimateMs = (size: number, iterations: number): number =>
-      this.#throughput.estimateMs(this.#engine.backend, size, jobCost(width, height, { ...options, size, iterations }).total);
+    const estimateMs = (size: number, iterations: number): number => {
+      const { total } = jobCost(width, height, { ...options, size, iterations });
+      return this.#throughput.estimateMs(this.#engine.backend, size, total);
+    };
     refuseIfTooBig(estimateMs, this.#timeoutMs, options.size, options.iterations);
   }
 
@@ -226,7 +227,6 @@ export class JobQueue {
       spec,
       listener,
       cost,
-      estimateMs: this.#throughput.estimateMs(this.#engine.backend, spec.options.size, cost.total),
       submittedAt: Date.now(),
       handle: { id, done },
       state: 'waiting',
@@ -298,8 +298,9 @@ export class JobQueue {
   }
 
   async #run(job: Job, slot: number): Promise<void> {
+    const { content, styles, options, previewIntervalMs } = job.spec;
     const startedAt = Date.now();
-    const eta = new JobEta(job.cost.total, job.estimateMs / job.cost.total, startedAt);
+    const eta = new JobEta(job.cost.total, this.#throughput.msPerUnit(this.#engine.backend, options.size), startedAt);
     job.state = 'running';
     job.slot = slot;
     job.eta = eta;
@@ -308,7 +309,6 @@ export class JobQueue {
     this.#emit(job, { type: 'started', etaMs: eta.initialMs });
 
     const timer = setTimeout(() => this.#stop(job, 'timeout'), this.#timeoutMs);
-    const { content, styles, options, previewIntervalMs } = job.spec;
     try {
       const result = await this.#engine.stylize(
         slot,
@@ -377,9 +377,14 @@ export class JobQueue {
       const soonest = slotsFreeIn.indexOf(Math.min(...slotsFreeIn));
       const startsIn = slotsFreeIn[soonest] ?? 0;
       estimates.set(job, startsIn);
-      slotsFreeIn[soonest] = startsIn + job.estimateMs;
+      slotsFreeIn[soonest] = startsIn + this.#estimateMs(job);
     }
     return estimates;
+  }
+
+  /** How long a job should take, from the throughput measured so far. */
+  #estimateMs(job: Job): number {
+    return this.#throughput.estimateMs(this.#engine.backend, job.spec.options.size, job.cost.total);
   }
 
   /** Delivers an event on a later microtask; a listener that throws or rejects is logged and otherwise ignored. */

@@ -35,7 +35,7 @@ export function track(queue: JobQueue, job: JobSpec, reservation?: Reservation):
     events,
     types: () => events.map((event) => event.type),
     last: () => events.at(-1),
-    positions: () => events.flatMap((event) => (event.type === 'queued' || event.type === 'moved' ? [event.position] : [])),
+    positions: () => events.flatMap((event) => ('position' in event ? [event.position] : [])),
   };
 }
 

@@ -40,7 +40,8 @@ describe('JobQueue scheduling', () => {
 
     expect(engine.runs.map((run) => run.slot)).toEqual([0, 0, 0, 0]);
     expect(jobs.map((job) => job.positions())).toEqual([[1], [1], [2, 1], [3, 2, 1]]);
-    expect(jobs[3]!.types()).toEqual(['queued', 'moved', 'moved', 'started', 'progress', 'progress', 'progress', 'progress', 'done']);
+    const progress = Array.from({ length: 4 }, () => 'progress');
+    expect(jobs[3]!.types()).toEqual(['queued', 'moved', 'moved', 'started', ...progress, 'done']);
     const done = jobs[0]!.last();
     expect(done?.type === 'done' && done.png.subarray(1, 4).toString()).toBe('PNG');
   });
@@ -256,9 +257,12 @@ describe('JobQueue refuses what cannot finish in time', () => {
   const square = (size: number, iterations: number): number =>
     jobCost(1, 1, { ...DEFAULT_OPTIONS, size, iterations }).total;
 
+  const reserve = (queue: JobQueue, size: number, iterations: number) =>
+    queue.reserve({ platform: 'test', userId: 'a' }, { ...DEFAULT_OPTIONS, size, iterations });
+
   function refusal(queue: JobQueue, size: number, iterations: number): JobTooBigError {
     try {
-      queue.reserve({ platform: 'test', userId: 'a' }, { ...DEFAULT_OPTIONS, size, iterations });
+      reserve(queue, size, iterations);
     } catch (err) {
       if (err instanceof JobTooBigError) return err;
       throw err;
@@ -284,9 +288,11 @@ describe('JobQueue refuses what cannot finish in time', () => {
     const about = Math.round(maxIterationsAtSize / 10) * 10;
     const fewer = Math.floor(maxIterationsAtSize / 10) * 10;
     expect(error.message).toBe(
-      `At 1024 px I can do about ${about} iterations in the time I allow; try \`iterations:${fewer}\` or \`size:${suggestedSize}\`.`,
+      `At 1024 px I can do about ${about} iterations in the time I allow; ` +
+        `try \`iterations:${fewer}\` or \`size:${suggestedSize}\`.`,
     );
-    expect(error.describe((key, value) => `--${key} ${value}`)).toContain(`try --iterations ${fewer} or --size ${suggestedSize}.`);
+    const cli = error.describe((key, value) => `--${key} ${value}`);
+    expect(cli).toContain(`try --iterations ${fewer} or --size ${suggestedSize}.`);
     expect(queue.waiting + queue.running).toBe(0);
   });
 
@@ -295,12 +301,13 @@ describe('JobQueue refuses what cannot finish in time', () => {
     const queue = queueOn(1, { timeoutMs, throughput });
     expect(refusal(queue, 1024, 300)).toBeInstanceOf(JobTooBigError);
     throughput.record('controlled', 1024, square(1024, 100), 60_000);
-    expect(() => queue.reserve({ platform: 'test', userId: 'a' }, { ...DEFAULT_OPTIONS, size: 1024, iterations: 300 })).not.toThrow();
+    expect(() => reserve(queue, 1024, 300).release()).not.toThrow();
   });
 
   it('says so when not even one iteration fits at the size asked for', () => {
     const queue = queueOn(1, { timeoutMs: 1_000, throughput: new Throughput({ controlled: 0.01 }) });
-    expect(refusal(queue, 1024, 10).message).toMatch(/^At 1024 px not even one iteration fits in the time I allow; try `size:\d+`\.$/);
+    const message = 'At 1024 px not even one iteration fits in the time I allow; try `size:64`.';
+    expect(refusal(queue, 1024, 10).message).toBe(message);
   });
 
   it('checks the real picture on submit: a job that does not fit is refused and holds no place', () => {
