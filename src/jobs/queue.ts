@@ -280,8 +280,9 @@ export class JobQueue {
     if (job.state !== 'running' || slot === undefined || reason === undefined) return;
     const log = this.#log(job);
     log.warn({ slot, graceMs: this.#graceMs, reason }, 'job did not stop; replacing its worker');
-    // When shutting down, the engine's close ends every worker anyway.
-    const replaced = this.#closed ? undefined : this.#engine.replace(slot);
+    // When shutting down, the engine's close ends every worker anyway. The async wrapper turns a synchronous
+    // throw into a rejection, which retires the slot below instead of escaping from this timer.
+    const replaced = this.#closed ? undefined : (async () => this.#engine.replace(slot))();
     this.#finish(job, { type: 'cancelled', reason });
     replaced?.then(
       () => {
