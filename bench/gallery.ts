@@ -2,7 +2,8 @@
  * `npm run gallery`: paints content × style pairs from the assets folder at default settings and writes each
  * result plus one contact sheet to out/gallery/, so a person can look at what the engine makes.
  *
- *   npm run gallery -- [--contents tubingen.jpg,...] [--styles vangogh_starry_night.jpg,...] [--size 512] [--presets]
+ *   npm run gallery -- [--contents tubingen.jpg,...] [--styles vangogh_starry_night.jpg,...]
+ *                      [--size 512] [--iterations N] [--out out/gallery]
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, parse } from 'node:path';
@@ -12,9 +13,9 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { loadEngineConfig } from '../src/config/engine.js';
 import { startEngine } from '../src/engine/index.js';
-import { resolveOptions } from '../src/engine/options.js';
 import { decodeImage } from '../src/images/decode.js';
 import { encodeImage } from '../src/images/encode.js';
+import { resolveOptions } from '../src/options/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,41 +1,92 @@
 import { parseArgs } from 'node:util';
-import { OptionError } from '../errors.js';
+import { UserError } from '../errors.js';
+import { bounds, optionsUpTo, type OptionKey, type OptionLimits, type OptionSpec } from '../options/index.js';
 
-export const USAGE = `Usage:
-  easel stylize <content> <style> [<style2> ...] -o <out.png|.jpg|.webp>
-        [--size 512] [--iterations N] [--optimizer lbfgs|adam]
-        [--content-weight A] [--style-weight B] [--tv-weight C]
-        [--style-blend w1,w2] [--style-scale S] [--init content|noise]
-        [--seed N] [--preserve-colors] [--scales K] [--json]
-  easel demo [-o out.png] [--size 256] [--json]
+/** Every option; the command line has room for all of them. */
+const CLI_OPTIONS = optionsUpTo('advanced');
 
-Environment: EASEL_VGG19 (weights directory or URL), EASEL_BACKEND, EASEL_THREADS, EASEL_CACHE_DIR.`;
+/** The size the demo paints at unless --size says otherwise: small, so that it is quick on any machine. */
+export const DEMO_SIZE = 256;
 
 export interface CliCommand {
   readonly command: 'stylize' | 'demo' | 'help';
   readonly inputs: readonly string[];
   readonly output: string | undefined;
   readonly json: boolean;
-  /** Engine options as typed on the command line, resolved later by resolveOptions. */
-  readonly options: Readonly<Record<string, string | boolean>>;
+  /** Engine options by schema key, as typed on the command line; resolved later by resolveOptions. */
+  readonly options: Readonly<Partial<Record<OptionKey, string | boolean>>>;
 }
 
-const ENGINE_FLAGS = [
-  'size',
-  'iterations',
-  'optimizer',
-  'content-weight',
-  'style-weight',
-  'tv-weight',
-  'style-blend',
-  'style-scale',
-  'init',
-  'seed',
-  'scales',
-  'learning-rate',
-] as const;
+function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
 
-export function parseCommandLine(argv: readonly string[]): CliCommand {
+/** How the command line spells an option: `styleWeight` is `--style-weight`. */
+export function cliFlag(key: string): string {
+  return `--${flagName(key)}`;
+}
+
+/** Booleans are bare flags (`--preserve-colors`); everything else takes a value that resolveOptions checks. */
+function flagType(option: OptionSpec): 'boolean' | 'string' {
+  return option.kind === 'boolean' ? 'boolean' : 'string';
+}
+
+/** What follows the flag in the usage text, e.g. `N`, `lbfgs|adam`. */
+function placeholder(option: OptionSpec): string {
+  switch (option.kind) {
+    case 'number':
+      return option.integer ? 'N' : 'X';
+    case 'choice':
+      return Object.keys(option.choices).join('|');
+    case 'list':
+      return option.example;
+    case 'boolean':
+      return '';
+  }
+}
+
+/** The range and default an option's help ends with, e.g. "1 to 10000, default 100". */
+function rangeAndDefault(option: OptionSpec, limits: OptionLimits): string {
+  switch (option.kind) {
+    case 'number': {
+      const { min, max } = bounds(option, limits);
+      return ` (${min} to ${max}, default ${Math.min(option.default, max)})`;
+    }
+    case 'choice':
+      return ` (default ${option.default})`;
+    case 'list':
+      return ` (default ${option.default.join(',')})`;
+    case 'boolean':
+      return '';
+  }
+}
+
+/** The help text, with every option's range from the schema and the operator's limits. */
+export function usage(limits: OptionLimits): string {
+  const rows = [
+    ...CLI_OPTIONS.map((option) => [
+      `${cliFlag(option.key)} ${placeholder(option)}`.trim(),
+      `${option.help}${rangeAndDefault(option, limits)}`,
+    ]),
+    ['--json', 'print a JSON summary when done instead of the progress bar'],
+  ];
+  const width = Math.max(...rows.map(([flag]) => flag!.length)) + 2;
+  return `Usage:
+  easel stylize <content> <style> [<style2> ...] -o <out.png|.jpg|.webp> [options] [--json]
+  easel demo [-o out.png] [options] [--json]
+
+Options (the demo paints at ${DEMO_SIZE} px unless --size says otherwise):
+${rows.map(([flag, help]) => `  ${flag!.padEnd(width)}${help}`).join('\n')}
+
+Environment: EASEL_VGG19 (weights directory or URL), EASEL_BACKEND, EASEL_THREADS, EASEL_CACHE_DIR, EASEL_MAX_SIZE.`;
+}
+
+/** A command line that cannot be run as typed; the message ends with the usage text. */
+function usageError(message: string, limits: OptionLimits): UserError {
+  return new UserError('bad-usage', `${message}\n\n${usage(limits)}`);
+}
+
+export function parseCommandLine(argv: readonly string[], limits: OptionLimits): CliCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -46,27 +97,31 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         output: { type: 'string', short: 'o' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        'preserve-colors': { type: 'boolean' },
-        ...Object.fromEntries(ENGINE_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(CLI_OPTIONS.map((option) => [flagName(option.key), { type: flagType(option) }])),
       },
     });
   } catch (error) {
     // parseArgs's messages name the flag at fault and read well on their own.
-    throw new OptionError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw usageError(error instanceof Error ? error.message : String(error), limits);
   }
   const { values, positionals } = parsed;
   const [command = 'help', ...inputs] = positionals;
-  if (values.help || command === 'help') return { command: 'help', inputs: [], output: undefined, json: false, options: {} };
-  if (command !== 'stylize' && command !== 'demo') throw new OptionError(`Unknown command "${command}".\n\n${USAGE}`);
-  if (command === 'stylize' && inputs.length < 2) throw new OptionError(`stylize needs a content image and at least one style image.\n\n${USAGE}`);
-  if (command === 'stylize' && values.output === undefined) throw new OptionError(`stylize needs an output file: -o result.png\n\n${USAGE}`);
-  if (command === 'demo' && inputs.length > 0) throw new OptionError(`demo takes no image paths; use stylize for your own images.\n\n${USAGE}`);
-  const options: Record<string, string | boolean> = {};
-  const flags: Readonly<Record<string, string | boolean | undefined>> = values;
-  for (const flag of ENGINE_FLAGS) {
-    const value = flags[flag];
-    if (typeof value === 'string') options[flag] = value;
+  if (values.help || command === 'help') {
+    return { command: 'help', inputs: [], output: undefined, json: false, options: {} };
   }
-  if (values['preserve-colors']) options['preserve-colors'] = true;
+  if (command !== 'stylize' && command !== 'demo') throw usageError(`Unknown command "${command}".`, limits);
+  if (command === 'stylize' && inputs.length < 2) {
+    throw usageError('stylize needs a content image and at least one style image.', limits);
+  }
+  if (command === 'stylize' && values.output === undefined) throw usageError('stylize needs an output file: -o result.png', limits);
+  if (command === 'demo' && inputs.length > 0) {
+    throw usageError('demo takes no image paths; use stylize for your own images.', limits);
+  }
+  const flags: Readonly<Record<string, string | boolean | undefined>> = values;
+  const options: Partial<Record<OptionKey, string | boolean>> = {};
+  for (const option of CLI_OPTIONS) {
+    const value = flags[flagName(option.key)];
+    if (value !== undefined) options[option.key] = value;
+  }
   return { command, inputs, output: values.output as string | undefined, json: values.json === true, options };
 }

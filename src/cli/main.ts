@@ -2,19 +2,22 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { loadEngineConfig } from '../config/engine.js';
-import { startEngine, type StyleEngine } from '../engine/index.js';
-import { resolveOptions } from '../engine/options.js';
+import { startEngine, type EngineConfig, type StyleEngine } from '../engine/index.js';
 import type { StylizeResult } from '../engine/types.js';
-import { UserError } from '../errors.js';
+import { OptionError, UserError } from '../errors.js';
 import { decodeImage } from '../images/decode.js';
 import { encodeImage, formatFromPath } from '../images/encode.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
-import { parseCommandLine, USAGE, type CliCommand } from './args.js';
+import { resolveOptions, type OptionLimits } from '../options/index.js';
+import { cliFlag, DEMO_SIZE, parseCommandLine, usage, type CliCommand } from './args.js';
 import { progressBar } from './progress-bar.js';
 import { demoImages } from './samples.js';
 
 /** Exit codes other tools rely on. */
 const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+
+/** The command line paints on the user's own machine, so it allows far more iterations than a shared bot. */
+const MAX_ITERATIONS = 10_000;
 
 async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {
@@ -52,12 +55,12 @@ function summary(result: StylizeResult): object {
   };
 }
 
-async function run(cmd: CliCommand): Promise<void> {
+async function run(cmd: CliCommand, engineConfig: EngineConfig, limits: OptionLimits): Promise<void> {
   const output = cmd.output ?? (cmd.command === 'demo' ? 'easel-demo.png' : undefined)!;
   const format = formatFromPath(output);
-  const engineConfig = loadEngineConfig(process.env);
-  const demoDefaults = cmd.command === 'demo' ? { size: '256' } : {};
-  const options = resolveOptions({ ...demoDefaults, ...cmd.options }, { maxSize: engineConfig.maxSide ?? 1024, maxIterations: 10_000 });
+  const requested = cmd.command === 'demo' ? { size: DEMO_SIZE, ...cmd.options } : cmd.options;
+  // Checked before the slow engine start, so a mistake is reported at once.
+  resolveOptions(requested, limits);
   const { content, styles, note } = await inputs(cmd);
   const decoded = {
     content: await decodeImage(content, DEFAULT_IMAGE_LIMITS, { what: 'content image' }),
@@ -68,6 +71,9 @@ async function run(cmd: CliCommand): Promise<void> {
   let engine: StyleEngine | undefined;
   try {
     engine = await startEngine(engineConfig, logger);
+    // The runtime that loaded may paint less than the operator allows; checked again so that a too-large --size
+    // is worded like any other mistake.
+    const options = resolveOptions(requested, { ...limits, maxSize: engine.maxSide });
     if (!cmd.json) process.stderr.write(`easel: ${engine.backend} backend${note ? `, ${note}` : ''}, ${options.size} px, ${options.iterations} iterations\n`);
     const bar = progressBar();
     const result = await engine.stylize({ content: decoded.content, styles: decoded.styles, options }, { onProgress: bar.update });
@@ -82,16 +88,19 @@ async function run(cmd: CliCommand): Promise<void> {
 
 async function main(): Promise<number> {
   try {
-    const cmd = parseCommandLine(process.argv.slice(2));
+    const engineConfig = loadEngineConfig(process.env);
+    const limits: OptionLimits = { maxSize: engineConfig.maxSide, maxIterations: MAX_ITERATIONS };
+    const cmd = parseCommandLine(process.argv.slice(2), limits);
     if (cmd.command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usage(limits)}\n`);
       return EXIT.ok;
     }
-    await run(cmd);
+    await run(cmd, engineConfig, limits);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UserError) {
-      process.stderr.write(`easel: ${error.message}\n`);
+      // Option mistakes are worded with the flags as typed here (`--size`), not as chat spells them.
+      process.stderr.write(`easel: ${error instanceof OptionError ? error.messageFor(cliFlag) : error.message}\n`);
       return EXIT.badInput;
     }
     process.stderr.write(`easel: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

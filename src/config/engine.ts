@@ -33,7 +33,7 @@ function backend(env: Env): EngineConfig['backend'] {
 export const MAX_SIZE = 1024;
 
 /** Engine settings from the environment; `layers` defaults to the layers of the default options. */
-export function loadEngineConfig(env: Env, layers = [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)]): EngineConfig {
+export function loadEngineConfig(env: Env, layers = [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)]): EngineConfig & { readonly maxSide: number } {
   return {
     weights: weightsSource(env),
     backend: backend(env),

@@ -9,6 +9,7 @@ import {
 import { ConfigError } from '../config/env.js';
 import { REPO_ROOT } from '../config/paths.js';
 import type { PresetCatalog } from '../jobs/presets.js';
+import type { OptionLimits } from '../options/index.js';
 import type { DiscordContext } from './context.js';
 
 export type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -27,21 +28,35 @@ function handlerUrl(name: string): URL {
   return new URL(`./commands/${name}.${extension}`, import.meta.url);
 }
 
+/** Command options a handler builds from the option schema, given the operator's limits. */
+export type GeneratedOptions = (limits: OptionLimits) => APIApplicationCommandOption[];
+
 /**
  * Finds every command: its definition in commands/<name>.json and its handler, the `execute`
  * export of src/discord/commands/<name>.ts. Adding a command means adding those two files only.
+ * A handler may also export `generatedOptions` (a GeneratedOptions); they follow the options the JSON lists.
  */
-export async function loadCommands(): Promise<Command[]> {
+export async function loadCommands(limits: OptionLimits): Promise<Command[]> {
   const files = (await readdir(COMMANDS_DIR)).filter((file) => file.endsWith('.json')).sort();
   return Promise.all(
     files.map(async (file) => {
       const name = basename(file, '.json');
-      const data = JSON.parse(await readFile(join(COMMANDS_DIR, file), 'utf8')) as CommandData;
-      if (data.name !== name) throw new ConfigError(`commands/${file} defines ${JSON.stringify(data.name) ?? 'no name'}; the file must be named after its command.`);
-      const module = (await import(handlerUrl(name).href)) as { execute?: unknown };
-      if (typeof module.execute !== 'function') {
-        throw new ConfigError(`src/discord/commands/${name}.ts must export an \`execute\` function for commands/${file}.`);
+      const json = JSON.parse(await readFile(join(COMMANDS_DIR, file), 'utf8')) as CommandData;
+      if (json.name !== name) {
+        const defined = JSON.stringify(json.name) ?? 'no name';
+        throw new ConfigError(`commands/${file} defines ${defined}; the file must be named after its command.`);
       }
+      const module = (await import(handlerUrl(name).href)) as { execute?: unknown; generatedOptions?: unknown };
+      const where = `src/discord/commands/${name}.ts`;
+      if (typeof module.execute !== 'function') {
+        throw new ConfigError(`${where} must export an \`execute\` function for commands/${file}.`);
+      }
+      const { generatedOptions } = module;
+      if (generatedOptions !== undefined && typeof generatedOptions !== 'function') {
+        throw new ConfigError(`${where} exports \`generatedOptions\`, which must be a function of the option limits.`);
+      }
+      const generated = generatedOptions === undefined ? [] : (generatedOptions as GeneratedOptions)(limits);
+      const data: CommandData = { ...json, options: [...(json.options ?? []), ...generated] };
       return { data, execute: module.execute as CommandHandler };
     }),
   );

@@ -21,7 +21,7 @@ function createClient(config: DiscordConfig): Client {
 export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): Promise<RunningPlatform> {
   const logger = deps.logger.child({ platform: 'discord' });
   const context: DiscordContext = { deps, config, logger };
-  const commands = await loadCommands();
+  const commands = await loadCommands(deps.limits.options);
   const client = createClient(config);
 
   // discord.js emitters capture rejections from async listeners and re-emit them as 'error'; unheard, that would end the process.

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const discord = config.discord;
   if (!discord) throw new ConfigError('Set DISCORD_TOKEN to register the slash commands.');
   const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
-  const commands = await loadCommands();
+  const commands = await loadCommands(config.limits.options);
   const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
   const appId = await applicationId(rest, discord.applicationId);
   await registerCommands(rest, appId, discord.guildId, commands, presets);

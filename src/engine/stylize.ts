@@ -1,4 +1,4 @@
-import { JobAbortedError, OptionError } from '../errors.js';
+import { JobAbortedError, OptionError, UserError } from '../errors.js';
 import { resizeExact, resizeImage } from '../images/resize.js';
 import { luminanceImage, restoreColors } from './color.js';
 import { optimizers } from './optimizers/index.js';
@@ -101,12 +101,14 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
 
 function checkRequest(request: StylizeRequest, runtime: Runtime): void {
   const { options, styles } = request;
-  if (styles.length === 0) throw new OptionError('I need at least one style image.');
+  if (styles.length === 0) throw new UserError('no-style', 'I need at least one style image.');
   if (options.styleBlend.length !== 1 && options.styleBlend.length !== styles.length) {
-    throw new OptionError(`\`style_blend\` has ${options.styleBlend.length} weights but there are ${styles.length} style images; give one weight per style image.`);
+    const problem = { given: options.styleBlend.join(','), help: 'one weight per style image' };
+    throw new OptionError('styleBlend', { kind: 'count', expected: styles.length }, problem);
   }
   if (options.size > runtime.maxSide) {
-    throw new OptionError(`This server can paint up to ${runtime.maxSide} px on its longest side; ask for \`size\` ${runtime.maxSide} or less.`);
+    const help = 'the largest this server can paint';
+    throw new OptionError('size', { kind: 'range', max: runtime.maxSide }, { given: options.size, help });
   }
 }
 

@@ -1,10 +1,13 @@
-import { UserError } from '../errors.js';
+import { chatName, UserError } from '../errors.js';
 
-/** Words an option and its value in a front end's own syntax: `iterations:120` in chat, `--iterations 120` on a CLI. */
+/**
+ * Words an option (its schema key) and a value in a front end's own syntax: `iterations:120` on Discord,
+ * `iterations=120` in Slack's command text, `--iterations 120` on a command line.
+ */
 export type OptionWording = (key: string, value: number) => string;
 
-/** Chat spelling, as both Discord and Slack users type options. */
-export const chatOption: OptionWording = (key, value) => `\`${key}:${value}\``;
+/** Discord's spelling, which reads well in any chat; JobTooBigError's own message uses it. */
+const chatOption: OptionWording = (key, value) => `\`${chatName(key)}:${value}\``;
 
 /** What would fit instead of a job that cannot finish within the timeout. */
 export interface JobFit {

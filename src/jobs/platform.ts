@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { OptionLimits } from '../engine/options.js';
+import type { OptionLimits } from '../options/index.js';
 import type { ImageLimits } from '../images/limits.js';
 import type { InputLimiter } from './input-limiter.js';
 import type { PresetCatalog } from './presets.js';

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { canonicalKey, DEFAULT_OPTIONS, resolveOptions, type OptionLimits } from '../engine/options.js';
+import { DEFAULT_OPTIONS } from '../engine/options.js';
 import type { RgbImage, StyleLayer, StylizeOptions } from '../engine/types.js';
 import { isLayerName } from '../engine/vgg19.js';
 import { ConfigError, UserError } from '../errors.js';
 import { decodeImage } from '../images/decode.js';
 import type { ImageLimits } from '../images/limits.js';
+import { canonicalKey, resolveOptions, type OptionLimits } from '../options/index.js';
 
 /** A ready-made style: a painting from the assets plus engine settings tuned for it. */
 export interface Preset {

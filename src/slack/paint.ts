@@ -1,7 +1,7 @@
-import { resolveOptions } from '../engine/options.js';
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
-import { OptionError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { Preset } from '../jobs/presets.js';
+import { resolveOptions } from '../options/index.js';
 import type { SlackContext } from './context.js';
 import { fetchSlackImage } from './fetch-image.js';
 import type { MessagePlace } from './job-message.js';
@@ -23,7 +23,7 @@ export function findPreset(ctx: SlackContext, name: string): Preset {
   const preset = presets.byName(name.toLowerCase()) ?? presets.bySlackName(name.toLowerCase());
   if (preset) return preset;
   const names = presets.list().map((p) => `\`${p.name}\``).join(', ');
-  throw new OptionError(`I don't know a preset called "${name}". Try one of ${names}.`);
+  throw new UserError('unknown-preset', `I don't know a preset called "${name}". Try one of ${names}.`);
 }
 
 /** A user's settings on top of the preset's, or the defaults; throws OptionError naming the bad one. */

@@ -69,4 +69,24 @@ describe('easel CLI', () => {
       expectOneFriendlyLine(stderr);
     }
   });
+
+  it('prints the usage with every option, and words option mistakes with its flags', async () => {
+    const help = await easel('help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--learning-rate X +Adam's step size in pixel units \(0\.01 to 100, default 4\)/);
+    expect(help.stdout).toMatch(/--size N +longest side of the result in pixels \(32 to 1024, default 512\)/);
+
+    const { code, stderr } = await easel('stylize', CONTENT, STYLE, '-o', join(dir, 'x.png'), '--size', '5000');
+    expect(code).toBe(2);
+    expectOneFriendlyLine(stderr);
+    expect(stderr).toMatch(/^easel: --size must be between 32 and 1024 \(longest side of the result in pixels\); got 5000\.$/m);
+  });
+
+  it("words a size above the runtime's own cap like any other mistake", async () => {
+    // The wasm runtime paints at most 512 px, below the default EASEL_MAX_SIZE of 1024.
+    const { code, stderr } = await easel('stylize', CONTENT, STYLE, '-o', join(dir, 'x.png'), '--size', '800');
+    expect(code).toBe(2);
+    expectOneFriendlyLine(stderr);
+    expect(stderr).toMatch(/^easel: --size must be between 32 and 512 .*; got 800\.$/m);
+  });
 });

@@ -24,7 +24,7 @@ describe('messages', () => {
   });
 
   it('shows user errors as they are and hides everything else', () => {
-    expect(userMessage(new OptionError('`size` must be between 32 and 1024.'))).toBe('`size` must be between 32 and 1024.');
+    expect(userMessage(new OptionError('size', { kind: 'range', min: 32, max: 1024 }, { given: 2000 }))).toBe('`size` must be between 32 and 1024; got 2000.');
     const hidden = userMessage(new TypeError("Cannot read properties of undefined (reading 'data')"));
     expect(hidden).toContain('Sorry');
     expect(hidden).not.toContain('undefined');

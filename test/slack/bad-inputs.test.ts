@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import { OPEN_UPLOAD_ACTION, UPLOAD_FIELDS, UPLOAD_VIEW } from '../../src/slack/blocks.js';
+import { OPEN_UPLOAD_ACTION, UPLOAD_VIEW } from '../../src/slack/blocks.js';
+import { optionBlockId, UPLOAD_FIELDS } from '../../src/slack/upload-modal.js';
 import { buttonClick, fileInputState, viewSubmission } from '../standins/slack/envelopes.js';
 import type { JsonObject } from '../standins/slack/server.js';
 import { command, painting, photo, postJpeg, useBot } from './harness.js';
@@ -75,13 +76,13 @@ test('with no images, /stylize explains what to do and offers a form whose submi
         values: {
           [UPLOAD_FIELDS.content]: { value: fileInputState([content]) },
           [UPLOAD_FIELDS.style]: { value: fileInputState([style]) },
-          [UPLOAD_FIELDS.styleWeight]: { value: { type: 'number_input', value: styleWeight } },
+          [optionBlockId('styleWeight')]: { value: { type: 'number_input', value: styleWeight } },
         },
       }),
     );
 
   const refused = await submit('-1');
-  expect(refused.payload).toMatchObject({ response_action: 'errors', errors: { [UPLOAD_FIELDS.styleWeight]: expect.stringMatching(/`style_weight` must be between 0 and/) } });
+  expect(refused.payload).toMatchObject({ response_action: 'errors', errors: { [optionBlockId('styleWeight')]: expect.stringMatching(/`style_weight` must be between 0 and/) } });
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
 
   await submit('0.01');

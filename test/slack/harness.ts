@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import type { SlackConfig } from '../../src/config/slack.js';
 import type { StyleEngine } from '../../src/engine/engine.js';
 import { startEngine } from '../../src/engine/index.js';
-import type { OptionLimits } from '../../src/engine/options.js';
+import type { OptionLimits } from '../../src/options/index.js';
 import type { ImageLimits } from '../../src/images/limits.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';

@@ -1,12 +1,14 @@
 import { MessageFlags, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
-import { resolveOptions } from '../../engine/options.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
 import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
+import { resolveOptions } from '../../options/index.js';
+import type { GeneratedOptions } from '../commands.js';
 import type { DiscordContext } from '../context.js';
 import { fetchDiscordImage } from '../images.js';
 import { runJob, startResultThread } from '../job-status.js';
+import { discordOptionFields, readDiscordOptions } from '../options.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
@@ -25,22 +27,12 @@ function readRequest(interaction: ChatInputCommandInteraction, context: DiscordC
   if (hasStyle && preset) {
     throw new UserError('two-styles', 'Give me either a `style` image or a `preset`, not both.');
   }
-  const options = resolveOptions(
-    {
-      contentWeight: args.getNumber('content_weight'),
-      styleWeight: args.getNumber('style_weight'),
-      tvWeight: args.getNumber('tv_weight'),
-      iterations: args.getInteger('iterations'),
-      size: args.getInteger('size'),
-      optimizer: args.getString('optimizer'),
-      preserveColors: args.getBoolean('preserve_colors'),
-      seed: args.getInteger('seed'),
-    },
-    limits.options,
-    preset?.base ?? presets.defaults,
-  );
+  const options = resolveOptions(readDiscordOptions(args), limits.options, preset?.base ?? presets.defaults);
   return { preset, options };
 }
+
+/** The settings, generated from the option schema; commands/stylize.json has the images and the preset. */
+export const generatedOptions: GeneratedOptions = discordOptionFields;
 
 async function resultThread(interaction: ChatInputCommandInteraction, target: InteractionReplyTarget, name: string): Promise<ThreadChannel> {
   if (interaction.channel?.isThread()) return interaction.channel;

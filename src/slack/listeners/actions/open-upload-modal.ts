@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { uploadModal } from '../../blocks.js';
 import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
+import { uploadModal } from '../../upload-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -12,7 +12,7 @@ export function openUploadModal(ctx: SlackContext) {
     const channel = body.channel?.id ?? body.container.channel_id;
     if (typeof channel !== 'string') return;
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view: uploadModal(channel) });
+      await client.views.open({ trigger_id: body.trigger_id, view: uploadModal(channel, ctx.deps.limits.options) });
     } catch (err) {
       logRefusal(ctx.log.child({ userId: body.user.id, channel }), err);
       await respond({ response_type: 'ephemeral', replace_original: false, text: "I couldn't open the upload form. Please run `/stylize` again." });

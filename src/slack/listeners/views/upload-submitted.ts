@@ -1,24 +1,15 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import { UserError } from '../../../errors.js';
 import { userMessage } from '../../../jobs/messages.js';
-import { FIELD_ACTION, UPLOAD_FIELDS } from '../../blocks.js';
 import { whereIWork, worksIn, type SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
 import { paint, settingsFor } from '../../paint.js';
+import { fieldState, filledOptions, UPLOAD_FIELDS } from '../../upload-modal.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const WEIGHTS = [
-  [UPLOAD_FIELDS.contentWeight, 'contentWeight'],
-  [UPLOAD_FIELDS.styleWeight, 'styleWeight'],
-] as const;
-
-function field(view: ViewOutput, blockId: string) {
-  return view.state.values[blockId]?.[FIELD_ACTION];
-}
-
 function fileUrl(view: ViewOutput, blockId: string): string | undefined {
-  const file = field(view, blockId)?.files?.[0];
+  const file = fieldState(view, blockId)?.files?.[0];
   return file?.url_private_download ?? file?.url_private;
 }
 
@@ -46,14 +37,12 @@ export function uploadSubmitted(ctx: SlackContext) {
     const errors: Record<string, string> = {};
     if (contentUrl === undefined) errors[UPLOAD_FIELDS.content] = 'Add the photo to repaint.';
     if (styleUrl === undefined) errors[UPLOAD_FIELDS.style] = 'Add the style image.';
-    const weights: Record<string, string> = {};
-    for (const [blockId, key] of WEIGHTS) {
-      const value = field(view, blockId)?.value;
-      if (value === undefined || value === null || value === '') continue;
+    const settings: Record<string, string> = {};
+    for (const { key, blockId, value } of filledOptions(view)) {
       try {
         // One at a time, so the message lands under the field it is about.
         settingsFor(ctx, undefined, { [key]: value });
-        weights[key] = value;
+        settings[key] = value;
       } catch (err) {
         errors[blockId] = userMessage(err);
       }
@@ -64,7 +53,7 @@ export function uploadSubmitted(ctx: SlackContext) {
       return;
     }
     await ack();
-    const options = settingsFor(ctx, undefined, weights);
+    const options = settingsFor(ctx, undefined, settings);
 
     const log = ctx.log.child({ userId, channel });
     try {

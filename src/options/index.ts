@@ -1,0 +1,21 @@
+/** The user options: one schema that every front end is generated from, and the resolver that checks values. */
+export {
+  bounds,
+  canonicalKey,
+  choiceValues,
+  findOption,
+  helpSentence,
+  OPTION_LEVELS,
+  OPTION_SCHEMA,
+  optionsUpTo,
+  type BooleanOption,
+  type ChoiceOption,
+  type ListOption,
+  type NumberOption,
+  type OptionKey,
+  type OptionLevel,
+  type OptionLimits,
+  type OptionSpec,
+} from './schema.js';
+export { resolveOptions } from './resolve.js';
+export { chatName } from '../errors.js';
