@@ -101,3 +101,10 @@ function wordOptionProblem(key: string, rule: OptionRule, problem: OptionProblem
       return `I don't know the option ${got}. Options I understand: ${rule.known.map(spell).join(', ')}.`;
   }
 }
+
+/** A setting an operator got wrong; the message names the variable or file and says what it should be. */
+export class ConfigError extends UserError {
+  constructor(message: string) {
+    super('bad-config', message);
+  }
+}

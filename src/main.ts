@@ -6,6 +6,7 @@ import { startDiscord } from './discord/index.js';
 import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
+import { InputLimiter } from './jobs/input-limiter.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
 import { JobQueue } from './jobs/queue.js';
@@ -26,6 +27,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const queue = new JobQueue({ engine, logger, ...config.queue });
   const deps: PlatformDeps = {
     queue,
+    inputs: new InputLimiter(config.inputConcurrency),
     presets,
     logger,
     limits: { ...config.limits, options: { ...config.limits.options, maxSize: Math.min(config.limits.options.maxSize, engine.maxSide) } },

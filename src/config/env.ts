@@ -1,12 +1,9 @@
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 
-/** A setting an operator got wrong; the message names the variable or file and says what it should be. */
-export class ConfigError extends UserError {
-  constructor(message: string) {
-    super('bad-config', message);
-  }
-}
+// ConfigError lives with the other error classes so modules outside src/config (the presets loader) can throw it
+// without importing the config, which imports them; the config readers and their callers keep importing it from here.
+export { ConfigError };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
+import { INPUT_CONCURRENCY } from '../jobs/input-limiter.js';
 import type { PlatformDeps } from '../jobs/platform.js';
-import { JOB_TIMEOUT_MS, type JobQueueOptions } from '../jobs/queue.js';
+import { JOB_TIMEOUT_MS, STOP_GRACE_MS, type JobQueueOptions } from '../jobs/queue.js';
 import { loadEngineConfig, MAX_SIZE } from './engine.js';
 import { loadDiscordConfig, type DiscordConfig } from './discord.js';
 import { ConfigError, integer, optional, path, type Env } from './env.js';
@@ -16,7 +17,9 @@ export interface Config {
   readonly logLevel: string;
   /** The engine's settings; main.ts replaces `layers` with those the presets use. */
   readonly engine: EngineConfig;
-  readonly queue: Pick<JobQueueOptions, 'maxPerUser' | 'maxWaiting' | 'timeoutMs'>;
+  readonly queue: Pick<JobQueueOptions, 'maxPerUser' | 'maxWaiting' | 'timeoutMs' | 'graceMs'>;
+  /** Image downloads and decodes at once, over all members. */
+  readonly inputConcurrency: number;
   readonly limits: PlatformDeps['limits'];
   readonly presets: { readonly file: string; readonly assetsRoot: string };
   readonly discord: DiscordConfig | undefined;
@@ -53,7 +56,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerUser: integer(env, 'EASEL_QUEUE_PER_USER', 2, 1, 100),
       maxWaiting: integer(env, 'EASEL_QUEUE_MAX', 20, 1, 10_000),
       timeoutMs: integer(env, 'EASEL_JOB_TIMEOUT_MS', JOB_TIMEOUT_MS, 1_000, 24 * 3_600_000),
+      graceMs: integer(env, 'EASEL_JOB_GRACE_MS', STOP_GRACE_MS, 0, 10 * 60_000),
     },
+    inputConcurrency: integer(env, 'EASEL_INPUT_CONCURRENCY', INPUT_CONCURRENCY, 1, 64),
     limits: {
       maxDownloadBytes: integer(env, 'EASEL_MAX_DOWNLOAD_BYTES', DEFAULT_IMAGE_LIMITS.maxBytes, 1_024, 1024 ** 3),
       downloadTimeoutMs: integer(env, 'EASEL_DOWNLOAD_TIMEOUT_MS', 20_000, 100, 10 * 60_000),

@@ -1,6 +1,6 @@
 import { AttachmentBuilder, ThreadAutoArchiveDuration, type Message, type ThreadChannel } from 'discord.js';
 import type { JobHandle, JobSpec } from '../jobs/job.js';
-import type { Reservation } from '../jobs/reserve-place.js';
+import type { Reservation } from '../jobs/queue.js';
 import { trackJob, type Delivery, type FinishedPainting, type StatusSurface } from '../jobs/status/index.js';
 import type { DiscordContext } from './context.js';
 import type { StatusTarget } from './status-target.js';

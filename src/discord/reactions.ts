@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import type { JobHandle } from '../jobs/job.js';
 import { userMessage } from '../jobs/messages.js';
 import { RecentClaims } from '../jobs/recent-claims.js';
-import { reservePlace, type Reservation } from '../jobs/reserve-place.js';
+import type { Reservation } from '../jobs/queue.js';
 import { presentRefusal, type Headline } from '../jobs/status/index.js';
 import { worksIn } from './allow-list.js';
 import type { DiscordContext } from './context.js';
@@ -56,8 +56,10 @@ export function presetReactionHandler(context: DiscordContext) {
     let reservation: Reservation | undefined;
     let handle: JobHandle;
     try {
-      reservation = reservePlace(context.deps.queue, asker);
-      const [content, style] = await Promise.all([fetchDiscordImage(context, url, 'image'), preset.loadStyle()]);
+      reservation = context.deps.queue.reserve(asker, preset.base);
+      const [content, style] = await context.deps.inputs.run(() =>
+        Promise.all([fetchDiscordImage(context, url, 'image'), preset.loadStyle()]),
+      );
       handle = runJob(context, {
         spec: { requester: asker, content, styles: [style], options: preset.base, label: preset.title },
         status: new ThreadMessageTarget(() => resultThread().catch(() => undefined)),

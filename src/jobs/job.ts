@@ -14,7 +14,7 @@ export interface JobSpec {
   readonly options: StylizeOptions;
   /** A short human name for logs and messages, e.g. "Great Wave" or "custom style". */
   readonly label: string;
-  /** Least time between two preview images the asker wants; undefined or 0 means none. */
+  /** Least time between two preview images in progress events; undefined or 0 asks for none. */
   readonly previewIntervalMs?: number;
 }
 
@@ -29,6 +29,7 @@ export type JobEvent =
   | { readonly type: 'queued'; readonly position: number; readonly etaMs: number }
   | { readonly type: 'moved'; readonly position: number; readonly etaMs: number }
   | { readonly type: 'started'; readonly etaMs: number }
+  /** `progress.etaMs` is the queue's steadied estimate of the time left, which only goes up if the job slowed. */
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'done'; readonly result: StylizeResult; readonly png: Buffer }
   | { readonly type: 'failed'; readonly message: string }

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { OptionLimits } from '../options/index.js';
 import type { ImageLimits } from '../images/limits.js';
+import type { InputLimiter } from './input-limiter.js';
 import type { PresetCatalog } from './presets.js';
 import type { JobQueue } from './queue.js';
 
 /** What every chat platform is given: the shared queue and presets, a logger, and the limits on input. */
 export interface PlatformDeps {
   readonly queue: JobQueue;
+  /** Every download and decode runs through this one cap, after the member's place is reserved in the queue. */
+  readonly inputs: InputLimiter;
   readonly presets: PresetCatalog;
   readonly logger: Logger;
   readonly limits: {

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError } from '../config/env.js';
 import { DEFAULT_OPTIONS } from '../engine/options.js';
 import type { RgbImage, StyleLayer, StylizeOptions } from '../engine/types.js';
 import { isLayerName } from '../engine/vgg19.js';
-import { UserError } from '../errors.js';
+import { ConfigError, UserError } from '../errors.js';
 import { decodeImage } from '../images/decode.js';
 import type { ImageLimits } from '../images/limits.js';
 import { canonicalKey, resolveOptions, type OptionLimits } from '../options/index.js';

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import PQueue from 'p-queue';
 import type { Logger } from 'pino';
+import { jobCost, type CostOptions, type JobCost } from '../engine/cost.js';
 import type { StyleEngine } from '../engine/engine.js';
-import type { Progress } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import { encodeImage } from '../images/encode.js';
-import type { CancelOutcome, CancelReason, JobEvent, JobHandle, JobListener, JobSpec } from './job.js';
+import { JobEta } from './eta.js';
+import { refuseIfTooBig } from './fit.js';
+import type { CancelOutcome, CancelReason, JobEvent, JobHandle, JobListener, JobRequester, JobSpec } from './job.js';
 import { userMessage } from './messages.js';
+import { memberOf, Scheduler } from './scheduler.js';
 import { Throughput } from './throughput.js';
 
 /** 15 minutes: a 1024 px job takes about 11 on two CPU cores with ONNX Runtime. */
 export const JOB_TIMEOUT_MS = 15 * 60_000;
+/** A stopped job's worker reads the abort between iterations; one stuck in a native call gets this long. */
+export const STOP_GRACE_MS = 10_000;
 
 export class TooManyJobsError extends UserError {
   constructor(limit: number) {
@@ -31,52 +35,93 @@ export class QueueClosedError extends UserError {
   }
 }
 
+/** Every engine worker failed to come back after being replaced. */
+export class EngineDownError extends UserError {
+  constructor() {
+    super('engine-down', "My painter is out of order, so I can't take jobs right now. Please try again later.");
+  }
+}
+
+/** What the scheduler needs of the engine: numbered slots it fills itself, and a way to replace a stuck one. */
+export type QueueEngine = Pick<StyleEngine, 'backend' | 'slots' | 'stylize' | 'replace'>;
+
 export interface JobQueueOptions {
-  readonly engine: Pick<StyleEngine, 'slots' | 'stylize'>;
+  readonly engine: QueueEngine;
   readonly logger: Logger;
-  /** Most unfinished jobs (waiting or running) one user may have. Default 2. */
+  /** Most unfinished jobs (waiting or running) plus reservations one member may have. Default 2. */
   readonly maxPerUser?: number;
-  /** Most jobs waiting to start, over all users. Default 20. */
+  /** Most jobs waiting to start plus reservations, over all members. Default 20. */
   readonly maxWaiting?: number;
-  /** A running job is stopped after this long. Default JOB_TIMEOUT_MS. */
+  /** A running job is stopped after this long; one estimated to take longer is refused. Default JOB_TIMEOUT_MS. */
   readonly timeoutMs?: number;
+  /** How long a stopped job may take to end before its worker is replaced. Default STOP_GRACE_MS. */
+  readonly graceMs?: number;
   readonly throughput?: Throughput;
+}
+
+/**
+ * A member's place in the queue, held while their images download. It counts against the same limits as a job.
+ * Use it exactly once: `submit` when the images are ready, or `release` when they could not be fetched.
+ */
+export interface Reservation {
+  /** Puts the job in line in place of the reservation; throws the queue's UserErrors, and then the place is gone. */
+  submit(spec: JobSpec, listener: JobListener): JobHandle;
+  /** Gives the place back; does nothing once the reservation is used or released. */
+  release(): void;
+}
+
+/** A reservation's hold on a member's place, until it is used or released. */
+interface Hold {
+  readonly member: string;
 }
 
 interface Job {
   readonly id: string;
+  readonly member: string;
   readonly spec: JobSpec;
   readonly listener: JobListener;
-  readonly estimateMs: number;
+  readonly cost: JobCost;
   readonly submittedAt: number;
+  readonly handle: JobHandle;
   state: 'waiting' | 'running' | 'finished';
-  /** Takes a waiting job out of p-queue's line; never touches a running one. */
-  readonly dequeue: AbortController;
   /** Stops the engine mid-run. */
   readonly abort: AbortController;
   cancelReason?: CancelReason;
-  startedAt?: number;
-  lastProgress?: Progress;
+  slot?: number;
+  eta?: JobEta;
+  fraction: number;
   reportedPosition?: number;
+  /** Runs out when a stopped job has not ended in time; its worker is then replaced. */
+  grace?: NodeJS.Timeout;
   settle(): void;
 }
 
+/** A function, not an inline check, because TypeScript narrows `state` across the engine's await. */
+function finished(job: Job): boolean {
+  return job.state === 'finished';
+}
+
+/** Content of unknown shape, before download: a square has the most pixels for its longest side. */
+const SQUARE = { width: 1, height: 1 };
+
 /**
- * The line of style-transfer jobs in front of the engine. Runs as many at once as the engine has
- * slots, tells every job where it stands and when it should start, and makes sure no job, and no
- * listener, can hurt another.
+ * The line of style-transfer jobs in front of the engine, and the one place that decides what runs next (through
+ * its Scheduler). It tells every job where it stands and when it should start, refuses what cannot finish in time,
+ * frees a slot for sure when a job outlives its timeout, and makes sure no job, and no listener, can hurt another.
+ * It schedules onto the engine's slots itself: a p-queue in front would hold a second line with its own order.
  */
 export class JobQueue {
-  readonly #engine: JobQueueOptions['engine'];
+  readonly #engine: QueueEngine;
   readonly #logger: Logger;
   readonly #maxPerUser: number;
   readonly #maxWaiting: number;
   readonly #timeoutMs: number;
+  readonly #graceMs: number;
   readonly #throughput: Throughput;
-  readonly #pool: PQueue;
+  readonly #scheduler: Scheduler<Job>;
+  /** Unfinished jobs by id. */
   readonly #jobs = new Map<string, Job>();
-  /** Waiting jobs in the order they will start. */
-  #line: Job[] = [];
+  readonly #holds = new Set<Hold>();
   #closed = false;
 
   constructor(options: JobQueueOptions) {
@@ -85,134 +130,231 @@ export class JobQueue {
     this.#maxPerUser = options.maxPerUser ?? 2;
     this.#maxWaiting = options.maxWaiting ?? 20;
     this.#timeoutMs = options.timeoutMs ?? JOB_TIMEOUT_MS;
+    this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
     this.#throughput = options.throughput ?? new Throughput();
-    this.#pool = new PQueue({ concurrency: options.engine.slots });
+    this.#scheduler = new Scheduler(options.engine.slots);
   }
 
   /** Number of jobs waiting to start. */
   get waiting(): number {
-    return this.#line.length;
+    return this.#count((job) => job.state === 'waiting');
   }
 
   /** Number of jobs the engine is working on. */
   get running(): number {
-    return [...this.#jobs.values()].filter((job) => job.state === 'running').length;
+    return this.#count((job) => job.state === 'running');
   }
 
   /**
-   * Puts a job in line. Throws TooManyJobsError, QueueFullError or QueueClosedError (all UserErrors).
+   * Holds a place for `requester` before their images are downloaded. Throws TooManyJobsError, QueueFullError,
+   * QueueClosedError or EngineDownError, and JobTooBigError when `options` cannot finish within the timeout
+   * (checked for a square picture, the largest there is for a size).
+   */
+  reserve(requester: JobRequester, options?: CostOptions): Reservation {
+    if (this.#closed) throw new QueueClosedError();
+    if (this.#scheduler.liveSlots().length === 0) throw new EngineDownError();
+    const member = memberOf(requester);
+    const holds = [...this.#holds];
+    const mine = this.#count((job) => job.member === member) + holds.filter((hold) => hold.member === member).length;
+    if (mine >= this.#maxPerUser) throw new TooManyJobsError(this.#maxPerUser);
+    if (this.waiting + holds.length >= this.#maxWaiting) throw new QueueFullError(this.#maxWaiting);
+    if (options) this.#refuseIfTooBig(SQUARE.width, SQUARE.height, options);
+
+    const hold: Hold = { member };
+    this.#holds.add(hold);
+    const release = (): void => void this.#holds.delete(hold);
+    return {
+      submit: (spec, listener) => {
+        if (!this.#holds.has(hold)) throw new Error('This reservation was already used or released.');
+        if (memberOf(spec.requester) !== member) throw new Error('This reservation is for another member.');
+        release();
+        if (this.#closed) throw new QueueClosedError();
+        this.#refuseIfTooBig(spec.content.width, spec.content.height, spec.options);
+        return this.#enqueue(member, spec, listener);
+      },
+      release,
+    };
+  }
+
+  /**
+   * Puts a job in line: reserve and submit in one step. Throws the UserErrors `reserve` and `Reservation.submit` do.
    * Events reach `listener` asynchronously and in order, so the handle is always known by then.
    */
   submit(spec: JobSpec, listener: JobListener): JobHandle {
-    if (this.#closed) throw new QueueClosedError();
-    const { userId, platform } = spec.requester;
-    const mine = [...this.#jobs.values()].filter(
-      (job) => job.spec.requester.userId === userId && job.spec.requester.platform === platform,
-    );
-    if (mine.length >= this.#maxPerUser) throw new TooManyJobsError(this.#maxPerUser);
-    if (this.#line.length >= this.#maxWaiting) throw new QueueFullError(this.#maxWaiting);
-
-    let settle = (): void => undefined;
-    const done = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    const job: Job = {
-      id: randomUUID(),
-      spec,
-      listener,
-      estimateMs: this.#throughput.estimateMs(spec.content, spec.options),
-      submittedAt: Date.now(),
-      state: 'waiting',
-      dequeue: new AbortController(),
-      abort: new AbortController(),
-      settle,
-    };
-    this.#jobs.set(job.id, job);
-    this.#line.push(job);
-    const position = this.#line.length;
-    const etaMs = this.#startEstimates().get(job.id) ?? 0;
-    job.reportedPosition = position;
-    this.#log(job).info({ position, etaMs, label: spec.label }, 'job queued');
-    this.#emit(job, { type: 'queued', position, etaMs });
-    // A job taken out of line rejects here with the abort reason; #cancelWaiting has already reported it.
-    this.#pool.add(() => this.#run(job), { signal: job.dequeue.signal }).catch(() => undefined);
-    return { id: job.id, done };
+    return this.reserve(spec.requester).submit(spec, listener);
   }
 
   /** Cancels a job on behalf of `userId`; only the job's own requester may. */
   cancel(jobId: string, userId: string): CancelOutcome {
     const job = this.#jobs.get(jobId);
-    if (!job || job.state === 'finished') return 'not-found';
+    if (!job) return 'not-found';
     if (job.spec.requester.userId !== userId) return 'not-yours';
     this.#stop(job, 'user');
     return 'cancelled';
   }
 
-  /** Stops taking jobs, cancels every job, and waits until the engine is free. */
+  /**
+   * Stops taking jobs and cancels every job. Returns once each has ended, which a job stuck on its worker does
+   * after the grace period; the engine's own close ends that worker.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const job of [...this.#jobs.values()]) this.#stop(job, 'shutdown');
-    await this.#pool.onIdle();
+    const jobs = [...this.#jobs.values()];
+    for (const job of jobs) this.#stop(job, 'shutdown');
+    await Promise.all(jobs.map((job) => job.handle.done));
+  }
+
+  #count(predicate: (job: Job) => boolean): number {
+    let count = 0;
+    for (const job of this.#jobs.values()) if (predicate(job)) count++;
+    return count;
+  }
+
+  #refuseIfTooBig(width: number, height: number, options: CostOptions): void {
+    const estimateMs = (size: number, iterations: number): number => {
+      const { total } = jobCost(width, height, { ...options, size, iterations });
+      return this.#throughput.estimateMs(this.#engine.backend, size, total);
+    };
+    refuseIfTooBig(estimateMs, this.#timeoutMs, options.size, options.iterations);
+  }
+
+  #enqueue(member: string, spec: JobSpec, listener: JobListener): JobHandle {
+    let settle = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const id = randomUUID();
+    const cost = jobCost(spec.content.width, spec.content.height, spec.options);
+    const job: Job = {
+      id,
+      member,
+      spec,
+      listener,
+      cost,
+      submittedAt: Date.now(),
+      handle: { id, done },
+      state: 'waiting',
+      abort: new AbortController(),
+      fraction: 0,
+      settle,
+    };
+    this.#jobs.set(job.id, job);
+    this.#scheduler.add(job);
+    const position = this.#scheduler.line().indexOf(job) + 1;
+    const etaMs = this.#startEstimates().get(job) ?? 0;
+    job.reportedPosition = position;
+    this.#log(job).info({ position, etaMs, label: spec.label }, 'job queued');
+    this.#emit(job, { type: 'queued', position, etaMs });
+    this.#dispatch();
+    return job.handle;
+  }
+
+  /** Starts waiting jobs on free slots, then tells the rest where they now stand. */
+  #dispatch(): void {
+    if (this.#scheduler.liveSlots().length === 0) {
+      for (const job of this.#scheduler.line()) {
+        this.#scheduler.remove(job);
+        this.#finish(job, { type: 'failed', message: new EngineDownError().message });
+      }
+      return;
+    }
+    for (const { entry, slot } of this.#scheduler.dispatch()) void this.#run(entry, slot);
+    this.#reportMoves();
   }
 
   #stop(job: Job, reason: CancelReason): void {
     if (job.state === 'finished' || job.cancelReason) return;
     job.cancelReason = reason;
     if (job.state === 'waiting') {
-      this.#line = this.#line.filter((other) => other !== job);
-      job.dequeue.abort();
+      this.#scheduler.remove(job);
       this.#finish(job, { type: 'cancelled', reason });
       this.#reportMoves();
     } else {
       job.abort.abort();
+      job.grace = setTimeout(() => this.#giveUp(job), this.#graceMs);
     }
   }
 
-  async #run(job: Job): Promise<void> {
-    if (job.state !== 'waiting') return;
-    this.#line = this.#line.filter((other) => other !== job);
-    job.state = 'running';
-    job.startedAt = Date.now();
+  /**
+   * A stopped job did not end within the grace period: its worker is stuck. Replace the worker, tell the member,
+   * and only once the fresh worker is ready hand the slot to the next job.
+   */
+  #giveUp(job: Job): void {
+    const { slot, cancelReason: reason } = job;
+    if (job.state !== 'running' || slot === undefined || reason === undefined) return;
     const log = this.#log(job);
-    log.info({ waitedMs: job.startedAt - job.submittedAt }, 'job started');
-    this.#emit(job, { type: 'started', etaMs: job.estimateMs });
-    this.#reportMoves();
+    log.warn({ slot, graceMs: this.#graceMs, reason }, 'job did not stop; replacing its worker');
+    // When shutting down, the engine's close ends every worker anyway. The async wrapper turns a synchronous
+    // throw into a rejection, which retires the slot below instead of escaping from this timer.
+    const replaced = this.#closed ? undefined : (async () => this.#engine.replace(slot))();
+    this.#finish(job, { type: 'cancelled', reason });
+    replaced?.then(
+      () => {
+        log.info({ slot }, 'worker replaced');
+        this.#scheduler.release(slot);
+        this.#dispatch();
+      },
+      (err: unknown) => {
+        log.error({ err, slot }, 'worker could not be replaced; its slot is out of service');
+        this.#scheduler.retire(slot);
+        this.#dispatch();
+      },
+    );
+  }
+
+  async #run(job: Job, slot: number): Promise<void> {
+    const { content, styles, options, previewIntervalMs } = job.spec;
+    const startedAt = Date.now();
+    const eta = new JobEta(job.cost.total, this.#throughput.msPerUnit(this.#engine.backend, options.size), startedAt);
+    job.state = 'running';
+    job.slot = slot;
+    job.eta = eta;
+    const log = this.#log(job);
+    log.info({ slot, waitedMs: startedAt - job.submittedAt }, 'job started');
+    this.#emit(job, { type: 'started', etaMs: eta.initialMs });
 
     const timer = setTimeout(() => this.#stop(job, 'timeout'), this.#timeoutMs);
-    const { content, styles, options } = job.spec;
     try {
       const result = await this.#engine.stylize(
-        0,
+        slot,
         { content, styles, options },
         {
           signal: job.abort.signal,
+          previewIntervalMs,
           onProgress: (progress) => {
-            job.lastProgress = progress;
-            this.#emit(job, { type: 'progress', progress });
+            if (job.state !== 'running') return;
+            job.fraction = Math.max(job.fraction, progress.fraction);
+            const etaMs = eta.update(job.fraction, Date.now());
+            this.#emit(job, { type: 'progress', progress: { ...progress, fraction: job.fraction, etaMs } });
           },
         },
       );
+      clearTimeout(timer);
+      // Given up on while the worker was being replaced; the slot is handed on once that is done.
+      if (finished(job)) return;
       const png = await encodeImage(result.image, 'png');
-      const ms = Date.now() - job.startedAt;
-      this.#throughput.record(content, options, ms);
+      const ms = Date.now() - startedAt;
+      this.#throughput.record(this.#engine.backend, options.size, job.cost.total, ms);
       log.info({ ms, engineMs: result.ms, backend: result.backend }, 'job done');
       this.#finish(job, { type: 'done', result, png });
     } catch (err) {
+      clearTimeout(timer);
+      if (finished(job)) return;
       if (job.cancelReason) {
-        log.info({ reason: job.cancelReason, ms: Date.now() - job.startedAt }, 'job cancelled');
+        log.info({ reason: job.cancelReason, ms: Date.now() - startedAt }, 'job cancelled');
         this.#finish(job, { type: 'cancelled', reason: job.cancelReason });
       } else {
-        log.warn({ err, ms: Date.now() - job.startedAt }, 'job failed');
+        log.warn({ err, ms: Date.now() - startedAt }, 'job failed');
         this.#finish(job, { type: 'failed', message: userMessage(err) });
       }
-    } finally {
-      clearTimeout(timer);
-      this.#reportMoves();
     }
+    this.#scheduler.release(slot);
+    this.#dispatch();
   }
 
   #finish(job: Job, event: JobEvent): void {
     job.state = 'finished';
+    clearTimeout(job.grace);
     this.#jobs.delete(job.id);
     this.#emit(job, event);
     // Queued after the event's own delivery, so `done` settles once the listener has seen it.
@@ -222,29 +364,32 @@ export class JobQueue {
   /** Tells every waiting job whose place changed where it now stands. */
   #reportMoves(): void {
     const estimates = this.#startEstimates();
-    this.#line.forEach((job, index) => {
+    this.#scheduler.line().forEach((job, index) => {
       const position = index + 1;
       if (job.reportedPosition === position) return;
       job.reportedPosition = position;
-      this.#emit(job, { type: 'moved', position, etaMs: estimates.get(job.id) ?? 0 });
+      this.#emit(job, { type: 'moved', position, etaMs: estimates.get(job) ?? 0 });
     });
   }
 
-  /** Expected wait until each waiting job starts: running jobs' remaining time, then the line dealt out to the slots. */
-  #startEstimates(): Map<string, number> {
+  /** Expected wait until each waiting job starts: running jobs' time left, then the line dealt out to the slots. */
+  #startEstimates(): Map<Job, number> {
     const now = Date.now();
-    const slotsFreeIn = [...this.#jobs.values()]
-      .filter((job) => job.state === 'running')
-      .map((job) => job.lastProgress?.etaMs ?? Math.max(0, job.estimateMs - (now - (job.startedAt ?? now))));
-    while (slotsFreeIn.length < this.#engine.slots) slotsFreeIn.push(0);
-    const estimates = new Map<string, number>();
-    for (const job of this.#line) {
+    const slotsFreeIn = this.#scheduler.liveSlots().map(({ entry }) => entry?.eta?.remainingMs(now) ?? 0);
+    const estimates = new Map<Job, number>();
+    if (slotsFreeIn.length === 0) return estimates;
+    for (const job of this.#scheduler.line()) {
       const soonest = slotsFreeIn.indexOf(Math.min(...slotsFreeIn));
       const startsIn = slotsFreeIn[soonest] ?? 0;
-      estimates.set(job.id, startsIn);
-      slotsFreeIn[soonest] = startsIn + job.estimateMs;
+      estimates.set(job, startsIn);
+      slotsFreeIn[soonest] = startsIn + this.#estimateMs(job);
     }
     return estimates;
+  }
+
+  /** How long a job should take, from the throughput measured so far. */
+  #estimateMs(job: Job): number {
+    return this.#throughput.estimateMs(this.#engine.backend, job.spec.options.size, job.cost.total);
   }
 
   /** Delivers an event on a later microtask; a listener that throws or rejects is logged and otherwise ignored. */

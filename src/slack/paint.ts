@@ -1,7 +1,6 @@
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import type { Preset } from '../jobs/presets.js';
-import { reservePlace } from '../jobs/reserve-place.js';
 import { resolveOptions } from '../options/index.js';
 import type { SlackContext } from './context.js';
 import { fetchSlackImage } from './fetch-image.js';
@@ -43,12 +42,11 @@ function loadStyle(ctx: SlackContext, style: StyleSource): Promise<RgbImage> {
 export async function paint(ctx: SlackContext, request: PaintRequest): Promise<string> {
   const { deps, config } = ctx;
   const preset = 'preset' in request.style ? request.style.preset : undefined;
-  const reservation = reservePlace(deps.queue, { platform: PLATFORM, userId: request.userId });
+  const reservation = deps.queue.reserve({ platform: PLATFORM, userId: request.userId }, request.options);
   try {
-    const [content, style] = await Promise.all([
-      fetchSlackImage(deps, config, request.contentUrl, 'photo'),
-      loadStyle(ctx, request.style),
-    ]);
+    const [content, style] = await deps.inputs.run(() =>
+      Promise.all([fetchSlackImage(deps, config, request.contentUrl, 'photo'), loadStyle(ctx, request.style)]),
+    );
     const { userId, place, options } = request;
     return ctx.jobs.start({ userId, place, content, styles: [style], options, label: preset?.title ?? 'Your style' }, reservation);
   } catch (err) {

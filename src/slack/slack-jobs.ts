@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import type { CancelOutcome } from '../jobs/job.js';
 import type { PlatformDeps } from '../jobs/platform.js';
-import type { Reservation } from '../jobs/reserve-place.js';
+import type { Reservation } from '../jobs/queue.js';
 import { trackJob, type Delivery, type FinishedPainting, type StatusSurface, type StatusView } from '../jobs/status/index.js';
 import { jobView } from './blocks.js';
 import { describeSlackError } from './logging.js';

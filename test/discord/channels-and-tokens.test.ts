@@ -66,19 +66,19 @@ describe('interaction token lifetime', () => {
     const reply = await waitFor('the deferred reply', () => standIn.originalResponse(sent));
     const run = await engine.nextRun();
     run.progress(2);
-    await waitFor('progress on the reply', () => reply.content.includes('Painting… 25%'));
+    await waitFor('progress on the reply', () => reply.content.includes(`Painting… ${run.percentAt(2)}%`));
 
     vi.setSystemTime(Date.now() + 14.5 * 60_000);
     run.progress(4);
     await waitFor('the reply to point elsewhere', () => /Still going; I'll keep you posted here instead: http/.test(reply.content));
     const fallback = await waitFor('the new message', () =>
-      standIn.messagesIn(standIn.channelId).find((message) => message.id !== reply.id && message.content.includes('Painting… 50%')),
+      standIn.messagesIn(standIn.channelId).find((message) => message.id !== reply.id && message.content.includes(`Painting… ${run.percentAt(4)}%`)),
     );
 
     // Past the token's death: everything now goes through the bot's own message.
     vi.setSystemTime(Date.now() + 5 * 60_000);
     run.progress(6);
-    await waitFor('progress on the new message', () => fallback.content.includes('Painting… 75%'));
+    await waitFor('progress on the new message', () => fallback.content.includes(`Painting… ${run.percentAt(6)}%`));
     run.finish();
     const result = await waitFor('the result in the thread', () => resultsIn(standIn, reply.id)[0]);
     expect(result.content).toContain('8 iterations');

@@ -11,7 +11,8 @@ describe('loadConfig', () => {
     expect(config.discord).toBeUndefined();
     expect(config.slack).toBeUndefined();
     expect(config.engine.slots).toBe(1);
-    expect(config.queue).toEqual({ maxPerUser: 2, maxWaiting: 20, timeoutMs: 900_000 });
+    expect(config.queue).toEqual({ maxPerUser: 2, maxWaiting: 20, timeoutMs: 900_000, graceMs: 10_000 });
+    expect(config.inputConcurrency).toBe(2);
     expect(config.engine.weights.location).toMatch(/shared\/models\/vgg19$/);
     expect(config.presets.file).toMatch(/config\/presets\.json$/);
   });

@@ -11,6 +11,7 @@ import { startEngine, type StyleEngine } from '../../src/engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
+import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
 
@@ -105,6 +106,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
   const queue = new JobQueue({ engine, logger: log, maxPerUser: 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
   const deps: PlatformDeps = {
     queue,
+    inputs: new InputLimiter(),
     presets,
     logger: log,
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },

@@ -51,7 +51,7 @@ describe('preset reactions', () => {
 
     const wave = await engine.nextRun();
     wave.progress(4);
-    const status = await waitFor('the status in the thread', () => standIn.messagesIn(message.id).find((m) => m.content.includes('Painting… 50% · iteration 4/8')));
+    const status = await waitFor('the status in the thread', () => standIn.messagesIn(message.id).find((m) => m.content.includes(`Painting… ${wave.percentAt(4)}% · iteration 4/8`)));
     wave.finish();
     (await engine.nextRun()).finish();
 
@@ -105,6 +105,7 @@ describe('preset reactions', () => {
     expect(standIn.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/messages/${third.id}/threads`))).toEqual([]);
 
     running.finish();
+    await waitFor('the first picture to be painted', () => resultsIn(standIn, first.id)[0]);
     standIn.addReaction(quinn, third, '🌊');
     (await engine.nextRun()).finish();
     (await engine.nextRun()).finish();

@@ -75,7 +75,7 @@ describe('the engine in its worker thread', () => {
     const content = await sharedImage('content/kitten.jpg');
     await expect(
       engine.stylize(0, { content, styles: [content], options: quickOptions({ size: 4096 }) }),
-    ).rejects.toSatisfy((e: unknown) => e instanceof UserError && /up to 512 px/.test(e.message));
+    ).rejects.toSatisfy((e: unknown) => e instanceof UserError && /`size` must be 512 or less/.test(e.message));
     const next = await engine.stylize(0, { content, styles: [content], options: quickOptions({ iterations: 1 }) });
     expect(next.iterations).toBe(1);
   });

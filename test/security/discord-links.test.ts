@@ -16,7 +16,6 @@ const REFUSED = new RegExp(
     'Please upload the picture itself here \\(not a link to it\\), under 2 MB, and try again\\.$',
 );
 
-const engine = new ControlledEngine();
 let bot: Bot;
 let internal: Server;
 let internalBase: string;
@@ -29,7 +28,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
   internalBase = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
-  bot = await startBot(engine);
+  bot = await startBot(new ControlledEngine().finishEveryRun());
 });
 
 afterAll(async () => {
@@ -52,7 +51,6 @@ describe('Discord downloads', () => {
       { type: 'image', url: link, image: { url: link, proxy_url: proxied.proxy_url, width: 64, height: 64 } },
     ]);
     standIn.addReaction(user('peggy'), message, '🌊');
-    (await engine.nextRun()).finish();
     const painted = (m: StoredMessage): boolean => m.attachments.some((a) => a.filename === 'result.png');
     await waitFor('the result', () => standIn.messagesIn(message.id).find(painted));
     expect(internalRequests).toEqual([]);

@@ -60,8 +60,7 @@ describe('a whole run at debug level', () => {
   it('on Discord, logs neither the bot token nor interaction tokens', async () => {
     const { lines, sink } = capture();
     const logger = createLogger('debug', sink);
-    const engine = new ControlledEngine();
-    const bot = await discord.startBot(engine, { logger, token: DISCORD_TOKEN });
+    const bot = await discord.startBot(new ControlledEngine().finishEveryRun(), { logger, token: DISCORD_TOKEN });
     const { standIn } = bot;
     try {
       const content = standIn.hostFile('kitten.jpg', await discord.sharedImage('content/kitten.jpg'), 'image/jpeg');
@@ -72,7 +71,6 @@ describe('a whole run at debug level', () => {
         { name: 'style', type: 11, value: style.id },
       ], [content, style]);
       const reply = await discord.waitFor('the reply', () => standIn.originalResponse(sent));
-      (await engine.nextRun()).finish();
       await discord.waitFor('the result', () => /Done in/.test(reply.content));
       // A refused download logs its cause.
       const bad = standIn.redirectFile('bad.png', 'http://169.254.169.254/latest/meta-data/');
@@ -95,14 +93,12 @@ describe('a whole run at debug level', () => {
 
   it('on Slack, logs neither the bot or app token nor a response_url, and keeps Bolt at info', async () => {
     const { lines, sink } = capture();
-    const engine = new ControlledEngine();
-    const bot = await slack.startBot(engine, { logger: createLogger('debug', sink) });
+    const bot = await slack.startBot(new ControlledEngine().finishEveryRun(), { logger: createLogger('debug', sink) });
     const standIn = bot.slack;
     try {
       slack.postJpeg(standIn, 'U1', 'C1', await slack.photo());
       slack.postJpeg(standIn, 'U1', 'C1', await slack.painting());
       await slack.command(standIn, 'U1', 'C1', 'iterations=3');
-      (await engine.nextRun()).finish();
       await standIn.waitForUpload();
       const file = { channel: 'C1', user: 'U2', mimetype: 'image/jpeg' };
       standIn.postFile({ ...file, name: 'a.jpg', bytes: await slack.photo(), url: 'https://example.com/a.jpg' });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   received.length = 0;
-  bot = await startBot(new ControlledEngine());
+  bot = await startBot(new ControlledEngine().finishEveryRun());
 });
 
 afterEach(async () => {

@@ -15,6 +15,7 @@ import type { OptionLimits } from '../../src/options/index.js';
 import type { ImageLimits } from '../../src/images/limits.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
+import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { startSlack } from '../../src/slack/index.js';
 import { sharedContent } from '../fixtures/images.js';
@@ -92,6 +93,7 @@ export async function startBot<Engine extends StyleEngine>(engine: Engine, optio
   const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
   const deps: PlatformDeps = {
     queue,
+    inputs: new InputLimiter(),
     presets,
     logger,
     limits: { maxDownloadBytes: IMAGE_LIMITS.maxBytes, downloadTimeoutMs: 5000, image: IMAGE_LIMITS, options: OPTION_LIMITS },

@@ -6,7 +6,7 @@ import type { Preset } from '../../jobs/presets.js';
 import { resolveOptions } from '../../options/index.js';
 import type { GeneratedOptions } from '../commands.js';
 import type { DiscordContext } from '../context.js';
-import { reservePlace, type Reservation } from '../../jobs/reserve-place.js';
+import type { Reservation } from '../../jobs/queue.js';
 import { fetchDiscordImage } from '../images.js';
 import { runJob, startResultThread } from '../job-status.js';
 import { discordOptionFields, readDiscordOptions } from '../options.js';
@@ -57,13 +57,15 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const requester = { platform: 'discord', userId: user.id };
   let reservation: Reservation | undefined;
   try {
-    reservation = reservePlace(deps.queue, requester);
+    reservation = deps.queue.reserve(requester, options);
     const contentAttachment = interaction.options.getAttachment('content', true);
     const styleAttachment = interaction.options.getAttachment('style');
-    const [content, style] = await Promise.all([
-      fetchDiscordImage(context, contentAttachment.url, 'content image'),
-      styleAttachment ? fetchDiscordImage(context, styleAttachment.url, 'style image') : preset!.loadStyle(),
-    ]);
+    const [content, style] = await deps.inputs.run(() =>
+      Promise.all([
+        fetchDiscordImage(context, contentAttachment.url, 'content image'),
+        styleAttachment ? fetchDiscordImage(context, styleAttachment.url, 'style image') : preset!.loadStyle(),
+      ]),
+    );
     const label = preset?.title ?? 'Custom style';
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {

@@ -3,7 +3,7 @@
  * the updater keeps one message showing the newest of them, and trackJob ties both to a job. A platform
  * supplies only a StatusSurface: how to render a view into its message, and where results go.
  */
-export { progressFraction, progressPercent } from './progress.js';
+export { progressPercent } from './progress.js';
 export {
   finishedPainting,
   headlineOf,

@@ -8,7 +8,6 @@ import {
   isFinal,
   presentEvent,
   presentFinished,
-  progressFraction,
   progressPercent,
 } from '../../../src/jobs/status/index.js';
 import { solidImage } from '../../fixtures/images.js';
@@ -23,15 +22,18 @@ const spec: JobSpec = {
 const headline = headlineOf(spec);
 const losses = { total: 1, content: 1, style: 1, tv: 1 };
 
+/** Progress with its cost share equal to its share of iterations, unless `extra` says otherwise. */
 function progress(iteration: number, iterations = 50, extra: Partial<Progress> = {}): Progress {
-  return { scale: 1, scales: 1, width: 64, height: 64, iteration, iterations, losses, elapsedMs: 1, etaMs: 70_000, ...extra };
+  const fraction = iterations > 0 ? iteration / iterations : 0;
+  return { scale: 1, scales: 1, width: 64, height: 64, iteration, iterations, fraction, losses, elapsedMs: 1, etaMs: 70_000, ...extra };
 }
 
-describe('progressFraction', () => {
-  it('is the share of the job done, within 0..1 whatever the numbers', () => {
-    expect(progressFraction(progress(21))).toBe(0.42);
-    expect(progressFraction(progress(0, 0))).toBe(0);
-    expect(progressFraction(progress(60))).toBe(1);
+describe('progressPercent', () => {
+  it("is the whole percentage of the job's cost done, within 0..100 whatever the numbers", () => {
+    expect(progressPercent(progress(21))).toBe(42);
+    expect(progressPercent(progress(5, 50, { fraction: 0.31 }))).toBe(31);
+    expect(progressPercent(progress(0, 0))).toBe(0);
+    expect(progressPercent(progress(60))).toBe(100);
     expect(progressPercent(progress(199, 200))).toBe(99);
     expect(progressPercent(progress(200, 200))).toBe(100);
   });

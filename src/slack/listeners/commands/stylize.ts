@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { userMessage } from '../../../jobs/messages.js';
+import { slackMessage } from '../../wording.js';
 import { howToView } from '../../blocks.js';
 import { parseStylizeCommand } from '../../command-text.js';
 import type { SlackContext } from '../../context.js';
@@ -49,7 +49,7 @@ export function stylize(ctx: SlackContext) {
       log.info({ jobId, preset: preset?.name }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
-      await reply(userMessage(err));
+      await reply(slackMessage(err));
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs, webApi } from '@slack/bolt';
-import { userMessage } from '../../../jobs/messages.js';
+import { slackMessage } from '../../wording.js';
 import { RecentClaims } from '../../../jobs/recent-claims.js';
 import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
@@ -56,7 +56,7 @@ export function reactionAdded(ctx: SlackContext) {
       // A refused request is not a job; removing and re-adding the reaction may try again.
       claims.release(claim);
       logRefusal(log, err);
-      await tell(userMessage(err)).catch((tellErr: unknown) => logRefusal(log, tellErr));
+      await tell(slackMessage(err)).catch((tellErr: unknown) => logRefusal(log, tellErr));
     }
   };
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import { UserError } from '../../../errors.js';
-import { userMessage } from '../../../jobs/messages.js';
+import { slackMessage } from '../../wording.js';
 import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
 import { paint, settingsFor } from '../../paint.js';
@@ -44,7 +44,7 @@ export function uploadSubmitted(ctx: SlackContext) {
         settingsFor(ctx, undefined, { [key]: value });
         settings[key] = value;
       } catch (err) {
-        errors[blockId] = userMessage(err);
+        errors[blockId] = slackMessage(err);
       }
     }
     if (channel === undefined) errors[UPLOAD_FIELDS.content] = 'I lost track of where to post this; please run `/stylize` again.';
@@ -62,7 +62,7 @@ export function uploadSubmitted(ctx: SlackContext) {
       log.info({ jobId }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
-      await client.chat.postEphemeral({ channel, user: userId, text: userMessage(err) }).catch((postErr: unknown) => logRefusal(log, postErr));
+      await client.chat.postEphemeral({ channel, user: userId, text: slackMessage(err) }).catch((postErr: unknown) => logRefusal(log, postErr));
     }
   };
 }
