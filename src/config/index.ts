@@ -35,7 +35,9 @@ function assetsRoot(configured: string | undefined): string {
   const shared = resolve(REPO_ROOT, '../shared');
   if (existsSync(shared)) return shared;
   const { env } = SETTINGS.presets.assets;
-  throw new ConfigError(`${env} (presets.assets) is not set and ../shared does not exist; set it to the folder holding images/styles/.`);
+  throw new ConfigError(
+    `${env} (presets.assets) is not set and ../shared does not exist; set it to the folder holding images/styles/.`,
+  );
 }
 
 /**

@@ -33,7 +33,8 @@ function checkLayout(values: unknown, tree: SettingsTree, shown: string, prefix 
     if (node === undefined) throw new ConfigError(`${shown}: there is no setting "${key}"; ${where} takes ${names}.`);
     if (!(node instanceof Setting)) checkLayout(value, node, shown, key);
     else if (node.secret) {
-      throw new ConfigError(`${shown}: "${key}" is a secret and is read from ${node.env} only; remove it from the file.`);
+      const why = `is a secret and is read from ${node.env} only`;
+      throw new ConfigError(`${shown}: "${key}" ${why}; remove it from the file.`);
     }
   }
 }

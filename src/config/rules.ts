@@ -73,7 +73,7 @@ export function text(allowed: string): Rule<string> {
 
 /** A path; a relative one is taken from the repository root, wherever it was given. */
 export function path(): Rule<string> {
-  return textRule('a path (relative ones start at the easel folder)', (value) => resolve(REPO_ROOT, value));
+  return textRule('a path', (value) => resolve(REPO_ROOT, value));
 }
 
 /** An http(s) URL, returned without trailing slashes. */

@@ -48,12 +48,7 @@ const SLACK_CHANNEL = /^[CGD][A-Z0-9]+$/;
 export const SETTINGS = {
   discord: {
     token: secret('DISCORD_TOKEN', 'Bot token; Discord connects when it is set.'),
-    applicationId: optionalSetting(
-      'DISCORD_APPLICATION_ID',
-      DISCORD_ID_RULE,
-      'Application id.',
-      'asked from Discord',
-    ),
+    applicationId: optionalSetting('DISCORD_APPLICATION_ID', DISCORD_ID_RULE, 'Application id.', 'asked from Discord'),
     guildId: optionalSetting(
       'DISCORD_GUILD_ID',
       DISCORD_ID_RULE,
@@ -76,17 +71,38 @@ export const SETTINGS = {
       integer(1_000, 15 * 60_000),
       'After this, progress moves from the interaction reply to a normal message (interaction tokens die at 15 min).',
     ),
-    progressIntervalMs: setting('EASEL_DISCORD_PROGRESS_MS', integer(100, 60_000), 'Least time between two progress edits.'),
-    previewIntervalMs: setting('EASEL_DISCORD_PREVIEW_MS', integer(100, 10 * 60_000), 'Least time between two preview images.'),
+    progressIntervalMs: setting(
+      'EASEL_DISCORD_PROGRESS_MS',
+      integer(100, 60_000),
+      'Least time between two progress edits.',
+    ),
+    previewIntervalMs: setting(
+      'EASEL_DISCORD_PREVIEW_MS',
+      integer(100, 10 * 60_000),
+      'Least time between two preview images.',
+    ),
   },
   slack: {
     botToken: secret('SLACK_BOT_TOKEN', 'Bot token (`xoxb-…`); Slack connects when any Slack token is set.'),
     appToken: secret('SLACK_APP_TOKEN', 'App-level token (`xapp-…`), needed in Socket Mode.'),
     signingSecret: secret('SLACK_SIGNING_SECRET', 'Signing secret, needed in HTTP mode.'),
-    mode: setting('EASEL_SLACK_MODE', oneOf(['socket', 'http'], { ignoreCase: true }), '`http` receives events over HTTP instead of Socket Mode.'),
+    mode: setting(
+      'EASEL_SLACK_MODE',
+      oneOf(['socket', 'http'], { ignoreCase: true }),
+      '`http` receives events over HTTP instead of Socket Mode.',
+    ),
     port: setting('EASEL_SLACK_PORT', integer(1, 65_535), 'Port of the HTTP mode.'),
-    apiUrl: optionalSetting('SLACK_API_URL', httpUrl('https://slack.com/api/'), 'Web API base URL, e.g. a local stand-in.', 'Slack'),
-    channels: setting('EASEL_SLACK_CHANNELS', list(SLACK_CHANNEL, 'channel ids like C0123ABCD'), 'Channels the bot works in; none means every channel it is in.'),
+    apiUrl: optionalSetting(
+      'SLACK_API_URL',
+      httpUrl('https://slack.com/api/'),
+      'Web API base URL, e.g. a local stand-in.',
+      'Slack',
+    ),
+    channels: setting(
+      'EASEL_SLACK_CHANNELS',
+      list(SLACK_CHANNEL, 'channel ids like C0123ABCD'),
+      'Channels the bot works in; none means every channel it is in.',
+    ),
     progressIntervalMs: setting(
       'EASEL_SLACK_PROGRESS_MS',
       integer(100, 60_000),
@@ -104,10 +120,19 @@ export const SETTINGS = {
       'EASEL_BACKEND',
       oneOf(RUNTIME_NAMES),
       'Forces one runtime; if it cannot load, easel does not start.',
-      'the first that loads, in this order',
+      'the first of these that loads',
     ),
-    threads: optionalSetting('EASEL_THREADS', integer(1, 256), 'CPU threads for the ONNX runtime.', 'the number of cores'),
-    slots: setting('EASEL_SLOTS', integer(1, 16), 'Jobs painted at once, each in its own worker thread with its own copy of the network.'),
+    threads: optionalSetting(
+      'EASEL_THREADS',
+      integer(1, 256),
+      'CPU threads for the ONNX runtime.',
+      'the number of cores',
+    ),
+    slots: setting(
+      'EASEL_SLOTS',
+      integer(1, 16),
+      'Jobs painted at once, each in its own worker thread with its own copy of the network.',
+    ),
   },
   cacheDir: optionalSetting('EASEL_CACHE_DIR', path(), 'Where downloaded weights are kept.', '`~/.cache/easel`'),
   presets: {
@@ -120,18 +145,34 @@ export const SETTINGS = {
     ),
   },
   limits: {
-    maxSize: setting('EASEL_MAX_SIZE', integer(32, 8192), "Largest output side users may ask for (the backend's own cap also applies)."),
+    maxSize: setting(
+      'EASEL_MAX_SIZE',
+      integer(32, 8192),
+      "Largest output side users may ask for (the backend's own cap also applies).",
+    ),
     maxIterations: setting('EASEL_MAX_ITERATIONS', integer(1, 100_000), 'Most iterations users may ask for.'),
-    maxDownloadBytes: setting('EASEL_MAX_DOWNLOAD_BYTES', integer(1_024, 1024 ** 3), 'Largest image downloaded and decoded, in bytes.'),
+    maxDownloadBytes: setting(
+      'EASEL_MAX_DOWNLOAD_BYTES',
+      integer(1_024, 1024 ** 3),
+      'Largest image downloaded and decoded, in bytes.',
+    ),
     downloadTimeoutMs: setting('EASEL_DOWNLOAD_TIMEOUT_MS', integer(100, 10 * 60_000), 'Image download timeout.'),
-    maxPixels: setting('EASEL_MAX_PIXELS', integer(1_024, 500_000_000), 'Larger images are refused (decompression bombs).'),
+    maxPixels: setting(
+      'EASEL_MAX_PIXELS',
+      integer(1_024, 500_000_000),
+      'Larger images are refused (decompression bombs).',
+    ),
   },
   queue: {
     maxPerUser: setting('EASEL_QUEUE_PER_USER', integer(1, 100), 'Jobs one user may have waiting or running.'),
     maxWaiting: setting('EASEL_QUEUE_MAX', integer(1, 10_000), 'Jobs waiting in all.'),
     timeoutMs: setting('EASEL_JOB_TIMEOUT_MS', integer(1_000, 24 * 3_600_000), 'A running job is stopped after this.'),
   },
-  logLevel: setting('EASEL_LOG_LEVEL', oneOf(LOG_LEVELS, { ignoreCase: true }), 'pino log level. Tokens are never logged.'),
+  logLevel: setting(
+    'EASEL_LOG_LEVEL',
+    oneOf(LOG_LEVELS, { ignoreCase: true }),
+    'pino log level. Tokens are never logged.',
+  ),
   ops: {
     host: setting(
       'EASEL_OPS_HOST',

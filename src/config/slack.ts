@@ -29,7 +29,8 @@ function connection(slack: Settings['slack']): SlackConnection {
     const http = `${SETTINGS.slack.mode.env}=http`;
     return { mode: 'socket', appToken: required(slack, 'appToken', `for Socket Mode (or set ${http})`) };
   }
-  return { mode: 'http', signingSecret: required(slack, 'signingSecret', 'to verify requests in HTTP mode'), port: slack.port };
+  const signingSecret = required(slack, 'signingSecret', 'to verify requests in HTTP mode');
+  return { mode: 'http', signingSecret, port: slack.port };
 }
 
 /**
@@ -37,7 +38,8 @@ function connection(slack: Settings['slack']): SlackConnection {
  * ConfigError naming the variable when the secrets the mode needs are missing.
  */
 export function slackConfig({ slack }: Settings): SlackConfig | undefined {
-  if (slack.botToken === undefined && slack.appToken === undefined && slack.signingSecret === undefined) return undefined;
+  const secrets = [slack.botToken, slack.appToken, slack.signingSecret];
+  if (secrets.every((secret) => secret === undefined)) return undefined;
   return {
     botToken: required(slack, 'botToken', 'to connect to Slack'),
     connection: connection(slack),

@@ -36,12 +36,22 @@ describe('loadConfig', () => {
 
   it.each([
     [{ EASEL_SLOTS: 'two' }, 'EASEL_SLOTS (engine.slots) must be a whole number from 1 to 16; got "two".'],
-    [{ EASEL_QUEUE_PER_USER: '0' }, 'EASEL_QUEUE_PER_USER (queue.maxPerUser) must be a whole number from 1 to 100; got "0".'],
-    [{ EASEL_BACKEND: 'cuda' }, 'EASEL_BACKEND (engine.backend) must be one of tfjs-node-gpu, onnx, tfjs-node, wasm, cpu; got "cuda".'],
-    [{ EASEL_LOG_LEVEL: 'loud' }, 'EASEL_LOG_LEVEL (logLevel) must be one of fatal, error, warn, info, debug, trace, silent; got "loud".'],
+    [
+      { EASEL_QUEUE_PER_USER: '0' },
+      'EASEL_QUEUE_PER_USER (queue.maxPerUser) must be a whole number from 1 to 100; got "0".',
+    ],
+    [
+      { EASEL_BACKEND: 'cuda' },
+      'EASEL_BACKEND (engine.backend) must be one of tfjs-node-gpu, onnx, tfjs-node, wasm, cpu; got "cuda".',
+    ],
+    [
+      { EASEL_LOG_LEVEL: 'loud' },
+      'EASEL_LOG_LEVEL (logLevel) must be one of fatal, error, warn, info, debug, trace, silent; got "loud".',
+    ],
     [
       { DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: 'my-server' },
-      'DISCORD_GUILD_ID (discord.guildId) must be a Discord id (a long number, "Copy ID" in Discord\'s developer mode); got "my-server".',
+      'DISCORD_GUILD_ID (discord.guildId) must be a Discord id (a long number, "Copy ID" in Discord\'s developer mode); ' +
+        'got "my-server".',
     ],
     [
       { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'discord.com' },
@@ -49,7 +59,8 @@ describe('loadConfig', () => {
     ],
     [
       { DISCORD_TOKEN: TOKEN, EASEL_DISCORD_CHANNELS: 'art' },
-      'EASEL_DISCORD_CHANNELS (discord.channels) must be channel ids (long numbers), separated by commas; "art" is not one.',
+      'EASEL_DISCORD_CHANNELS (discord.channels) must be channel ids (long numbers), separated by commas; ' +
+        '"art" is not one.',
     ],
   ])('names the variable and the key at fault in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

@@ -21,7 +21,8 @@ describe('ops configuration', () => {
     );
     expect(() => loadConfig({ EASEL_OPS_HOST: 'http://localhost' })).toThrow(
       new ConfigError(
-        'EASEL_OPS_HOST (ops.host) must be an IP address or a host name, like 127.0.0.1 or 0.0.0.0; got "http://localhost".',
+        'EASEL_OPS_HOST (ops.host) must be an IP address or a host name, like 127.0.0.1 or 0.0.0.0; ' +
+          'got "http://localhost".',
       ),
     );
   });

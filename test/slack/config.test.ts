@@ -31,12 +31,24 @@ describe('Slack configuration', () => {
   test.each([
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_APP_TOKEN is not set; it is needed for Socket Mode (or set EASEL_SLACK_MODE=http).'],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, 'SLACK_BOT_TOKEN is not set; it is needed to connect to Slack.'],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1', EASEL_SLACK_MODE: 'http' }, 'SLACK_SIGNING_SECRET is not set; it is needed to verify requests in HTTP mode.'],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1', EASEL_SLACK_MODE: 'http' },
+      'SLACK_SIGNING_SECRET is not set; it is needed to verify requests in HTTP mode.',
+    ],
     [{ ...SOCKET, EASEL_SLACK_MODE: 'webhook' }, 'EASEL_SLACK_MODE (slack.mode) must be one of socket, http; got "webhook".'],
-    [{ ...SOCKET, EASEL_SLACK_CHANNELS: 'C1,#general' }, 'EASEL_SLACK_CHANNELS (slack.channels) must be channel ids like C0123ABCD, separated by commas; "#general" is not one.'],
-    [{ ...SOCKET, SLACK_API_URL: 'slack.com/api' }, 'SLACK_API_URL (slack.apiUrl) must be an http(s) URL like https://slack.com/api/; got "slack.com/api".'],
-    [{ ...SOCKET, EASEL_SLACK_PROGRESS_MS: '10' }, 'EASEL_SLACK_PROGRESS_MS (slack.progressIntervalMs) must be a whole number from 100 to 60000; got "10".'],
-  ])('refuses %j with a message naming the variable', (env, message) => {
+    [
+      { ...SOCKET, EASEL_SLACK_CHANNELS: 'C1,#general' },
+      'EASEL_SLACK_CHANNELS (slack.channels) must be channel ids like C0123ABCD, separated by commas; "#general" is not one.',
+    ],
+    [
+      { ...SOCKET, SLACK_API_URL: 'slack.com/api' },
+      'SLACK_API_URL (slack.apiUrl) must be an http(s) URL like https://slack.com/api/; got "slack.com/api".',
+    ],
+    [
+      { ...SOCKET, EASEL_SLACK_PROGRESS_MS: '10' },
+      'EASEL_SLACK_PROGRESS_MS (slack.progressIntervalMs) must be a whole number from 100 to 60000; got "10".',
+    ],
+  ])('refuses %j with a message naming the variable and the key', (env, message) => {
     expect(() => slackSettings(env)).toThrow(new ConfigError(message));
   });
 });
