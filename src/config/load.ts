@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ConfigError, optional, type Env } from './env.js';
 import { REPO_ROOT } from './paths.js';
 import { RefusedValue } from './rules.js';
 import { eachSetting, Setting, SETTINGS, type Settings, type SettingsTree } from './settings.js';
 
-/** Every setting's default but the secrets'; null where the default is to leave it unset. */
-export const DEFAULTS_FILE = 'config/default.json';
+/**
+ * Every setting's default but the secrets'; null where the default is to leave it unset. Spelled out in a join so that
+ * the Dockerfile test sees the image needs config/.
+ */
+const DEFAULTS_PATH = join(REPO_ROOT, 'config/default.json');
+export const DEFAULTS_FILE = relative(REPO_ROOT, DEFAULTS_PATH);
 /** The variable naming an operator's own JSON file, laid out like DEFAULTS_FILE, with the values it changes. */
 export const CONFIG_FILE_VARIABLE = 'EASEL_CONFIG';
 
@@ -39,10 +43,11 @@ function checkLayout(values: unknown, tree: SettingsTree, shown: string, prefix 
   }
 }
 
+/** Reads and checks a file of settings; `file` is absolute, `shown` names it in messages. */
 function readLayer(file: string, shown: string, what: string): Layer {
   let text: string;
   try {
-    text = readFileSync(resolve(REPO_ROOT, file), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
     throw new ConfigError(`${what} ${shown} ${reason}.`);
@@ -59,7 +64,7 @@ function readLayer(file: string, shown: string, what: string): Layer {
 
 /** The defaults file's values, checked for layout. */
 export function readDefaults(): JsonObject {
-  return readLayer(DEFAULTS_FILE, DEFAULTS_FILE, 'The defaults file').values;
+  return readLayer(DEFAULTS_PATH, DEFAULTS_FILE, 'The defaults file').values;
 }
 
 /** The value at a dotted key, or undefined when the file does not have the key. */
@@ -114,7 +119,10 @@ function place(target: Record<string, unknown>, key: string, value: unknown): vo
 export function loadSettings(env: Env): Settings {
   const layers = [{ shown: DEFAULTS_FILE, values: readDefaults() }];
   const operatorFile = optional(env, CONFIG_FILE_VARIABLE);
-  if (operatorFile !== undefined) layers.push(readLayer(operatorFile, operatorFile, `${CONFIG_FILE_VARIABLE}'s file`));
+  if (operatorFile !== undefined) {
+    const file = resolve(REPO_ROOT, operatorFile);
+    layers.push(readLayer(file, operatorFile, `${CONFIG_FILE_VARIABLE}'s file`));
+  }
   const settings: Record<string, unknown> = {};
   for (const [key, setting] of eachSetting()) place(settings, key, readSetting(key, setting, env, layers));
   // Each value was read by its setting's rule, which is what gives the setting its type in Settings.
