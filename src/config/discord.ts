@@ -1,4 +1,4 @@
-import { ConfigError, integer, list, optional, url, type Env } from './env.js';
+import type { Settings } from './settings.js';
 
 export interface DiscordConfig {
   readonly token: string;
@@ -18,33 +18,8 @@ export interface DiscordConfig {
   readonly previewIntervalMs: number;
 }
 
-const SNOWFLAKE = /^\d{15,21}$/;
-
-function snowflake(env: Env, name: string): string | undefined {
-  const value = optional(env, name);
-  if (value !== undefined && !SNOWFLAKE.test(value)) {
-    throw new ConfigError(`${name} must be a Discord id (a long number, "Copy ID" in Discord's developer mode); got "${value}".`);
-  }
-  return value;
-}
-
-/** Reads the Discord settings; undefined when DISCORD_TOKEN is not set. Throws ConfigError naming the variable at fault. */
-export function loadDiscordConfig(env: Env): DiscordConfig | undefined {
-  const token = optional(env, 'DISCORD_TOKEN');
-  if (token === undefined) return undefined;
-  const channels = list(env, 'EASEL_DISCORD_CHANNELS');
-  const badChannel = channels.find((id) => !SNOWFLAKE.test(id));
-  if (badChannel !== undefined) {
-    throw new ConfigError(`EASEL_DISCORD_CHANNELS takes channel ids separated by commas; "${badChannel}" is not one.`);
-  }
-  return {
-    token,
-    applicationId: snowflake(env, 'DISCORD_APPLICATION_ID'),
-    guildId: snowflake(env, 'DISCORD_GUILD_ID'),
-    apiUrl: url(env, 'DISCORD_API_URL', 'https://discord.com/api'),
-    channels,
-    tokenTtlMs: integer(env, 'EASEL_DISCORD_TOKEN_TTL_MS', 14.5 * 60_000, 1_000, 15 * 60_000),
-    progressIntervalMs: integer(env, 'EASEL_DISCORD_PROGRESS_MS', 3_000, 100, 60_000),
-    previewIntervalMs: integer(env, 'EASEL_DISCORD_PREVIEW_MS', 15_000, 100, 10 * 60_000),
-  };
+/** The Discord settings; undefined when DISCORD_TOKEN is not set. */
+export function discordConfig(settings: Settings): DiscordConfig | undefined {
+  const { token, ...rest } = settings.discord;
+  return token === undefined ? undefined : { token, ...rest };
 }

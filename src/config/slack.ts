@@ -1,4 +1,5 @@
-import { ConfigError, integer, list, optional, url, type Env } from './env.js';
+import { ConfigError } from './env.js';
+import { SETTINGS, type Settings } from './settings.js';
 
 export type SlackConnection =
   | { readonly mode: 'socket'; readonly appToken: string }
@@ -15,50 +16,36 @@ export interface SlackConfig {
   readonly progressIntervalMs: number;
 }
 
-/** Setting any of these means the operator wants Slack. */
-const SECRETS = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'] as const;
-const DEFAULT_HTTP_PORT = 3000;
-const DEFAULT_PROGRESS_INTERVAL_MS = 3000;
+type SlackSecret = 'botToken' | 'appToken' | 'signingSecret';
 
-function required(env: Env, name: string, why: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new ConfigError(`${name} is not set; it is needed ${why}.`);
+function required(slack: Settings['slack'], name: SlackSecret, why: string): string {
+  const value = slack[name];
+  if (value === undefined) throw new ConfigError(`${SETTINGS.slack[name].env} is not set; it is needed ${why}.`);
   return value;
 }
 
-function connection(env: Env): SlackConnection {
-  const mode = optional(env, 'EASEL_SLACK_MODE')?.toLowerCase() ?? 'socket';
-  if (mode === 'socket') {
-    return { mode, appToken: required(env, 'SLACK_APP_TOKEN', 'for Socket Mode (or set EASEL_SLACK_MODE=http)') };
+function connection(slack: Settings['slack']): SlackConnection {
+  if (slack.mode === 'socket') {
+    const http = `${SETTINGS.slack.mode.env}=http`;
+    return { mode: 'socket', appToken: required(slack, 'appToken', `for Socket Mode (or set ${http})`) };
   }
-  if (mode === 'http') {
-    return {
-      mode,
-      signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'to verify requests in HTTP mode'),
-      port: integer(env, 'EASEL_SLACK_PORT', DEFAULT_HTTP_PORT, 1, 65535),
-    };
-  }
-  throw new ConfigError(`EASEL_SLACK_MODE must be "socket" or "http"; got "${mode}".`);
+  const signingSecret = required(slack, 'signingSecret', 'to verify requests in HTTP mode');
+  return { mode: 'http', signingSecret, port: slack.port };
 }
 
 /**
- * Reads the Slack settings. Returns undefined when no Slack secret is set, so the bot runs on other
- * platforms only; throws a ConfigError naming the variable when the settings are incomplete or malformed.
+ * The Slack settings. Undefined when no Slack secret is set, so the bot runs on other platforms only; throws a
+ * ConfigError naming the variable when the secrets the mode needs are missing.
  */
-export function loadSlackConfig(env: Env = process.env): SlackConfig | undefined {
-  if (SECRETS.every((name) => optional(env, name) === undefined)) return undefined;
-  const channels = list(env, 'EASEL_SLACK_CHANNELS');
-  const badChannel = channels.find((id) => !/^[CGD][A-Z0-9]+$/.test(id));
-  if (badChannel !== undefined) {
-    throw new ConfigError(`EASEL_SLACK_CHANNELS takes channel ids like C0123ABCD, separated by commas; "${badChannel}" is not one.`);
-  }
-  const apiUrl = url(env, 'SLACK_API_URL', 'https://slack.com/api/');
+export function slackConfig({ slack }: Settings): SlackConfig | undefined {
+  const secrets = [slack.botToken, slack.appToken, slack.signingSecret];
+  if (secrets.every((secret) => secret === undefined)) return undefined;
   return {
-    botToken: required(env, 'SLACK_BOT_TOKEN', 'to connect to Slack'),
-    connection: connection(env),
+    botToken: required(slack, 'botToken', 'to connect to Slack'),
+    connection: connection(slack),
     // The Web API client appends method names directly to this base.
-    apiUrl: apiUrl === undefined ? undefined : `${apiUrl}/`,
-    channels,
-    progressIntervalMs: integer(env, 'EASEL_SLACK_PROGRESS_MS', DEFAULT_PROGRESS_INTERVAL_MS, 100, 60_000),
+    apiUrl: slack.apiUrl === undefined ? undefined : `${slack.apiUrl}/`,
+    channels: slack.channels,
+    progressIntervalMs: slack.progressIntervalMs,
   };
 }

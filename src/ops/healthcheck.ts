@@ -1,4 +1,4 @@
-import type { OpsConfig } from './config.js';
+import type { OpsConfig } from '../config/index.js';
 
 /** An ops server bound to every address (0.0.0.0, ::) is reached from inside its own host on loopback. */
 export function livezUrl({ host, port }: OpsConfig): string {

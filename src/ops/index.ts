@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { OpsConfig } from './config.js';
+import type { OpsConfig } from '../config/index.js';
 import { EaselMetrics } from './metrics.js';
 import { Readiness } from './readiness.js';
 import { startOpsServer, type OpsServer } from './server.js';
 
-export { DEFAULT_OPS_PORT, loadOpsConfig, type OpsConfig } from './config.js';
+export type { OpsConfig } from '../config/index.js';
 export { EaselMetrics, JOB_OUTCOMES, type JobOutcome } from './metrics.js';
 export { Readiness, type ReadinessCheck, type ReadinessReport } from './readiness.js';
 export { OpsPortError, startOpsServer, type OpsServer, type OpsServerOptions } from './server.js';

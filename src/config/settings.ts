@@ -1,0 +1,216 @@
+import { RUNTIME_NAMES } from '../engine/runtimes/names.js';
+import { host, httpUrl, integer, list, matching, oneOf, path, text, type Rule } from './rules.js';
+
+/**
+ * One setting: its environment variable, how its value is read, and a line of help for the README. Its key (the path
+ * in config/default.json) is where it sits in SETTINGS, and its default is the value at that path there.
+ */
+export class Setting<T> {
+  /** The value's type; set by the constructors below, never at run time. */
+  declare readonly value: T;
+
+  constructor(
+    readonly env: string,
+    readonly rule: Rule<unknown>,
+    readonly help: string,
+    /** For a setting that may be left unset (null in a file): what unset means, for the README. */
+    readonly unset?: string,
+    /** Read from the environment only, and refused in a file: tokens. */
+    readonly secret = false,
+  ) {}
+}
+
+function setting<T>(env: string, rule: Rule<T>, help: string): Setting<T> {
+  return new Setting(env, rule, help);
+}
+
+function optionalSetting<T>(env: string, rule: Rule<T>, help: string, unset: string): Setting<T | undefined> {
+  return new Setting(env, rule, help, unset);
+}
+
+/**
+ * Tokens live in the environment only: an env file stays out of the image and out of git (.dockerignore,
+ * .gitignore), a JSON config file is the kind of thing that gets committed, copied and pasted into a chat.
+ */
+function secret(env: string, help: string): Setting<string | undefined> {
+  return new Setting(env, text('the token'), help, '–', true);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DISCORD_ID = /^\d{15,21}$/;
+const DISCORD_ID_RULE = matching(DISCORD_ID, 'a Discord id (a long number, "Copy ID" in Discord\'s developer mode)');
+const SLACK_CHANNEL = /^[CGD][A-Z0-9]+$/;
+
+/**
+ * Every setting, laid out like config/default.json. The README's configuration table is generated from this
+ * (`npm run config:docs`), in this order.
+ */
+export const SETTINGS = {
+  discord: {
+    token: secret('DISCORD_TOKEN', 'Bot token; Discord connects when it is set.'),
+    applicationId: optionalSetting('DISCORD_APPLICATION_ID', DISCORD_ID_RULE, 'Application id.', 'asked from Discord'),
+    guildId: optionalSetting(
+      'DISCORD_GUILD_ID',
+      DISCORD_ID_RULE,
+      'Register the slash commands in this guild only (instant) instead of globally.',
+      'global commands',
+    ),
+    apiUrl: optionalSetting(
+      'DISCORD_API_URL',
+      httpUrl('https://discord.com/api'),
+      'API base URL, e.g. a local stand-in.',
+      'Discord',
+    ),
+    channels: setting(
+      'EASEL_DISCORD_CHANNELS',
+      list(DISCORD_ID, 'channel ids (long numbers)'),
+      'Channels the bot works in; none means everywhere.',
+    ),
+    tokenTtlMs: setting(
+      'EASEL_DISCORD_TOKEN_TTL_MS',
+      integer(1_000, 15 * 60_000),
+      'After this, progress moves from the interaction reply to a normal message (interaction tokens die at 15 min).',
+    ),
+    progressIntervalMs: setting(
+      'EASEL_DISCORD_PROGRESS_MS',
+      integer(100, 60_000),
+      'Least time between two progress edits.',
+    ),
+    previewIntervalMs: setting(
+      'EASEL_DISCORD_PREVIEW_MS',
+      integer(100, 10 * 60_000),
+      'Least time between two preview images.',
+    ),
+  },
+  slack: {
+    botToken: secret('SLACK_BOT_TOKEN', 'Bot token (`xoxb-…`); Slack connects when any Slack token is set.'),
+    appToken: secret('SLACK_APP_TOKEN', 'App-level token (`xapp-…`), needed in Socket Mode.'),
+    signingSecret: secret('SLACK_SIGNING_SECRET', 'Signing secret, needed in HTTP mode.'),
+    mode: setting(
+      'EASEL_SLACK_MODE',
+      oneOf(['socket', 'http'], { ignoreCase: true }),
+      '`http` receives events over HTTP instead of Socket Mode.',
+    ),
+    port: setting('EASEL_SLACK_PORT', integer(1, 65_535), 'Port of the HTTP mode.'),
+    apiUrl: optionalSetting(
+      'SLACK_API_URL',
+      httpUrl('https://slack.com/api/'),
+      'Web API base URL, e.g. a local stand-in.',
+      'Slack',
+    ),
+    channels: setting(
+      'EASEL_SLACK_CHANNELS',
+      list(SLACK_CHANNEL, 'channel ids like C0123ABCD'),
+      'Channels the bot works in; none means every channel it is in.',
+    ),
+    progressIntervalMs: setting(
+      'EASEL_SLACK_PROGRESS_MS',
+      integer(100, 60_000),
+      'Least time between two progress updates; Slack allows about one a second.',
+    ),
+  },
+  engine: {
+    vgg19: optionalSetting(
+      'EASEL_VGG19',
+      text('a folder or an http(s) URL of model.json'),
+      'Folder (relative ones start at the working directory) or http(s) URL of the VGG19 `model.json`.',
+      '`../shared/models/vgg19` when it is there, else the public conversion, downloaded once',
+    ),
+    backend: optionalSetting(
+      'EASEL_BACKEND',
+      oneOf(RUNTIME_NAMES),
+      'Forces one runtime; if it cannot load, easel does not start.',
+      'the first of these that loads',
+    ),
+    threads: optionalSetting(
+      'EASEL_THREADS',
+      integer(1, 256),
+      'CPU threads for the ONNX runtime.',
+      'the number of cores',
+    ),
+    slots: setting(
+      'EASEL_SLOTS',
+      integer(1, 16),
+      'Jobs painted at once, each in its own worker thread with its own copy of the network.',
+    ),
+  },
+  cacheDir: optionalSetting('EASEL_CACHE_DIR', path(), 'Where downloaded weights are kept.', '`~/.cache/easel`'),
+  presets: {
+    file: setting('EASEL_PRESETS', path(), 'The presets file.'),
+    assets: optionalSetting(
+      'EASEL_ASSETS',
+      path(),
+      "Folder the presets' style images are read from (`images/styles/…`).",
+      '`../shared`',
+    ),
+  },
+  limits: {
+    maxSize: setting(
+      'EASEL_MAX_SIZE',
+      integer(32, 8192),
+      "Largest output side users may ask for (the backend's own cap also applies).",
+    ),
+    maxIterations: setting('EASEL_MAX_ITERATIONS', integer(1, 100_000), 'Most iterations users may ask for.'),
+    maxDownloadBytes: setting(
+      'EASEL_MAX_DOWNLOAD_BYTES',
+      integer(1_024, 1024 ** 3),
+      'Largest image downloaded and decoded, in bytes.',
+    ),
+    downloadTimeoutMs: setting('EASEL_DOWNLOAD_TIMEOUT_MS', integer(100, 10 * 60_000), 'Image download timeout.'),
+    inputConcurrency: setting(
+      'EASEL_INPUT_CONCURRENCY',
+      integer(1, 64),
+      'Images downloaded and decoded at once, over all users; bounds their memory.',
+    ),
+    maxPixels: setting(
+      'EASEL_MAX_PIXELS',
+      integer(1_024, 500_000_000),
+      'Larger images are refused (decompression bombs).',
+    ),
+  },
+  queue: {
+    maxPerUser: setting('EASEL_QUEUE_PER_USER', integer(1, 100), 'Jobs one user may have waiting, running or downloading.'),
+    maxWaiting: setting('EASEL_QUEUE_MAX', integer(1, 10_000), 'Jobs waiting or downloading in all; members take turns, round-robin.'),
+    timeoutMs: setting('EASEL_JOB_TIMEOUT_MS', integer(1_000, 24 * 3_600_000), 'A running job is stopped after this; a job estimated to take longer is refused up front.'),
+    graceMs: setting(
+      'EASEL_JOB_GRACE_MS',
+      integer(0, 10 * 60_000),
+      'A stopped job that has not ended after this has its worker replaced.',
+    ),
+  },
+  logLevel: setting(
+    'EASEL_LOG_LEVEL',
+    oneOf(LOG_LEVELS, { ignoreCase: true }),
+    'pino log level. Tokens are never logged.',
+  ),
+  ops: {
+    host: setting(
+      'EASEL_OPS_HOST',
+      host(),
+      'Address of `/livez`, `/readyz` and `/metrics`. Metrics say how busy the bot is and who uses which platform, ' +
+        'so they stay on the machine unless opened; the Docker images set `0.0.0.0`.',
+    ),
+    port: setting('EASEL_OPS_PORT', integer(0, 65_535), 'Their port; 0 picks a free one and logs it.'),
+  },
+} as const satisfies SettingsTree;
+
+export interface SettingsTree {
+  readonly [key: string]: Setting<unknown> | SettingsTree;
+}
+
+/** The values of a tree of settings, in the same layout. */
+export type Values<Tree> = {
+  readonly [K in keyof Tree]: Tree[K] extends Setting<infer T> ? T : Values<Tree[K]>;
+};
+
+/** Every setting's value, checked. */
+export type Settings = Values<typeof SETTINGS>;
+
+/** Every setting with its key (`queue.maxWaiting`), in the table's order. */
+export function* eachSetting(tree: SettingsTree = SETTINGS, prefix = ''): Generator<[string, Setting<unknown>]> {
+  for (const [name, node] of Object.entries(tree)) {
+    const key = prefix === '' ? name : `${prefix}.${name}`;
+    if (node instanceof Setting) yield [key, node];
+    else yield* eachSetting(node, key);
+  }
+}
