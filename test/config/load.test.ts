@@ -41,6 +41,7 @@ describe(`${DEFAULTS_FILE}`, () => {
       maxIterations: 500,
       maxDownloadBytes: 25 * 1024 * 1024,
       downloadTimeoutMs: 20_000,
+      inputConcurrency: 2,
       maxPixels: 50_000_000,
     });
     expect(settings.slack).toMatchObject({ mode: 'socket', port: 3000, apiUrl: undefined, channels: [] });
