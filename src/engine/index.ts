@@ -6,7 +6,7 @@ import type { RuntimeName } from './runtimes/index.js';
 import type { StylizeRequest, StylizeResult } from './types.js';
 import type { LayerName } from './vgg19.js';
 import type { WeightsSource } from './weights/types.js';
-import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker-protocol.js';
+import { reviveError as revive, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 export type { StyleEngine, StylizeCallbacks } from './engine.js';
 
@@ -30,23 +30,15 @@ export class EngineCrashedError extends UserError {
   }
 }
 
-function revive(error: SerializedError): Error {
-  if (error.code === 'aborted') return new JobAbortedError(error.message);
-  if (error.code) return new UserError(error.code, error.message);
-  const revived = new Error(error.message);
-  revived.name = error.name;
-  if (error.stack) revived.stack = error.stack;
-  return revived;
-}
-
 /**
- * Built code runs worker.js directly. From TypeScript sources (tests, tsx) the worker first registers tsx's loader,
+ * Starts the worker module `entry` (relative to this folder, without extension; the engine's own by default).
+ * Built code runs its .js directly. From TypeScript sources (tests, tsx) the worker first registers tsx's loader,
  * since Node 20 does not pass the parent's loader on to worker threads.
  */
-function createWorker(workerData: WorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`;
+export function createWorker(workerData: unknown, entry = './worker'): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`${entry}.js`, import.meta.url), { workerData });
+  const url = JSON.stringify(new URL(`${entry}.ts`, import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${url}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
