@@ -24,7 +24,7 @@ export interface StagedFile {
 }
 
 const suggestLocalCopy = ({ variable }: StoreWording): string =>
-  `Check the network, or download the model once and set ${variable} to that local folder.`;
+  `Check the connection, or download the model once and set ${variable} to that local folder.`;
 
 /** Downloads `url` and writes it to a temporary file next to `finalPath`, flushed to disk. */
 export async function downloadToStaging(url: string, finalPath: string, options: DownloadOptions): Promise<StagedFile> {
