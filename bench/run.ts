@@ -203,7 +203,9 @@ function fmaPeak(): { gflops: number; note: string } {
   const [lanes, isa] = flags.has('avx512f') ? [16, 'AVX-512'] : flags.has('fma') ? [8, 'AVX2+FMA'] : [4, 'SSE'];
   const cores = availableParallelism();
   const gflops = cores * (mhz / 1000) * 2 * lanes * 2;
-  return { gflops, note: `${cores} cores × ${(mhz / 1000).toFixed(2)} GHz × 2 FMA units × ${lanes} lanes (${isa}) × 2 = ${gflops.toFixed(0)} GFLOP/s` };
+  const ghz = (mhz / 1000).toFixed(2);
+  const note = `${cores} cores × ${ghz} GHz × 2 FMA units × ${lanes} lanes (${isa}) × 2 = ${gflops.toFixed(0)} GFLOP/s`;
+  return { gflops, note };
 }
 
 function feedForwardTable(reports: FeedForwardReport[]): string {
@@ -215,7 +217,8 @@ function feedForwardTable(reports: FeedForwardReport[]): string {
       r.runtime,
       ...ffSizes.map((s) => {
         const share = (feedForwardGflop(s) / (r.ms[s]! / 1000) / peak.gflops) * 100;
-        return `${r.ms[s]! < 1000 ? `${r.ms[s]!.toFixed(0)} ms` : `${(r.ms[s]! / 1000).toFixed(2)} s`} (${share.toFixed(0)}% of peak)`;
+        const time = r.ms[s]! < 1000 ? `${r.ms[s]!.toFixed(0)} ms` : `${(r.ms[s]! / 1000).toFixed(2)} s`;
+        return `${time} (${share.toFixed(0)}% of peak)`;
       }),
       `${(r.peakRssMb / 1024).toFixed(2)} GB`,
     ]);
@@ -256,6 +259,9 @@ if (values.child) {
   }
   if (!values['no-ff']) {
     const reports = wanted.flatMap((name) => runChild<FeedForwardReport>('--ff-child', name) ?? []);
-    process.stdout.write(`\nFeed-forward "${FF_NETWORK}" network, tubingen.jpg squared, warm (after one run), median of ${repeats}, through the engine's worker (resize, ${FRAME_MARGIN} px mirrored frame, pass, crop)\n${feedForwardTable(reports)}\n`);
+    const how = `warm (after one run), median of ${repeats}, through the engine's worker`;
+    const steps = `resize, ${FRAME_MARGIN} px mirrored frame, pass, crop`;
+    const title = `Feed-forward "${FF_NETWORK}" network, tubingen.jpg squared, ${how} (${steps})`;
+    process.stdout.write(`\n${title}\n${feedForwardTable(reports)}\n`);
   }
 }

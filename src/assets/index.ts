@@ -26,7 +26,8 @@ export interface OpenAssetOptions {
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const POINT_EASEL_ASSETS =
-  'Set EASEL_ASSETS to a folder laid out like ../shared (with models/fast/<network>/ in it), or to an http(s) URL of one.';
+  'Set EASEL_ASSETS to a folder laid out like ../shared (with models/fast/<network>/ in it), ' +
+  'or to an http(s) URL of one.';
 
 /**
  * One folder of the assets, e.g. "models/fast/wave", as a store of files read by name and checked against

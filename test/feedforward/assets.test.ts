@@ -14,7 +14,8 @@ const VARIABLE_3 = 'models/fast/wave/Variable_3';
 /** Every kernel, shift and scale of a network, back to back, for comparing two loads byte for byte. */
 function bytesOf(network: StyleNetwork): Buffer {
   const layers = network.stages.flatMap((s) => (s.kind === 'layer' ? [s.layer] : [s.first, s.second]));
-  return Buffer.concat(layers.flatMap((l) => [l.kernel, l.shift, l.scale].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  const arrays = layers.flatMap((l) => [l.kernel, l.shift, l.scale]);
+  return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
 
 let server: StaticServer;
@@ -47,13 +48,15 @@ describe('style networks from a folder', () => {
   });
 
   it('names EASEL_ASSETS when the folder is missing', async () => {
-    const error = await expectWeightsError(loadStyleNetwork({ location: '/nonexistent-assets', cacheDir }, 'wave'), 'weights-missing');
+    const load = loadStyleNetwork({ location: '/nonexistent-assets', cacheDir }, 'wave');
+    const error = await expectWeightsError(load, 'weights-missing');
     expect(error.message).toContain('/nonexistent-assets/models/fast/wave');
     expect(error.message).toContain('EASEL_ASSETS');
   });
 
   it('refuses a network id it has no checksums for', async () => {
-    await expect(loadStyleNetwork({ location: SHARED, cacheDir }, 'starry_night')).rejects.toBeInstanceOf(UnknownNetworkError);
+    const load = loadStyleNetwork({ location: SHARED, cacheDir }, 'starry_night');
+    await expect(load).rejects.toBeInstanceOf(UnknownNetworkError);
   });
 });
 
@@ -74,7 +77,8 @@ describe('style networks over http', () => {
 
   it('rejects a file with one byte flipped and keeps nothing of it', async () => {
     server.setFault(VARIABLE_3, { kind: 'flip', offset: 1000 });
-    const error = await expectWeightsError(loadStyleNetwork({ location: server.url, cacheDir }, 'wave'), 'weights-corrupt');
+    const load = loadStyleNetwork({ location: server.url, cacheDir }, 'wave');
+    const error = await expectWeightsError(load, 'weights-corrupt');
     expect(error.message).toContain(`${server.url}${VARIABLE_3}`);
     expect(error.message).toContain('sha256');
     const kept = await readdir(cacheDir, { recursive: true });
@@ -83,7 +87,8 @@ describe('style networks over http', () => {
 
   it('says which file could not be fetched and what to set', async () => {
     server.setFault(VARIABLE_3, { kind: 'status', status: 404 });
-    const error = await expectWeightsError(loadStyleNetwork({ location: server.url, cacheDir }, 'wave'), 'weights-unreachable');
+    const load = loadStyleNetwork({ location: server.url, cacheDir }, 'wave');
+    const error = await expectWeightsError(load, 'weights-unreachable');
     expect(error.message).toContain('404');
     expect(error.message).toContain(`${server.url}${VARIABLE_3}`);
     expect(error.message).toContain('EASEL_ASSETS');

@@ -15,12 +15,12 @@ interface Hwc {
   readonly data: Float64Array;
 }
 
-/** TensorFlow 'SAME': out = ⌈in / stride⌉, total padding max((out − 1)·stride + k − in, 0), the odd pixel at the end. */
+/** TensorFlow 'SAME': out = ⌈in / s⌉, total padding max((out − 1)·s + k − in, 0), the odd pixel at the end. */
 function samePadding(inSide: number, outSide: number, stride: number, size: number): number {
   return Math.floor(Math.max((outSide - 1) * stride + size - inSide, 0) / 2);
 }
 
-/** conv2d, kernel [k, k, in, out]: out[y, x] = Σ in[y·s + ky − pad, x·s + kx − pad] · w[ky, kx], zeros outside. */
+/** conv2d, kernel [k, k, in, out]: out[y, x] = Σ in[y·s + ky − pad, x·s + kx − pad] · w[ky, kx], 0 outside. */
 function conv2d(x: Hwc, layer: ConvLayer): Hwc {
   const { size, stride, inChannels, outChannels, kernel } = layer;
   const height = Math.ceil(x.height / stride);
@@ -69,7 +69,8 @@ function conv2dTranspose(x: Hwc, layer: ConvLayer): Hwc {
           for (let c = 0; c < inChannels; c++) {
             const v = x.data[(i * x.width + j) * inChannels + c]!;
             const o = (y * width + xx) * outChannels;
-            for (let k = 0; k < outChannels; k++) out[o + k]! += v * kernel[((ky * size + kx) * outChannels + k) * inChannels + c]!;
+            const w = (ky * size + kx) * outChannels;
+            for (let k = 0; k < outChannels; k++) out[o + k]! += v * kernel[(w + k) * inChannels + c]!;
           }
         }
       }
@@ -87,7 +88,9 @@ function instanceNorm(x: Hwc, layer: ConvLayer): Hwc {
     let squares = 0;
     for (let p = 0; p < pixels; p++) squares += (x.data[p * x.channels + c]! - mean) ** 2;
     const factor = layer.scale[c]! / Math.sqrt(squares / pixels + EPSILON);
-    for (let p = 0; p < pixels; p++) out[p * x.channels + c] = (x.data[p * x.channels + c]! - mean) * factor + layer.shift[c]!;
+    for (let p = 0; p < pixels; p++) {
+      out[p * x.channels + c] = (x.data[p * x.channels + c]! - mean) * factor + layer.shift[c]!;
+    }
   }
   return { ...x, data: out };
 }

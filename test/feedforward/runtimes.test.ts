@@ -35,7 +35,7 @@ describe.each(Object.keys(runtimes))('the %s runtime', (name) => {
     runtime = await runtimes[name]!();
   });
 
-  // 12×10 pads the stride-2 convs unevenly (10 → 5 → 3) and so comes back 12×12; 9×7 pads odd sides on both ends.
+  // 12×10 pads the stride-2 convs unevenly (10 → 5 → 3), so it comes back 12×12; 9×7 pads odd sides at both ends.
   it.each([
     [12, 10],
     [9, 7],

@@ -50,7 +50,7 @@ function roundUp(side: number): number {
   return Math.ceil(side / DOWNSCALE) * DOWNSCALE;
 }
 
-/** Reflection without repeating the edge pixel (…2 1 | 0 1 2 … n−1 | n−2 …), folded again for margins beyond n. */
+/** Reflection without repeating the edge pixel (…2 1 | 0 1 2 … n−1 | n−2 …), folded again past n. */
 function mirror(i: number, n: number): number {
   if (n === 1) return 0;
   const period = 2 * (n - 1);

@@ -90,7 +90,10 @@ class FeedForwardWorker implements FeedForwardEngine {
           case 'ready':
             this.backend = message.backend;
             this.maxSide = message.maxSide;
-            this.logger.info({ skipped: message.skipped, loadMs: Math.round(message.loadMs) }, `feed-forward backend: ${message.backend}`);
+            this.logger.info(
+              { skipped: message.skipped, loadMs: Math.round(message.loadMs) },
+              `feed-forward backend: ${message.backend}`,
+            );
             resolve();
             break;
           case 'fatal':

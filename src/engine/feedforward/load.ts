@@ -2,7 +2,14 @@ import { openAssetFolder, type AssetsSource, type OpenAssetOptions } from '../..
 import { UserError } from '../../errors.js';
 import { decodeFloat32 } from '../weights/decode.js';
 import { WeightsError } from '../weights/errors.js';
-import { ARCHITECTURE, kernelShape, variableName, type ConvLayer, type LayerShape, type StyleNetwork } from './network.js';
+import {
+  ARCHITECTURE,
+  kernelShape,
+  variableName,
+  type ConvLayer,
+  type LayerShape,
+  type StyleNetwork,
+} from './network.js';
 import { isNetworkId, NETWORK_IDS, SHIPPED_NETWORKS } from './shipped-networks.js';
 
 const MANIFEST = 'manifest.json';
@@ -29,7 +36,8 @@ export async function loadStyleNetwork(
   options: OpenAssetOptions = {},
 ): Promise<StyleNetwork> {
   if (!isNetworkId(id)) throw new UnknownNetworkError(id);
-  const store = await openAssetFolder(source, `models/fast/${id}`, MANIFEST, `"${id}" style network`, SHIPPED_NETWORKS[id], options);
+  const what = `"${id}" style network`;
+  const store = await openAssetFolder(source, `models/fast/${id}`, MANIFEST, what, SHIPPED_NETWORKS[id], options);
   let manifest: Manifest | undefined;
   await store.read(MANIFEST, {
     length: { min: 2, max: MAX_MANIFEST_BYTES },
@@ -44,17 +52,21 @@ export async function loadStyleNetwork(
   const entries = manifest;
 
   let next = 0;
+  // One file at a time, so a failed download leaves none running behind it.
   const readLayer = async (shape: LayerShape): Promise<ConvLayer> => {
-    const [kernel, shift, scale] = await Promise.all(
-      [kernelShape(shape), [shape.outChannels], [shape.outChannels]].map((dims) => readVariable(next++, dims)),
-    );
-    return { ...shape, kernel: kernel!, shift: shift!, scale: scale! };
+    const kernel = await readVariable(next++, kernelShape(shape));
+    const shift = await readVariable(next++, [shape.outChannels]);
+    const scale = await readVariable(next++, [shape.outChannels]);
+    return { ...shape, kernel, shift, scale };
   };
   const readVariable = async (index: number, dims: readonly number[]): Promise<Float32Array> => {
     const name = variableName(index);
     const entry = entries.get(name);
     const corrupt = (problem: string): WeightsError =>
-      new WeightsError('weights-corrupt', `${store.describe(MANIFEST)} does not describe the network easel runs: ${problem}.`);
+      new WeightsError(
+        'weights-corrupt',
+        `${store.describe(MANIFEST)} does not describe the network easel runs: ${problem}.`,
+      );
     if (entry === undefined) throw corrupt(`it has no variable ${name}`);
     if (entry.shape.join(',') !== dims.join(',')) {
       throw corrupt(`${name} has shape [${entry.shape.join(', ')}] instead of [${dims.join(', ')}]`);
@@ -85,7 +97,9 @@ function parseManifest(bytes: Uint8Array): Manifest | string {
   const manifest = new Map<string, { filename: string; shape: number[] }>();
   for (const [name, value] of Object.entries(json)) {
     const { filename, shape } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-    if (typeof filename !== 'string' || !PLAIN_FILE_NAME.test(filename)) return `variable ${name} has no plain file name`;
+    if (typeof filename !== 'string' || !PLAIN_FILE_NAME.test(filename)) {
+      return `variable ${name} has no plain file name`;
+    }
     if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d > 0)) {
       return `variable ${name} has no valid shape`;
     }

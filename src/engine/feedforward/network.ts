@@ -32,10 +32,11 @@ export interface ConvLayer {
   readonly relu: boolean;
 }
 
-export type Stage =
-  | { readonly kind: 'layer'; readonly layer: ConvLayer }
+/** A stage of the network; runtimes reuse the shape with their own prepared layers for `L`. */
+export type Stage<L = ConvLayer> =
+  | { readonly kind: 'layer'; readonly layer: L }
   /** x + second(first(x)); ReLU only after the first. */
-  | { readonly kind: 'residual'; readonly first: ConvLayer; readonly second: ConvLayer };
+  | { readonly kind: 'residual'; readonly first: L; readonly second: L };
 
 /** A trained network: its stages in order; the output transform tanh·150 + 127.5, clipped to 0..255, follows. */
 export interface StyleNetwork {

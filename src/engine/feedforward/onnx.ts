@@ -16,7 +16,8 @@ function onnxKernel({ kernel, size, inChannels, outChannels }: ConvLayer): Float
     for (let kx = 0; kx < size; kx++)
       for (let i = 0; i < inChannels; i++)
         for (let o = 0; o < outChannels; o++) {
-          out[((o * inChannels + i) * size + ky) * size + kx] = kernel[((ky * size + kx) * inChannels + i) * outChannels + o]!;
+          const tap = kernel[((ky * size + kx) * inChannels + i) * outChannels + o]!;
+          out[((o * inChannels + i) * size + ky) * size + kx] = tap;
         }
   return out;
 }
@@ -79,7 +80,10 @@ function subPixelTransposedConv(b: GraphBuilder, input: string, layer: ConvLayer
               weights[((((py * 2 + px) * cout + o) * cin + c) * 2 + dy + 1) * 2 + dx + 1] = tap;
             }
         }
-  const conv = b.node('Conv', [input, b.floats(weights, [4 * cout, cin, 2, 2])], { kernel_shape: [2, 2], pads: [1, 1, 0, 0] });
+  const conv = b.node('Conv', [input, b.floats(weights, [4 * cout, cin, 2, 2])], {
+    kernel_shape: [2, 2],
+    pads: [1, 1, 0, 0],
+  });
   return b.node('DepthToSpace', [conv], { blocksize: 2, mode: 'DCR' });
 }
 
@@ -87,7 +91,11 @@ function subPixelTransposedConv(b: GraphBuilder, input: string, layer: ConvLayer
 function sameConv(b: GraphBuilder, input: string, layer: ConvLayer): string {
   const { size, stride, inChannels, outChannels } = layer;
   const weights = b.floats(onnxKernel(layer), [outChannels, inChannels, size, size]);
-  return b.node('Conv', [input, weights], { kernel_shape: [size, size], strides: [stride, stride], auto_pad: 'SAME_UPPER' });
+  return b.node('Conv', [input, weights], {
+    kernel_shape: [size, size],
+    strides: [stride, stride],
+    auto_pad: 'SAME_UPPER',
+  });
 }
 
 /** A conv as above, instance norm, and ReLU where the layer has one; NCHW in and out. */
@@ -109,9 +117,13 @@ export function buildStyleModel(network: StyleNetwork): Uint8Array {
   const image = b.input(IMAGE, ['height', 'width', 3]);
   let x = b.node('Transpose', [b.node('Unsqueeze', [image, b.ints([0])])], { perm: [0, 3, 1, 2] });
   for (const stage of network.stages) {
-    x = stage.kind === 'layer' ? convLayer(b, x, stage.layer) : b.node('Add', [x, convLayer(b, convLayer(b, x, stage.first), stage.second)]);
+    x =
+      stage.kind === 'layer'
+        ? convLayer(b, x, stage.layer)
+        : b.node('Add', [x, convLayer(b, convLayer(b, x, stage.first), stage.second)]);
   }
-  const scaled = b.node('Add', [b.node('Mul', [b.node('Tanh', [x]), b.floats([OUTPUT_SCALE], [])]), b.floats([OUTPUT_OFFSET], [])]);
+  const scale = b.floats([OUTPUT_SCALE], []);
+  const scaled = b.node('Add', [b.node('Mul', [b.node('Tanh', [x]), scale]), b.floats([OUTPUT_OFFSET], [])]);
   const clipped = b.node('Clip', [scaled, b.floats([0], []), b.floats([255], [])]);
   b.output(STYLIZED, b.node('Squeeze', [b.node('Transpose', [clipped], { perm: [0, 2, 3, 1] }), b.ints([0])]));
   return b.toBytes(`style-network-${network.id}`);

@@ -12,7 +12,13 @@ export type ToFeedForwardWorker =
   | { readonly type: 'abort'; readonly id: number };
 
 export type FromFeedForwardWorker =
-  | { readonly type: 'ready'; readonly backend: string; readonly maxSide: number; readonly skipped: readonly string[]; readonly loadMs: number }
+  | {
+      readonly type: 'ready';
+      readonly backend: string;
+      readonly maxSide: number;
+      readonly skipped: readonly string[];
+      readonly loadMs: number;
+    }
   | { readonly type: 'fatal'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly id: number; readonly image: RgbImage; readonly ms: number }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

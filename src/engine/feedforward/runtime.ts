@@ -16,8 +16,8 @@ export interface FeedForwardRuntime {
 
 export interface PreparedNetwork {
   /**
-   * The network's output for `image`, clipped to 0..255. Each side comes back as 4·⌈⌈n / 2⌉ / 2⌉, which is n only
-   * when n is a multiple of 4 (see network.ts).
+   * The network's output for `image`, clipped to 0..255. Each side comes back as 4·⌈⌈n / 2⌉ / 2⌉, which is n
+   * only when n is a multiple of 4 (see network.ts).
    */
   run(image: FloatImage): Promise<FloatImage>;
   dispose(): void;

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activateTfjsBackend, type TfjsBackendName } from '../runtimes/tfjs/backend.js';
-import { INSTANCE_NORM_EPSILON, OUTPUT_OFFSET, OUTPUT_SCALE, type ConvLayer, type StyleNetwork } from './network.js';
+import {
+  INSTANCE_NORM_EPSILON,
+  OUTPUT_OFFSET,
+  OUTPUT_SCALE,
+  type ConvLayer,
+  type Stage,
+  type StyleNetwork,
+} from './network.js';
 import type { FeedForwardRuntime, PreparedNetwork } from './runtime.js';
 
 /** Largest side per backend; a forward pass needs far less memory than a Gatys step, but `cpu` is plain JS. */
@@ -18,23 +25,26 @@ interface Layer {
   readonly scale: tf.Tensor1D;
 }
 
-type Stage = { readonly kind: 'layer'; readonly layer: Layer } | { readonly kind: 'residual'; readonly first: Layer; readonly second: Layer };
-
 function upload(shape: ConvLayer): Layer {
   const { size, inChannels, outChannels, transposed } = shape;
   // tfjs takes TensorFlow's layouts as they are: conv2d [k, k, in, out], conv2dTranspose [k, k, out, in].
-  const dims: [number, number, number, number] = transposed ? [size, size, outChannels, inChannels] : [size, size, inChannels, outChannels];
-  return { shape, kernel: tf.tensor4d(shape.kernel, dims), shift: tf.tensor1d(shape.shift), scale: tf.tensor1d(shape.scale) };
+  const dims: [number, number, number, number] = transposed
+    ? [size, size, outChannels, inChannels]
+    : [size, size, inChannels, outChannels];
+  const kernel = tf.tensor4d(shape.kernel, dims);
+  return { shape, kernel, shift: tf.tensor1d(shape.shift), scale: tf.tensor1d(shape.scale) };
 }
 
 /** Conv with TensorFlow's 'same' padding (tfjs follows TensorFlow), instance norm, optional ReLU. */
 function apply(x: tf.Tensor4D, { shape, kernel, shift, scale }: Layer): tf.Tensor4D {
   const [, height, width] = x.shape;
+  const { stride, outChannels } = shape;
   const conv = shape.transposed
-    ? tf.conv2dTranspose(x, kernel, [1, height * shape.stride, width * shape.stride, shape.outChannels], shape.stride, 'same')
-    : tf.conv2d(x, kernel, shape.stride, 'same');
+    ? tf.conv2dTranspose(x, kernel, [1, height * stride, width * stride, outChannels], stride, 'same')
+    : tf.conv2d(x, kernel, stride, 'same');
   const { mean, variance } = tf.moments(conv, [1, 2], true);
-  const normed = tf.add(tf.mul(tf.mul(tf.sub(conv, mean), tf.rsqrt(tf.add(variance, INSTANCE_NORM_EPSILON))), scale), shift);
+  const normalized = tf.mul(tf.sub(conv, mean), tf.rsqrt(tf.add(variance, INSTANCE_NORM_EPSILON)));
+  const normed = tf.add(tf.mul(normalized, scale), shift);
   return (shape.relu ? tf.relu(normed) : normed) as tf.Tensor4D;
 }
 
@@ -44,7 +54,7 @@ export async function createTfjsFeedForwardRuntime(backend: TfjsBackendName): Pr
     name: backend,
     maxSide: MAX_SIDE[backend],
     async prepare(network: StyleNetwork): Promise<PreparedNetwork> {
-      const stages: Stage[] = network.stages.map((stage) =>
+      const stages: Stage<Layer>[] = network.stages.map((stage) =>
         stage.kind === 'layer'
           ? { kind: 'layer', layer: upload(stage.layer) }
           : { kind: 'residual', first: upload(stage.first), second: upload(stage.second) },
@@ -55,7 +65,10 @@ export async function createTfjsFeedForwardRuntime(backend: TfjsBackendName): Pr
           const out = tf.tidy(() => {
             let x = tf.tensor4d(data, [1, height, width, 3]);
             for (const stage of stages) {
-              x = stage.kind === 'layer' ? apply(x, stage.layer) : tf.add(x, apply(apply(x, stage.first), stage.second));
+              x =
+                stage.kind === 'layer'
+                  ? apply(x, stage.layer)
+                  : tf.add(x, apply(apply(x, stage.first), stage.second));
             }
             return tf.clipByValue(tf.add(tf.mul(tf.tanh(x), OUTPUT_SCALE), OUTPUT_OFFSET), 0, 255) as tf.Tensor4D;
           });

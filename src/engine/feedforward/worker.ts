@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     if (!waiting.delete(id)) return;
     const jobStarted = performance.now();
     try {
-      const image = await stylizeWithNetwork(await network(request.networkId), request.image, Math.min(request.size, maxSide));
+      const prepared = await network(request.networkId);
+      const image = await stylizeWithNetwork(prepared, request.image, Math.min(request.size, maxSide));
       send({ type: 'result', id, image, ms: performance.now() - jobStarted }, [image.data.buffer as ArrayBuffer]);
     } catch (error) {
       send({ type: 'error', id, error: serializeError(error) });
