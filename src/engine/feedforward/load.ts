@@ -8,6 +8,7 @@ import {
   variableName,
   type ConvLayer,
   type LayerShape,
+  type Stage,
   type StyleNetwork,
 } from './network.js';
 import { isNetworkId, NETWORK_IDS, SHIPPED_NETWORKS } from './shipped-networks.js';
@@ -72,11 +73,11 @@ export async function loadStyleNetwork(
       throw corrupt(`${name} has shape [${entry.shape.join(', ')}] instead of [${dims.join(', ')}]`);
     }
     const bytes = dims.reduce((a, b) => a * b, 1) * 4;
-    const data = await store.read(entry.filename, { length: { min: bytes, max: bytes }});
+    const data = await store.read(entry.filename, { length: { min: bytes, max: bytes } });
     return decodeFloat32(data, { kind: 'raw' });
   };
 
-  const stages: StyleNetwork['stages'][number][] = [];
+  const stages: Stage[] = [];
   for (const shapes of ARCHITECTURE) {
     options.signal?.throwIfAborted();
     const [first, second] = shapes;
