@@ -42,10 +42,10 @@ function apply(x: tf.Tensor4D, { shape, kernel, shift, scale }: Layer): tf.Tenso
   const conv = shape.transposed
     ? tf.conv2dTranspose(x, kernel, [1, height * stride, width * stride, outChannels], stride, 'same')
     : tf.conv2d(x, kernel, stride, 'same');
-  const { mean, variance } = tf.moments(conv, [1, 2], true);
-  const normalized = tf.mul(tf.sub(conv, mean), tf.rsqrt(tf.add(variance, INSTANCE_NORM_EPSILON)));
-  const normed = tf.add(tf.mul(normalized, scale), shift);
-  return (shape.relu ? tf.relu(normed) : normed) as tf.Tensor4D;
+  // Instance norm is batch norm with the image's own per-channel moments (a batch of one): one fused kernel.
+  const { mean, variance } = tf.moments(conv, [0, 1, 2]);
+  const normed = tf.batchNorm4d(conv, mean as tf.Tensor1D, variance as tf.Tensor1D, shift, scale, INSTANCE_NORM_EPSILON);
+  return shape.relu ? tf.relu(normed) : normed;
 }
 
 export async function createTfjsFeedForwardRuntime(backend: TfjsBackendName): Promise<FeedForwardRuntime> {
@@ -62,17 +62,21 @@ export async function createTfjsFeedForwardRuntime(backend: TfjsBackendName): Pr
       const layers = stages.flatMap((stage) => (stage.kind === 'layer' ? [stage.layer] : [stage.first, stage.second]));
       return {
         async run({ width, height, data }) {
-          const out = tf.tidy(() => {
-            let x = tf.tensor4d(data, [1, height, width, 3]);
-            for (const stage of stages) {
-              x =
-                stage.kind === 'layer'
-                  ? apply(x, stage.layer)
-                  : tf.add(x, apply(apply(x, stage.first), stage.second));
-            }
-            return tf.clipByValue(tf.add(tf.mul(tf.tanh(x), OUTPUT_SCALE), OUTPUT_OFFSET), 0, 255) as tf.Tensor4D;
-          });
-          const [, outHeight, outWidth] = out.shape;
+          // A scope per stage, so only one stage's temporaries live at a time (not the whole pass's: 3.8 GB at 768²).
+          let x = tf.tensor4d(data, [1, height, width, 3]);
+          for (const stage of stages) {
+            const input = x;
+            x = tf.tidy(() =>
+              stage.kind === 'layer'
+                ? apply(input, stage.layer)
+                : tf.add(input, apply(apply(input, stage.first), stage.second)),
+            );
+            input.dispose();
+          }
+          const features = x;
+          const out = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(tf.tanh(features), OUTPUT_SCALE), OUTPUT_OFFSET), 0, 255));
+          const [, outHeight, outWidth] = out.shape as [number, number, number, number];
+          features.dispose();
           const values = (await out.data()) as Float32Array;
           out.dispose();
           return { width: outWidth, height: outHeight, data: values };
