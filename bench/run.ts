@@ -1,11 +1,15 @@
 /**
  * `npm run bench`: per-iteration speed of each available runtime side by side, peak memory, tensor counts,
- * and one default job end to end. Each runtime is measured in its own child process so peak RSS is its own.
+ * and one default job end to end; then one feed-forward style network per runtime. Each runtime is measured in its
+ * own child process so peak RSS is its own.
  *
  *   npm run bench -- [--runtimes wasm,onnx] [--sizes 128,256,384] [--job-size 256] [--no-job]
+ *                    [--ff-sizes 256,512,1024] [--no-ff | --ff-only]
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -18,6 +22,9 @@ import { loadConvWeights } from '../src/engine/weights/load.js';
 import { decodeImage } from '../src/images/decode.js';
 import { resizeExact } from '../src/images/resize.js';
 import { toFloat } from '../src/engine/pixels.js';
+import { startFeedForwardEngine } from '../src/engine/feedforward/index.js';
+import { DOWNSCALE, networkFlops } from '../src/engine/feedforward/network.js';
+import { FRAME_MARGIN } from '../src/engine/feedforward/stylize.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +34,18 @@ const { values } = parseArgs({
     'no-job': { type: 'boolean', default: false },
     child: { type: 'string' },
     repeats: { type: 'string', default: '3' },
+    'ff-sizes': { type: 'string', default: '256,512,1024' },
+    'no-ff': { type: 'boolean', default: false },
+    'ff-only': { type: 'boolean', default: false },
+    'ff-child': { type: 'string' },
   },
 });
 
 const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
 const sizes = values.sizes.split(',').map(Number);
 const repeats = Number(values.repeats);
+const ffSizes = values['ff-sizes'].split(',').map(Number);
+const FF_NETWORK = 'wave';
 
 interface RuntimeReport {
   runtime: string;
@@ -132,25 +145,124 @@ function table(reports: RuntimeReport[]): string {
   }).join('\n');
 }
 
+
+interface FeedForwardReport {
+  runtime: string;
+  /** Median wall time of engine.stylize per size, warm: resize, mirrored frame, the pass, crop, both transfers. */
+  ms: Record<number, number>;
+  peakRssMb: number;
+}
+
+/** Runs inside the child: the feed-forward engine on one runtime, one warm-up then `repeats` runs per size. */
+async function measureFeedForward(name: RuntimeName): Promise<FeedForwardReport> {
+  const config = loadEngineConfig({ ...process.env, EASEL_BACKEND: name });
+  const engine = await startFeedForwardEngine(
+    {
+      assets: { location: SHARED, cacheDir: config.weights.cacheDir },
+      backend: name,
+      threads: config.threads,
+      maxSide: Math.max(...ffSizes),
+      preload: [FF_NETWORK],
+    },
+    pino({ level: 'warn' }),
+  );
+  const content = await image('content/tubingen.jpg');
+  const ms: Record<number, number> = {};
+  for (const side of ffSizes) {
+    const square = await resizeExact(content, side, side);
+    const times: number[] = [];
+    for (let i = 0; i <= repeats; i++) {
+      const t = performance.now();
+      await engine.stylize({ networkId: FF_NETWORK, image: square, size: side });
+      if (i > 0) times.push(performance.now() - t);
+    }
+    ms[side] = median(times);
+  }
+  await engine.close();
+  return { runtime: engine.backend, ms, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** What the network computes for a side × side photo: the photo plus its mirrored frame, rounded up to 4. */
+function feedForwardGflop(side: number): number {
+  const framed = Math.ceil((side + 2 * FRAME_MARGIN) / DOWNSCALE) * DOWNSCALE;
+  return networkFlops(framed, framed) / 1e9;
+}
+
+/**
+ * This machine's single-precision FMA peak, from its flags and clock: cores × GHz × 2 FMA units × SIMD lanes × 2.
+ * Two FMA pipes per core is right for recent x86 server cores; a VM's vCPUs may be hyperthreads, halving the truth.
+ */
+function fmaPeak(): { gflops: number; note: string } {
+  let info = '';
+  try {
+    info = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // Not Linux: fall back on os.cpus() and assume AVX2.
+  }
+  const flags = new Set(/^flags\s*:(.*)$/m.exec(info)?.[1]?.trim().split(/\s+/) ?? ['avx2', 'fma']);
+  const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(info)?.[1] ?? cpus()[0]?.speed ?? 0);
+  const [lanes, isa] = flags.has('avx512f') ? [16, 'AVX-512'] : flags.has('fma') ? [8, 'AVX2+FMA'] : [4, 'SSE'];
+  const cores = availableParallelism();
+  const gflops = cores * (mhz / 1000) * 2 * lanes * 2;
+  const ghz = (mhz / 1000).toFixed(2);
+  const note = `${cores} cores × ${ghz} GHz × 2 FMA units × ${lanes} lanes (${isa}) × 2 = ${gflops.toFixed(0)} GFLOP/s`;
+  return { gflops, note };
+}
+
+function feedForwardTable(reports: FeedForwardReport[]): string {
+  const peak = fmaPeak();
+  const header = ['runtime', ...ffSizes.map((s) => `${s}²`), 'peak RSS'];
+  const rows = [header, ['GFLOP (with frame)', ...ffSizes.map((s) => feedForwardGflop(s).toFixed(1)), '']];
+  for (const r of reports) {
+    rows.push([
+      r.runtime,
+      ...ffSizes.map((s) => {
+        const share = (feedForwardGflop(s) / (r.ms[s]! / 1000) / peak.gflops) * 100;
+        const time = r.ms[s]! < 1000 ? `${r.ms[s]!.toFixed(0)} ms` : `${(r.ms[s]! / 1000).toFixed(2)} s`;
+        return `${time} (${share.toFixed(0)}% of peak)`;
+      }),
+      `${(r.peakRssMb / 1024).toFixed(2)} GB`,
+    ]);
+  }
+  const widths = header.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const lines = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('-|-'));
+  return `FMA peak: ${peak.note}\n\n${lines.join('\n')}`;
+}
+
+/** Runs this script again as a child for one runtime and returns its JSON report, or undefined if it failed. */
+function runChild<T>(flag: '--child' | '--ff-child', name: string): T | undefined {
+  try {
+    const script = fileURLToPath(import.meta.url);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script, flag, name, ...process.argv.slice(2)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    process.stderr.write(`bench: ${name}${flag === '--ff-child' ? ' feed-forward' : ''} done\n`);
+    return JSON.parse(out) as T;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    process.stderr.write(`bench: ${name} unavailable (${stderr.trim().split('\n').at(-1)})\n`);
+    return undefined;
+  }
+}
+
 if (values.child) {
   process.stdout.write(JSON.stringify(await measure(values.child as RuntimeName)));
+} else if (values['ff-child']) {
+  process.stdout.write(JSON.stringify(await measureFeedForward(values['ff-child'] as RuntimeName)));
 } else {
   const wanted = values.runtimes ? values.runtimes.split(',') : RUNTIME_NAMES.filter((n) => n !== 'cpu');
-  const reports: RuntimeReport[] = [];
-  const script = fileURLToPath(import.meta.url);
-  for (const name of wanted) {
-    try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--child', name, ...process.argv.slice(2)], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        maxBuffer: 16 * 1024 * 1024,
-      });
-      reports.push(JSON.parse(out) as RuntimeReport);
-      process.stderr.write(`bench: ${name} done\n`);
-    } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      process.stderr.write(`bench: ${name} unavailable (${stderr.trim().split('\n').at(-1)})\n`);
-    }
+  if (!values['ff-only']) {
+    const reports = wanted.flatMap((name) => runChild<RuntimeReport>('--child', name) ?? []);
+    process.stdout.write(`\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px\n\n${table(reports)}\n`);
   }
-  process.stdout.write(`\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px\n\n${table(reports)}\n`);
+  if (!values['no-ff']) {
+    const reports = wanted.flatMap((name) => runChild<FeedForwardReport>('--ff-child', name) ?? []);
+    const how = `warm (after one run), median of ${repeats}, through the engine's worker`;
+    const steps = `resize, ${FRAME_MARGIN} px mirrored frame, pass, crop`;
+    const title = `Feed-forward "${FF_NETWORK}" network, tubingen.jpg squared, ${how} (${steps})`;
+    process.stdout.write(`\n${title}\n${feedForwardTable(reports)}\n`);
+  }
 }

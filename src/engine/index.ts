@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { JobAbortedError, UserError } from '../errors.js';
+import { JobAbortedError } from '../errors.js';
 import type { EngineConfig, StyleEngine, StylizeCallbacks } from './engine.js';
 import { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './errors.js';
 import { DEFAULT_RESTART_LIMITS, RestartPolicy } from './restart-policy.js';
 import type { RgbImage, StylizeRequest, StylizeResult } from './types.js';
-import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker-protocol.js';
+import { reviveError as revive, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 export type { EngineConfig, StyleEngine, StylizeCallbacks } from './engine.js';
 export { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './errors.js';
@@ -13,23 +13,15 @@ export { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './err
 /** How long close() waits for a worker to end; one stuck in a native call ends only when that call returns. */
 const CLOSE_GRACE_MS = 5000;
 
-function revive(error: SerializedError): Error {
-  if (error.code === 'aborted') return new JobAbortedError(error.message);
-  if (error.code) return new UserError(error.code, error.message);
-  const revived = new Error(error.message);
-  revived.name = error.name;
-  if (error.stack) revived.stack = error.stack;
-  return revived;
-}
-
 /**
- * Built code runs worker.js directly. From TypeScript sources (tests, tsx) the worker first registers tsx's loader,
+ * Starts the worker module `entry` (relative to this folder, without extension; the engine's own by default).
+ * Built code runs its .js directly. From TypeScript sources (tests, tsx) the worker first registers tsx's loader,
  * since Node 20 does not pass the parent's loader on to worker threads.
  */
-function createWorker(workerData: WorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`;
+export function createWorker(workerData: unknown, entry = './worker'): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`${entry}.js`, import.meta.url), { workerData });
+  const url = JSON.stringify(new URL(`${entry}.ts`, import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${url}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 

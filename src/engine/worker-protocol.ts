@@ -1,3 +1,4 @@
+import { JobAbortedError, UserError } from '../errors.js';
 import type { EngineConfig } from './engine.js';
 import type { Progress, StylizeRequest, StylizeResult } from './types.js';
 
@@ -27,3 +28,19 @@ export type FromWorker =
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };
 
 export type WorkerData = EngineConfig;
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof UserError) return { name: error.name, message: error.message, code: error.code };
+  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  return { name: 'Error', message: String(error) };
+}
+
+/** A worker's error on this side: UserErrors come back as UserError (with their code), the rest as plain Errors. */
+export function reviveError(error: SerializedError): Error {
+  if (error.code === 'aborted') return new JobAbortedError(error.message);
+  if (error.code) return new UserError(error.code, error.message);
+  const revived = new Error(error.message);
+  revived.name = error.name;
+  if (error.stack) revived.stack = error.stack;
+  return revived;
+}

@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { UserError } from '../errors.js';
-import { openRuntime, type RuntimeAttempt } from './runtimes/index.js';
+import { describeAttempt as describe, openRuntime } from './runtimes/index.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { StyleTargetCache } from './style-targets.js';
 import { stylize } from './stylize.js';
 import type { RgbImage, StylizeRequest } from './types.js';
 import { loadConvWeights } from './weights/load.js';
-import type { FromWorker, SerializedError, ToWorker, WorkerData } from './worker-protocol.js';
+import { serializeError as serialize, type FromWorker, type ToWorker, type WorkerData } from './worker-protocol.js';
 
 /** The engine's worker thread: owns one runtime and runs one job at a time, off the chat clients' event loop. */
 
@@ -32,16 +31,6 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 function movable(image: RgbImage | undefined): ArrayBuffer[] {
   const data = image?.data;
   return data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer as ArrayBuffer] : [];
-}
-
-function serialize(error: unknown): SerializedError {
-  if (error instanceof UserError) return { name: error.name, message: error.message, code: error.code };
-  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
-  return { name: 'Error', message: String(error) };
-}
-
-function describe(attempt: RuntimeAttempt): string {
-  return `${attempt.name} (${attempt.error instanceof Error ? attempt.error.message.split('\n')[0] : String(attempt.error)})`;
 }
 
 async function start(): Promise<Runtime> {

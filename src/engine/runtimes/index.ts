@@ -36,19 +36,32 @@ export interface RuntimeAttempt {
   readonly error: unknown;
 }
 
+/** A skipped runtime for the start-up log: its name and the first line of why. */
+export function describeAttempt(attempt: RuntimeAttempt): string {
+  return `${attempt.name} (${attempt.error instanceof Error ? attempt.error.message.split('\n')[0] : String(attempt.error)})`;
+}
+
 /**
  * Opens the forced runtime, or else the first in preference order that loads. Any error counts as "unavailable":
  * a native package whose install script failed throws without a code.
  */
-export async function openRuntime(
+export function openRuntime(
   forced: RuntimeName | undefined,
   weights: ReadonlyMap<LayerName, ConvWeights>,
   options: RuntimeOptions,
 ): Promise<{ runtime: Runtime; skipped: RuntimeAttempt[] }> {
+  return openFirstRuntime(forced, (name) => RUNTIMES[name](weights, options));
+}
+
+/** The choice `openRuntime` makes, for anything that runs on the same runtimes (e.g. the feed-forward networks). */
+export async function openFirstRuntime<T>(
+  forced: RuntimeName | undefined,
+  open: (name: RuntimeName) => Promise<T>,
+): Promise<{ runtime: T; skipped: RuntimeAttempt[] }> {
   const skipped: RuntimeAttempt[] = [];
   for (const name of forced ? [forced] : RUNTIME_NAMES) {
     try {
-      return { runtime: await RUNTIMES[name](weights, options), skipped };
+      return { runtime: await open(name), skipped };
     } catch (error) {
       skipped.push({ name, error });
     }

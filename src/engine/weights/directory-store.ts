@@ -1,18 +1,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WeightsError } from './errors.js';
-import { findProblem, POINT_EASEL_VGG19, type FileExpectation, type WeightsStore } from './store.js';
+import { findProblem, VGG19_WORDING, type FileExpectation, type StoreWording, type WeightsStore } from './store.js';
 
 /** A model on local disk: `location` is its directory or its model.json. Files are read in place, never cached. */
 export async function openDirectoryStore(
   location: string,
   sha256: Readonly<Record<string, string>> = {},
+  wording: StoreWording = VGG19_WORDING,
 ): Promise<WeightsStore> {
+  const { what, variable, pointAt } = wording;
   const path = resolve(location);
   const isFile = await stat(path).then(
     (stats) => stats.isFile(),
     (error: unknown) => {
-      throw new WeightsError('weights-missing', `The VGG19 weights folder ${path} ${unreadable(error)}. ${POINT_EASEL_VGG19}`, {
+      throw new WeightsError('weights-missing', `The ${what} folder ${path} ${unreadable(error)}. ${pointAt}`, {
         cause: error,
       });
     },
@@ -28,7 +30,7 @@ export async function openDirectoryStore(
       const bytes = await readFile(describe(file)).catch((error: unknown) => {
         throw new WeightsError(
           'weights-missing',
-          `The VGG19 weights file ${describe(file)} ${unreadable(error)}. ${POINT_EASEL_VGG19}`,
+          `The ${what} file ${describe(file)} ${unreadable(error)}. ${pointAt}`,
           { cause: error },
         );
       });
@@ -36,8 +38,8 @@ export async function openDirectoryStore(
       if (problem !== undefined) {
         throw new WeightsError(
           'weights-corrupt',
-          `The VGG19 weights file ${describe(file)} is corrupt: ${problem}. ` +
-            'Replace the folder with a fresh download of the model, or point EASEL_VGG19 at an intact copy.',
+          `The ${what} file ${describe(file)} is corrupt: ${problem}. ` +
+            `Replace the folder with a fresh download of the model, or point ${variable} at an intact copy.`,
         );
       }
       return bytes;

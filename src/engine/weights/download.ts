@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { WeightsError } from './errors.js';
+import { VGG19_WORDING, type StoreWording } from './store.js';
 
 export interface DownloadOptions {
   readonly fetch: typeof fetch;
@@ -10,6 +11,8 @@ export interface DownloadOptions {
   readonly timeoutMs: number;
   /** The transfer is cut off, as corrupt, once the body grows past this size. */
   readonly maxBytes: number;
+  /** How messages name the file; VGG19's weights by default. */
+  readonly wording?: StoreWording;
 }
 
 /** A finished download kept beside its final name until the caller has checked it. */
@@ -20,7 +23,8 @@ export interface StagedFile {
   discard(): Promise<void>;
 }
 
-const SUGGEST_LOCAL_COPY = 'Check the network, or download the model once and set EASEL_VGG19 to that local folder.';
+const suggestLocalCopy = ({ variable }: StoreWording): string =>
+  `Check the connection, or download the model once and set ${variable} to that local folder.`;
 
 /** Downloads `url` and writes it to a temporary file next to `finalPath`, flushed to disk. */
 export async function downloadToStaging(url: string, finalPath: string, options: DownloadOptions): Promise<StagedFile> {
@@ -45,6 +49,7 @@ export async function downloadToStaging(url: string, finalPath: string, options:
 async function download(url: string, options: DownloadOptions): Promise<Uint8Array> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const wording = options.wording ?? VGG19_WORDING;
   let received: number | undefined;
   try {
     const response = await options.fetch(url, { signal, redirect: 'follow' });
@@ -52,7 +57,7 @@ async function download(url: string, options: DownloadOptions): Promise<Uint8Arr
       await response.body?.cancel();
       throw new WeightsError(
         'weights-unreachable',
-        `Downloading VGG19 weights from ${url} failed with HTTP status ${response.status}. ${SUGGEST_LOCAL_COPY}`,
+        `Downloading ${wording.what} from ${url} failed with HTTP status ${response.status}. ${suggestLocalCopy(wording)}`,
       );
     }
     const chunks: Uint8Array[] = [];
@@ -64,7 +69,7 @@ async function download(url: string, options: DownloadOptions): Promise<Uint8Arr
         await reader.cancel();
         throw new WeightsError(
           'weights-corrupt',
-          `The VGG19 weights file at ${url} is larger than model.json implies (over ${options.maxBytes} bytes); ` +
+          `The ${wording.what} file at ${url} is larger than its manifest implies (over ${options.maxBytes} bytes); ` +
             'it was not kept. Check that the URL serves an intact copy of the model.',
         );
       }
@@ -79,7 +84,7 @@ async function download(url: string, options: DownloadOptions): Promise<Uint8Arr
       : received === undefined
         ? `the connection failed${networkCode(error)}`
         : `the transfer broke off after ${received} bytes`;
-    throw new WeightsError('weights-unreachable', `Could not download VGG19 weights from ${url}: ${why}. ${SUGGEST_LOCAL_COPY}`, {
+    throw new WeightsError('weights-unreachable', `Could not download ${wording.what} from ${url}: ${why}. ${suggestLocalCopy(wording)}`, {
       cause: error,
     });
   }

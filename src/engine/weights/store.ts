@@ -21,6 +21,18 @@ export interface WeightsStore {
 export const POINT_EASEL_VGG19 =
   'Set EASEL_VGG19 to a directory holding model.json and its shard files, or to an http(s) URL of model.json.';
 
+/** How a store's messages name its files and the setting that points at them; other models reuse the stores. */
+export interface StoreWording {
+  /** What the files are, e.g. "VGG19 weights". */
+  readonly what: string;
+  /** The environment variable that says where they come from. */
+  readonly variable: string;
+  /** A sentence saying how to set `variable`. */
+  readonly pointAt: string;
+}
+
+export const VGG19_WORDING: StoreWording = { what: 'VGG19 weights', variable: 'EASEL_VGG19', pointAt: POINT_EASEL_VGG19 };
+
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { downloadToStaging } from './download.js';
 import { WeightsError } from './errors.js';
-import { findProblem, sha256Hex, type FileExpectation, type WeightsStore } from './store.js';
+import { findProblem, sha256Hex, VGG19_WORDING, type FileExpectation, type StoreWording, type WeightsStore } from './store.js';
 
 export interface UrlStoreOptions {
   readonly cacheDir: string;
@@ -11,6 +11,8 @@ export interface UrlStoreOptions {
   readonly signal?: AbortSignal;
   readonly timeoutMs: number;
   readonly onFetch?: (file: string, bytes: number) => void;
+  /** How messages name the files; VGG19's weights by default. */
+  readonly wording?: StoreWording;
 }
 
 /**
@@ -22,6 +24,7 @@ export function openUrlStore(modelUrl: URL, options: UrlStoreOptions): WeightsSt
   // Left percent-encoded so that no name can reach outside the cache folder.
   const modelFile = modelUrl.pathname.slice(modelUrl.pathname.lastIndexOf('/') + 1);
   const describe = (file: string): string => new URL(file, modelUrl).href;
+  const wording = options.wording ?? VGG19_WORDING;
 
   async function download(file: string, expected: FileExpectation, replacesBadCopy: boolean): Promise<Uint8Array> {
     await mkdir(folder, { recursive: true });
@@ -30,6 +33,7 @@ export function openUrlStore(modelUrl: URL, options: UrlStoreOptions): WeightsSt
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       maxBytes: expected.length?.max ?? Number.POSITIVE_INFINITY,
+      wording,
     });
     const problem = findProblem(staged.bytes, expected, options.sha256?.[file]);
     if (problem !== undefined) {
@@ -37,8 +41,8 @@ export function openUrlStore(modelUrl: URL, options: UrlStoreOptions): WeightsSt
       const cacheNote = replacesBadCopy ? 'Its bad cached copy was deleted and the new download was not kept' : 'It was not kept';
       throw new WeightsError(
         'weights-corrupt',
-        `The VGG19 weights file downloaded from ${describe(file)} is corrupt: ${problem}. ${cacheNote}. ` +
-          'Try again later, or set EASEL_VGG19 to an intact local copy of the model.',
+        `The ${wording.what} file downloaded from ${describe(file)} is corrupt: ${problem}. ${cacheNote}. ` +
+          `Try again later, or set ${wording.variable} to an intact local copy of the model.`,
       );
     }
     await staged.commit();

@@ -10,8 +10,8 @@ const OPSET = 17;
 /** A dimension of a graph input: a fixed size, or a name for a size that is only known at run time. */
 export type Dim = number | string;
 
-/** Attribute values we emit: integers, integer lists and strings; no op we use needs a float attribute. */
-export type Attribute = number | readonly number[] | string;
+/** Attribute values we emit: integers, integer lists, strings, and floats wrapped so they are not read as integers. */
+export type Attribute = number | readonly number[] | string | { readonly float: number };
 
 export type ElementType = 'float32' | 'int64';
 
@@ -118,6 +118,9 @@ function attribute(name: string, value: Attribute): InstanceType<typeof onnx.Att
   const { AttributeType } = onnx.AttributeProto;
   if (typeof value === 'string') {
     return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
+  }
+  if (typeof value === 'object' && 'float' in value) {
+    return onnx.AttributeProto.create({ name, type: AttributeType.FLOAT, f: value.float });
   }
   const values = typeof value === 'number' ? [value] : value;
   if (!values.every(Number.isInteger)) throw new Error(`attribute ${name} must be integral, got ${String(value)}`);
