@@ -16,9 +16,18 @@ export interface JobSpec {
   readonly label: string;
   /** Least time between two preview images in progress events; undefined or 0 asks for none. */
   readonly previewIntervalMs?: number;
+  /**
+   * Where the platform reports on this job, in its own terms (a channel, a thread): kept in the job journal so that
+   * after a restart the platform can post about the job again. Each platform reads back only what it wrote.
+   */
+  readonly replyTo?: ReplyTo;
 }
 
-export type CancelReason = 'user' | 'timeout' | 'shutdown';
+/** A platform's note of where a job's messages go: a few named strings, stored as JSON. */
+export type ReplyTo = Readonly<Record<string, string>>;
+
+/** `shutdown`: easel stopped for good; `restart`: it is restarting, and the job runs again once it is back. */
+export type CancelReason = 'user' | 'timeout' | 'shutdown' | 'restart';
 
 /**
  * What a job tells its platform, in order: queued, then any number of moved, then started,
@@ -26,7 +35,8 @@ export type CancelReason = 'user' | 'timeout' | 'shutdown';
  * `etaMs` is the expected wait until the job starts (queued, moved) or finishes (started).
  */
 export type JobEvent =
-  | { readonly type: 'queued'; readonly position: number; readonly etaMs: number }
+  /** `restored`: brought back in line after easel restarted. */
+  | { readonly type: 'queued'; readonly position: number; readonly etaMs: number; readonly restored?: true }
   | { readonly type: 'moved'; readonly position: number; readonly etaMs: number }
   | { readonly type: 'started'; readonly etaMs: number }
   /** `progress.etaMs` is the queue's steadied estimate of the time left, which only goes up if the job slowed. */

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Progress, StylizeOptions, StylizeResult } from '../engine/types.js';
 import type { CancelReason } from './job.js';
+import type { LostReason } from './restore.js';
 import { progressPercent } from './status/progress.js';
 
 /** Shared wording for both platforms, so a job reads the same wherever it was asked for. */
@@ -37,6 +38,11 @@ export function queueLine(position: number, etaMs: number): string {
   return `${place} · starts in ${roughDuration(etaMs)}`;
 }
 
+/** A job from before a restart, back in the queue. */
+export function restoredQueueLine(position: number, etaMs: number): string {
+  return `easel restarted; your job is back in line, #${position} · starts in ${roughDuration(etaMs)}`;
+}
+
 export function startedLine(etaMs: number): string {
   return `Starting to paint · ${roughDuration(etaMs)} to go`;
 }
@@ -54,6 +60,20 @@ export function cancelledLine(reason: CancelReason): string {
       return 'That took longer than I allow, so I stopped it. Try a smaller `size` or fewer `iterations`.';
     case 'shutdown':
       return "I'm restarting, so I had to stop this one. Please ask again in a minute.";
+    case 'restart':
+      return "I'm restarting. Your job is kept, and it will resume when I'm back.";
+  }
+}
+
+/** Said of a job from before a restart that will not run again. */
+export function lostLine(reason: LostReason): string {
+  switch (reason) {
+    case 'not-kept':
+      return "easel restarted, and there wasn't room to keep this job's images. Please ask again.";
+    case 'unreadable':
+      return "easel restarted, and couldn't read this job's images back. Please ask again.";
+    case 'crashed':
+      return 'easel went down twice while painting this one, so I let it go. Try a smaller `size` or fewer `iterations`.';
   }
 }
 

@@ -8,6 +8,7 @@ import { JobEta } from './eta.js';
 import { refuseIfTooBig } from './fit.js';
 import type { CancelOutcome, CancelReason, JobEvent, JobHandle, JobListener, JobRequester, JobSpec } from './job.js';
 import { userMessage } from './messages.js';
+import { JobObservers, type JobObserver, type ObservedJob } from './observer.js';
 import { memberOf, Scheduler } from './scheduler.js';
 import { Throughput } from './throughput.js';
 
@@ -57,6 +58,17 @@ export interface JobQueueOptions {
   /** How long a stopped job may take to end before its worker is replaced. Default STOP_GRACE_MS. */
   readonly graceMs?: number;
   readonly throughput?: Throughput;
+  /** Follow every job's life (metrics, the journal); see JobObserver. */
+  readonly observers?: readonly JobObserver[];
+}
+
+/** The lane observers are told a job waits in. */
+export const STANDARD_LANE = 'standard';
+
+/** A job brought back from the journal keeps the id and place in time it had before the restart. */
+export interface RestoredEntry {
+  readonly id: string;
+  readonly submittedAt: number;
 }
 
 /**
@@ -122,6 +134,7 @@ export class JobQueue {
   /** Unfinished jobs by id. */
   readonly #jobs = new Map<string, Job>();
   readonly #holds = new Set<Hold>();
+  readonly #observers: JobObservers;
   #closed = false;
 
   constructor(options: JobQueueOptions) {
@@ -133,6 +146,7 @@ export class JobQueue {
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
     this.#throughput = options.throughput ?? new Throughput();
     this.#scheduler = new Scheduler(options.engine.slots);
+    this.#observers = new JobObservers(options.observers ?? [], options.logger);
   }
 
   /** Number of jobs waiting to start. */
@@ -151,6 +165,24 @@ export class JobQueue {
    * (checked for a square picture, the largest there is for a size).
    */
   reserve(requester: JobRequester, options?: CostOptions): Reservation {
+    const reservation = this.#refusing(requester, () => this.#reserve(requester, options));
+    return {
+      submit: (spec, listener) => this.#refusing(spec.requester, () => reservation.submit(spec, listener)),
+      release: reservation.release,
+    };
+  }
+
+  /** Runs one step of taking a job; a UserError from it turned the job away, and the observers hear of that. */
+  #refusing<T>(requester: JobRequester, step: () => T): T {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof UserError) this.#observers.refused(requester, err);
+      throw err;
+    }
+  }
+
+  #reserve(requester: JobRequester, options?: CostOptions): Reservation {
     if (this.#closed) throw new QueueClosedError();
     if (this.#scheduler.liveSlots().length === 0) throw new EngineDownError();
     const member = memberOf(requester);
@@ -184,6 +216,16 @@ export class JobQueue {
     return this.reserve(spec.requester).submit(spec, listener);
   }
 
+  /**
+   * Puts a job from the journal back in line after a restart, under its old id. It was taken before, so the limits
+   * that turn new jobs away do not apply; throws QueueClosedError once the queue is closed.
+   */
+  restore(entry: RestoredEntry, spec: JobSpec, listener: JobListener): JobHandle {
+    if (this.#closed) throw new QueueClosedError();
+    if (this.#jobs.has(entry.id)) throw new Error(`job ${entry.id} is already in the queue`);
+    return this.#enqueue(memberOf(spec.requester), spec, listener, entry);
+  }
+
   /** Cancels a job on behalf of `userId`; only the job's own requester may. */
   cancel(jobId: string, userId: string): CancelOutcome {
     const job = this.#jobs.get(jobId);
@@ -204,6 +246,22 @@ export class JobQueue {
     await Promise.all(jobs.map((job) => job.handle.done));
   }
 
+  /**
+   * Stops for a restart: takes no more jobs, tells each waiting member at once that their job will run again after
+   * the restart (cancelled, reason `restart`), and gives running jobs `graceMs` to finish before stopping them the
+   * same way. A job `resumable` says no to (nothing kept to run it again) is cancelled for `shutdown` instead.
+   * Returns once every job has ended.
+   */
+  async suspend(graceMs: number, resumable: (jobId: string) => boolean): Promise<void> {
+    this.#closed = true;
+    const jobs = [...this.#jobs.values()];
+    const stop = (job: Job): void => this.#stop(job, resumable(job.id) ? 'restart' : 'shutdown');
+    for (const job of jobs) if (job.state === 'waiting') stop(job);
+    const overtime = setTimeout(() => jobs.forEach(stop), graceMs);
+    await Promise.all(jobs.map((job) => job.handle.done));
+    clearTimeout(overtime);
+  }
+
   #count(predicate: (job: Job) => boolean): number {
     let count = 0;
     for (const job of this.#jobs.values()) if (predicate(job)) count++;
@@ -218,12 +276,12 @@ export class JobQueue {
     refuseIfTooBig(estimateMs, this.#timeoutMs, options.size, options.iterations);
   }
 
-  #enqueue(member: string, spec: JobSpec, listener: JobListener): JobHandle {
+  #enqueue(member: string, spec: JobSpec, listener: JobListener, restored?: RestoredEntry): JobHandle {
     let settle = (): void => undefined;
     const done = new Promise<void>((resolve) => {
       settle = resolve;
     });
-    const id = randomUUID();
+    const id = restored?.id ?? randomUUID();
     const cost = jobCost(spec.content.width, spec.content.height, spec.options);
     const job: Job = {
       id,
@@ -231,7 +289,7 @@ export class JobQueue {
       spec,
       listener,
       cost,
-      submittedAt: Date.now(),
+      submittedAt: restored?.submittedAt ?? Date.now(),
       handle: { id, done },
       state: 'waiting',
       abort: new AbortController(),
@@ -243,8 +301,8 @@ export class JobQueue {
     const position = this.#scheduler.line().indexOf(job) + 1;
     const etaMs = this.#startEstimates().get(job) ?? 0;
     job.reportedPosition = position;
-    this.#log(job).info({ position, etaMs, label: spec.label }, 'job queued');
-    this.#emit(job, { type: 'queued', position, etaMs });
+    this.#log(job).info({ position, etaMs, label: spec.label, restored: restored !== undefined }, 'job queued');
+    this.#emit(job, { type: 'queued', position, etaMs, ...(restored ? { restored: true } : {}) });
     this.#dispatch();
     return job.handle;
   }
@@ -392,8 +450,12 @@ export class JobQueue {
     return this.#throughput.estimateMs(this.#engine.backend, job.spec.options.size, job.cost.total);
   }
 
-  /** Delivers an event on a later microtask; a listener that throws or rejects is logged and otherwise ignored. */
+  /**
+   * Tells the observers at once, then delivers the event on a later microtask; a listener that throws or rejects
+   * is logged and otherwise ignored.
+   */
   #emit(job: Job, event: JobEvent): void {
+    this.#observers.event(this.#observed(job), event);
     queueMicrotask(() => {
       try {
         const returned: unknown = job.listener(event);
@@ -404,6 +466,10 @@ export class JobQueue {
         this.#log(job).error({ err, event: event.type }, 'job listener failed');
       }
     });
+  }
+
+  #observed(job: Job): ObservedJob {
+    return { id: job.id, lane: STANDARD_LANE, spec: job.spec, submittedAt: job.submittedAt };
   }
 
   #log(job: Job): Logger {

@@ -9,6 +9,7 @@ export {
   headlineOf,
   presentEvent,
   presentFinished,
+  presentLost,
   presentRefusal,
   type Delivery,
   type FinishedPainting,

@@ -1,10 +1,13 @@
 import type { JobEvent, JobSpec } from '../job.js';
+import type { LostReason } from '../restore.js';
 import {
   cancelledLine,
   deliveredLine,
   doneLine,
+  lostLine,
   progressLine,
   queueLine,
+  restoredQueueLine,
   RESULT_LOST,
   resultHereLine,
   settingsLine,
@@ -43,6 +46,10 @@ export function presentEvent(headline: Headline, jobId: string, event: StatusEve
   const cancel: readonly StatusButton[] = [{ kind: 'cancel', jobId }];
   switch (event.type) {
     case 'queued':
+      if (event.restored) {
+        return { headline, stage: 'waiting', line: restoredQueueLine(event.position, event.etaMs), buttons: cancel };
+      }
+      return { headline, stage: 'waiting', line: queueLine(event.position, event.etaMs), buttons: cancel };
     case 'moved':
       return { headline, stage: 'waiting', line: queueLine(event.position, event.etaMs), buttons: cancel };
     case 'started':
@@ -56,6 +63,11 @@ export function presentEvent(headline: Headline, jobId: string, event: StatusEve
     case 'cancelled':
       return { headline, stage: 'cancelled', line: cancelledLine(event.reason), buttons: [] };
   }
+}
+
+/** A job from before a restart that will not run again. */
+export function presentLost(headline: Headline, reason: LostReason): StatusView {
+  return presentRefusal(headline, lostLine(reason));
 }
 
 /** A request that ended before or instead of painting, with a message for the member. */
