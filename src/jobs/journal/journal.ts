@@ -1,0 +1,264 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { StylizeOptions } from '../../engine/types.js';
+import type { JobRequester, JobSpec, ReplyTo } from '../job.js';
+import type { JobObserver, ObservedJob } from '../observer.js';
+import { JournalError, openDatabase, type SalvagedRow } from './database.js';
+import { InputFiles, isJobId, pixelBytes, type ImageSize } from './inputs.js';
+
+export const JOURNAL_FILE = 'journal.db';
+
+export interface JournalOptions {
+  /** The data directory: the journal file and the input images of unfinished jobs. */
+  readonly dir: string;
+  /** Most bytes of input images kept at once; a job whose images would go past it is journaled without them. */
+  readonly maxInputBytes: number;
+  readonly logger: Logger;
+}
+
+/** What a job was queued with, apart from who asked and its images' pixels: the `request` column, as JSON. */
+export interface StoredRequest {
+  readonly label: string;
+  readonly options: StylizeOptions;
+  readonly previewIntervalMs?: number;
+  readonly replyTo?: ReplyTo;
+  /** The content image's size, then each style image's. */
+  readonly images: readonly ImageSize[];
+}
+
+/** An unfinished job from before a restart, as the journal has it. */
+export interface JournaledJob {
+  readonly id: string;
+  readonly requester: JobRequester;
+  readonly submittedAt: number;
+  /** How many times easel went down while this job was running. */
+  readonly crashes: number;
+  readonly inputsKept: boolean;
+  /** Undefined when the record could not be read back. */
+  readonly request: StoredRequest | undefined;
+}
+
+interface JobRow {
+  readonly id: string;
+  readonly platform: string;
+  readonly user_id: string;
+  readonly submitted_at: number;
+  readonly crashes: number;
+  readonly inputs_kept: number;
+  readonly request: string;
+}
+
+function isSize(value: unknown): value is ImageSize {
+  const { width, height } = (value ?? {}) as Partial<ImageSize>;
+  return Number.isInteger(width) && Number.isInteger(height) && width! > 0 && height! > 0;
+}
+
+function isReplyTo(value: unknown): value is ReplyTo {
+  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
+}
+
+/** A request read back, checked as far as the journal itself can: the platform checks its own `replyTo`. */
+export function parseRequest(json: string): StoredRequest | undefined {
+  try {
+    const value = JSON.parse(json) as Partial<StoredRequest>;
+    const { label, options, previewIntervalMs, replyTo, images } = value;
+    if (typeof label !== 'string' || typeof options !== 'object' || options === null) return undefined;
+    if (!Array.isArray(images) || images.length < 1 || !images.every(isSize)) return undefined;
+    if (previewIntervalMs !== undefined && typeof previewIntervalMs !== 'number') return undefined;
+    if (replyTo !== undefined && !isReplyTo(replyTo)) return undefined;
+    return value as StoredRequest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The job journal: every unfinished job's request and state in SQLite, and its decoded input images in files
+ * beside it, so that a job waiting or running when easel stops can run again when it is back. It follows the queue
+ * as a JobObserver; a job's row and files go when it ends. One per data directory, held exclusively.
+ */
+export class Journal implements JobObserver {
+  readonly #db: Database.Database;
+  readonly #inputs: InputFiles;
+  readonly #maxInputBytes: number;
+  readonly #logger: Logger;
+  /** Jobs read out of a damaged journal that was moved aside at open: they cannot run again. */
+  readonly salvaged: readonly JournaledJob[];
+  readonly #insert: Database.Statement<[JobRow & { input_bytes: number }]>;
+  readonly #setState: Database.Statement<[string, string]>;
+  readonly #start: Database.Statement<[number, string]>;
+  readonly #delete: Database.Statement<[string]>;
+  readonly #kept: Database.Statement<[string], { kept: number }>;
+  readonly #keptBytes: Database.Statement<[], { bytes: number }>;
+
+  private constructor(db: Database.Database, inputs: InputFiles, options: JournalOptions, salvaged: SalvagedRow[]) {
+    this.#db = db;
+    this.#inputs = inputs;
+    this.#maxInputBytes = options.maxInputBytes;
+    this.#logger = options.logger.child({ component: 'journal' });
+    this.salvaged = salvaged.map((row) => ({
+      id: String(row.id),
+      requester: { platform: String(row.platform), userId: String(row.user_id) },
+      submittedAt: 0,
+      crashes: 0,
+      inputsKept: false,
+      request: typeof row.request === 'string' ? parseRequest(row.request) : undefined,
+    }));
+    this.#insert = db.prepare(
+      `INSERT INTO jobs (id, platform, user_id, state, submitted_at, crashes, inputs_kept, input_bytes, request)
+       VALUES (@id, @platform, @user_id, 'waiting', @submitted_at, @crashes, @inputs_kept, @input_bytes, @request)`,
+    );
+    this.#setState = db.prepare('UPDATE jobs SET state = ? WHERE id = ?');
+    this.#start = db.prepare("UPDATE jobs SET state = 'running', started_at = ? WHERE id = ?");
+    this.#delete = db.prepare('DELETE FROM jobs WHERE id = ?');
+    this.#kept = db.prepare('SELECT inputs_kept AS kept FROM jobs WHERE id = ?');
+    this.#keptBytes = db.prepare('SELECT COALESCE(SUM(input_bytes), 0) AS bytes FROM jobs');
+  }
+
+  /** Opens the journal in `options.dir`, making the folder if need be; throws JournalError when it cannot. */
+  static open(options: JournalOptions): Journal {
+    try {
+      mkdirSync(options.dir, { recursive: true });
+    } catch (err) {
+      throw new JournalError(`The data directory ${options.dir} could not be made: ${(err as Error).message}.`, { cause: err });
+    }
+    const { db, salvaged } = openDatabase(join(options.dir, JOURNAL_FILE), options.logger);
+    const journal = new Journal(db, new InputFiles(join(options.dir, 'inputs')), options, [...salvaged]);
+    journal.#removeStrayInputs();
+    return journal;
+  }
+
+  onQueued(job: ObservedJob, restored: boolean): void {
+    if (restored) {
+      this.#setState.run('waiting', job.id);
+      return;
+    }
+    const { spec } = job;
+    const images = [spec.content, ...spec.styles];
+    const bytes = images.reduce((sum, image) => sum + pixelBytes(image), 0);
+    const kept = this.#keep(job.id, images, bytes);
+    const request: StoredRequest = {
+      label: spec.label,
+      options: spec.options,
+      ...(spec.previewIntervalMs === undefined ? {} : { previewIntervalMs: spec.previewIntervalMs }),
+      ...(spec.replyTo === undefined ? {} : { replyTo: spec.replyTo }),
+      images: images.map(({ width, height }) => ({ width, height })),
+    };
+    try {
+      this.#insert.run({
+        id: job.id,
+        platform: spec.requester.platform,
+        user_id: spec.requester.userId,
+        submitted_at: job.submittedAt,
+        crashes: 0,
+        inputs_kept: kept ? 1 : 0,
+        input_bytes: kept ? bytes : 0,
+        request: JSON.stringify(request),
+      });
+    } catch (err) {
+      this.#inputs.remove(job.id);
+      throw err;
+    }
+  }
+
+  onStarted(job: ObservedJob): void {
+    this.#start.run(Date.now(), job.id);
+  }
+
+  onFinished(job: ObservedJob): void {
+    this.forget(job.id);
+  }
+
+  onSuspended(job: ObservedJob): void {
+    this.#setState.run('waiting', job.id);
+  }
+
+  /** Whether a job can run again after a restart: it is journaled with its images. */
+  holds(jobId: string): boolean {
+    return this.#kept.get(jobId)?.kept === 1;
+  }
+
+  /**
+   * The jobs the last run left unfinished, in the order they should go back in line: those that had started
+   * first, then by when they were queued. Each that was still running then was cut short by a crash, and counts it.
+   */
+  unfinished(): JournaledJob[] {
+    this.#db.exec("UPDATE jobs SET crashes = crashes + 1, state = 'waiting' WHERE state = 'running'");
+    const rows = this.#db
+      .prepare(
+        `SELECT id, platform, user_id, submitted_at, crashes, inputs_kept, request FROM jobs
+         ORDER BY started_at IS NULL, submitted_at`,
+      )
+      .all() as JobRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      requester: { platform: row.platform, userId: row.user_id },
+      submittedAt: row.submitted_at,
+      crashes: row.crashes,
+      inputsKept: row.inputs_kept === 1,
+      request: parseRequest(row.request),
+    }));
+  }
+
+  /** A journaled job as the queue runs it; throws when its images cannot be read back. */
+  specOf(job: JournaledJob & { readonly request: StoredRequest }): JobSpec {
+    const { label, options, previewIntervalMs, replyTo, images } = job.request;
+    const [content, ...styles] = this.#inputs.read(job.id, images);
+    return {
+      requester: job.requester,
+      content: content!,
+      styles,
+      options,
+      label,
+      ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
+  }
+
+  /** Drops a job and its images. */
+  forget(jobId: string): void {
+    this.#delete.run(jobId);
+    if (isJobId(jobId)) this.#inputs.remove(jobId);
+  }
+
+  /** For /readyz: a write goes through (not read-only, not out of disk). */
+  writable(): boolean {
+    this.#db
+      .prepare("INSERT INTO meta (key, value) VALUES ('ready_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run(new Date().toISOString());
+    return true;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** Writes a job's images when they fit under the cap; says whether they were kept. */
+  #keep(jobId: string, images: JobSpec['styles'], bytes: number): boolean {
+    const used = this.#keptBytes.get()?.bytes ?? 0;
+    if (used + bytes > this.#maxInputBytes) {
+      this.#logger.warn(
+        { jobId, bytes, used, maxBytes: this.#maxInputBytes },
+        "the data directory is at its size cap: this job's images are not kept, so it cannot resume after a restart",
+      );
+      return false;
+    }
+    try {
+      this.#inputs.write(jobId, images);
+      return true;
+    } catch (err) {
+      this.#logger.error({ err, jobId }, "could not write this job's images; it cannot resume after a restart");
+      return false;
+    }
+  }
+
+  /** Image files no journaled job owns: left by a crash between writing them and the row, or a damaged journal. */
+  #removeStrayInputs(): void {
+    const known = this.#db.prepare('SELECT 1 FROM jobs WHERE id = ?');
+    const stray = this.#inputs.jobIds().filter((id) => known.get(id) === undefined);
+    for (const id of stray) this.#inputs.remove(id);
+    if (stray.length > 0) this.#logger.warn({ jobIds: stray }, 'removed input images of jobs the journal does not hold');
+  }
+}
