@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
 import { Agent } from 'undici';
 import type { DiscordConfig } from '../config/discord.js';
 import { AllowList } from '../jobs/allow-list.js';
@@ -9,6 +9,7 @@ import type { DiscordContext } from './context.js';
 import { interactionHandler } from './interactions.js';
 import { presetReactionHandler } from './reactions.js';
 import { registerCommands } from './register.js';
+import { discordRestorer } from './restore.js';
 
 function createClient(config: DiscordConfig): Client {
   return new Client({
@@ -48,6 +49,9 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
 
   return {
     name: 'discord',
+    // The client stays "ready" while a shard reconnects; the shards say whether the gateway is there now.
+    connected: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
+    restorer: discordRestorer(context, client),
     stop: () => client.destroy(),
   };
 }

@@ -17,8 +17,8 @@ export interface JobRun {
   readonly status: StatusTarget;
   /** The thread the result goes to; undefined (or a failure) puts it on the status message instead. */
   readonly resultThread: () => Promise<ThreadChannel | undefined>;
-  /** The member's place in line, which the job takes. */
-  readonly reservation: Reservation;
+  /** The member's place in line, which the job takes; for a job restored after a restart, its way back in line. */
+  readonly reservation: Pick<Reservation, 'submit'>;
 }
 
 /** Posts the result in its thread and says where it went; anything that fails puts it on the status message. */

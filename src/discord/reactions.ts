@@ -9,7 +9,8 @@ import { worksIn } from './allow-list.js';
 import type { DiscordContext } from './context.js';
 import { fetchDiscordImage, firstImageUrl } from './images.js';
 import { runJob, startResultThread } from './job-status.js';
-import { ThreadMessageTarget } from './status-target.js';
+import { discordReplyTo } from './restore.js';
+import { ChannelMessageTarget } from './status-target.js';
 import { statusText } from './status-view.js';
 
 export const NO_THREADS = "I can't make threads here. Ask an admin to give me Create Public Threads, or use me in another channel.";
@@ -61,8 +62,15 @@ export function presetReactionHandler(context: DiscordContext) {
         Promise.all([fetchDiscordImage(context, url, 'image'), preset.loadStyle()]),
       );
       handle = runJob(context, {
-        spec: { requester: asker, content, styles: [style], options: preset.base, label: preset.title },
-        status: new ThreadMessageTarget(() => resultThread().catch(() => undefined)),
+        spec: {
+          requester: asker,
+          content,
+          styles: [style],
+          options: preset.base,
+          label: preset.title,
+          replyTo: discordReplyTo(message.channelId, message.channel.isThread() ? undefined : message.id),
+        },
+        status: new ChannelMessageTarget(() => resultThread().catch(() => undefined)),
         resultThread,
         reservation,
       });

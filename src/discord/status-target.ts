@@ -20,18 +20,24 @@ function asNewMessage(payload: MessageEditOptions): MessageCreateOptions {
 }
 
 /**
- * A status message of its own in a thread, as for a preset reaction. `thread` gives the thread once it is
- * there, or undefined when none could be made (the member was told so instead), and then nothing is posted.
+ * A status message of its own in a thread, as for a preset reaction, or in a channel, as for a job restored after a
+ * restart. `place` gives the thread or channel once it is there, or undefined when there is none (the member was
+ * told so instead), and then nothing is posted.
  */
-export class ThreadMessageTarget implements StatusTarget {
+export class ChannelMessageTarget implements StatusTarget {
   #message: Message | undefined;
 
-  constructor(private readonly thread: () => Promise<ThreadChannel | undefined>) {}
+  constructor(private readonly place: () => Promise<SendableChannels | ThreadChannel | undefined>) {}
+
+  /** The status message, once posted. */
+  get message(): Message | undefined {
+    return this.#message;
+  }
 
   async post(payload: MessageEditOptions): Promise<void> {
-    const thread = await this.thread();
+    const place = await this.place();
     // The heading names the member; the result, not the status, is what should notify them.
-    if (thread) this.#message = await thread.send({ ...asNewMessage(payload), allowedMentions: { users: [] } });
+    if (place) this.#message = await place.send({ ...asNewMessage(payload), allowedMentions: { users: [] } });
   }
 
   async edit(payload: MessageEditOptions): Promise<void> {

@@ -4,6 +4,7 @@ import type { ImageLimits } from '../images/limits.js';
 import type { InputLimiter } from './input-limiter.js';
 import type { PresetCatalog } from './presets.js';
 import type { JobQueue } from './queue.js';
+import type { JobRestorer } from './restore.js';
 
 /** What every chat platform is given: the shared queue and presets, a logger, and the limits on input. */
 export interface PlatformDeps {
@@ -22,6 +23,11 @@ export interface PlatformDeps {
 
 /** A connected platform; `stop` disconnects it. */
 export interface RunningPlatform {
+  /** Also the `platform` of its members' JobRequesters. */
   readonly name: string;
+  /** Whether it is connected now (for /readyz and the metrics); it may drop and come back on its own. */
+  connected(): boolean;
+  /** Brings this platform's jobs back after a restart; see JobRestorer. */
+  readonly restorer: JobRestorer;
   stop(): Promise<void>;
 }

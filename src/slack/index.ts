@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../config/slack.js';
 import { AllowList } from '../jobs/allow-list.js';
 import type { PlatformDeps, RunningPlatform } from '../jobs/platform.js';
@@ -11,12 +11,23 @@ import { PLATFORM, SlackJobs } from './slack-jobs.js';
 export async function startSlack(deps: PlatformDeps, config: SlackConfig): Promise<RunningPlatform> {
   const log = deps.logger.child({ platform: PLATFORM });
   const { connection } = config;
+  const logger = boltLogger(log);
+  const clientOptions = config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl };
+  // A receiver of our own in Socket Mode, to follow its connection as it drops and comes back.
+  const socket =
+    connection.mode === 'socket'
+      ? new SocketModeReceiver({ appToken: connection.appToken, logger, logLevel: logger.getLevel(), installerOptions: { clientOptions } })
+      : undefined;
   const app = new App({
     token: config.botToken,
-    logger: boltLogger(log),
-    clientOptions: config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl },
-    ...(connection.mode === 'socket' ? { socketMode: true, appToken: connection.appToken } : { signingSecret: connection.signingSecret }),
+    logger,
+    clientOptions,
+    ...(connection.mode === 'socket' ? { receiver: socket } : { signingSecret: connection.signingSecret }),
   });
+  let connected = false;
+  socket?.client.on('connected', () => (connected = true));
+  socket?.client.on('disconnected', () => (connected = false));
+  socket?.client.on('reconnecting', () => (connected = false));
   const ctx: SlackContext = {
     deps,
     config,
@@ -31,10 +42,15 @@ export async function startSlack(deps: PlatformDeps, config: SlackConfig): Promi
 
   const startedAt = Date.now();
   await (connection.mode === 'socket' ? app.start() : app.start(connection.port));
+  // In HTTP mode Slack calls in; being connected is listening.
+  if (!socket) connected = true;
   log.info({ mode: connection.mode, ms: Date.now() - startedAt, channels: config.channels }, 'Slack connected');
   return {
     name: PLATFORM,
+    connected: () => connected,
+    restorer: ctx.jobs,
     async stop() {
+      connected = false;
       await app.stop();
       log.info('Slack disconnected');
     },

@@ -1,12 +1,21 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
-import type { CancelOutcome } from '../jobs/job.js';
+import type { CancelOutcome, JobHandle, JobListener, JobSpec } from '../jobs/job.js';
 import type { PlatformDeps } from '../jobs/platform.js';
 import type { Reservation } from '../jobs/queue.js';
-import { trackJob, type Delivery, type FinishedPainting, type StatusSurface, type StatusView } from '../jobs/status/index.js';
+import type { JobRestorer, LostJob } from '../jobs/restore.js';
+import {
+  presentLost,
+  trackJob,
+  type Delivery,
+  type FinishedPainting,
+  type StatusSurface,
+  type StatusView,
+} from '../jobs/status/index.js';
 import { jobView } from './blocks.js';
 import { describeSlackError } from './logging.js';
+import { readSlackReplyTo, slackReplyTo } from './reply-to.js';
 
 export const PLATFORM = 'slack';
 
@@ -35,13 +44,16 @@ async function slackCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What a job's Slack messages need to know of it. */
+type StatusOf = Pick<SlackJobRequest, 'userId' | 'place' | 'label'>;
+
 /** One job's status message in Slack (posted, then updated) and the upload of its result into the thread. */
 class SlackStatus implements StatusSurface {
   #ts: string | undefined;
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly request: SlackJobRequest,
+    private readonly request: StatusOf,
     private readonly log: Logger,
   ) {}
 
@@ -80,8 +92,11 @@ class SlackStatus implements StatusSurface {
   }
 }
 
-/** Runs Slack users' jobs through the shared queue and keeps each one's status message current. */
-export class SlackJobs {
+/**
+ * Runs Slack users' jobs through the shared queue and keeps each one's status message current; after a restart it
+ * brings them back, with a fresh status message in the job's channel and thread.
+ */
+export class SlackJobs implements JobRestorer {
   readonly #deps: PlatformDeps;
   readonly #client: webApi.WebClient;
   readonly #intervalMs: number;
@@ -99,17 +114,37 @@ export class SlackJobs {
   /** Turns the member's reservation into a job and returns its id; throws the queue's UserErrors when it cannot take it. */
   start(request: SlackJobRequest, reservation: Reservation): string {
     const { userId, place, content, styles, options, label } = request;
+    const spec = { requester: { platform: PLATFORM, userId }, content, styles, options, label, replyTo: slackReplyTo(place) };
+    return this.#track(spec, place, (s, listener) => reservation.submit(s, listener)).id;
+  }
+
+  restore(spec: JobSpec, submit: (spec: JobSpec, listener: JobListener) => JobHandle): JobHandle {
+    return this.#track(spec, readSlackReplyTo(spec.replyTo), submit);
+  }
+
+  async reportLost(job: LostJob): Promise<void> {
+    const { channel, threadTs } = readSlackReplyTo(job.replyTo);
+    const { userId } = job.requester;
+    const { text, blocks } = jobView(presentLost({ label: job.label, requesterId: userId }, job.reason));
+    const mentioned = `<@${userId}> ${text}`;
+    await slackCall(() =>
+      this.#client.chat.postMessage({ channel, text: mentioned, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+    );
+  }
+
+  #track(spec: JobSpec, place: MessagePlace, submit: (spec: JobSpec, listener: JobListener) => JobHandle): JobHandle {
+    const { userId } = spec.requester;
     const log = this.#log.child({ userId, channel: place.channel });
     const handle = trackJob({
-      spec: { requester: { platform: PLATFORM, userId }, content, styles, options, label },
-      surface: new SlackStatus(this.#client, request, log),
+      spec,
+      surface: new SlackStatus(this.#client, { userId, place, label: spec.label }, log),
       intervalMs: this.#intervalMs,
       logger: log,
-      submit: (spec, listener) => reservation.submit(spec, listener),
+      submit,
     });
     this.#active.set(handle.id, userId);
     void handle.done.then(() => this.#active.delete(handle.id));
-    return handle.id;
+    return handle;
   }
 
   cancel(jobId: string, userId: string): CancelOutcome {

@@ -27,6 +27,8 @@ describe('easel as a process', () => {
       EASEL_PRESETS: await tinyPresetsFile(),
       EASEL_ASSETS: SHARED,
       EASEL_CACHE_DIR: await scratchPath('cache'),
+      EASEL_DATA_DIR: await scratchPath('data'),
+      EASEL_OPS_PORT: '0',
       EASEL_THREADS: '2',
       EASEL_MAX_SIZE: '64',
       EASEL_DISCORD_PROGRESS_MS: '200',

@@ -9,6 +9,7 @@ import type { DiscordContext } from '../context.js';
 import type { Reservation } from '../../jobs/queue.js';
 import { fetchDiscordImage } from '../images.js';
 import { runJob, startResultThread } from '../job-status.js';
+import { discordReplyTo } from '../restore.js';
 import { discordOptionFields, readDiscordOptions } from '../options.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
@@ -69,7 +70,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     const label = preset?.title ?? 'Custom style';
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
-      spec: { requester, content, styles: [style], options, label },
+      spec: { requester, content, styles: [style], options, label, replyTo: discordReplyTo(interaction.channelId) },
       status: target,
       resultThread: () => resultThread(interaction, target, `${label} for ${user.displayName}`),
       reservation,
