@@ -17,6 +17,12 @@ export interface EngineConfig {
   readonly maxSide?: number;
 }
 
+/** What the engine tells its owner about its workers, for the metrics. */
+export interface EngineEvents {
+  /** Worker `slot` is being restarted: it died (`crashed`), or replace() ended it (`replaced`). */
+  readonly onWorkerRestart?: (slot: number, why: 'crashed' | 'replaced') => void;
+}
+
 export interface StylizeCallbacks {
   /** Called after every iteration. */
   readonly onProgress?: (progress: Progress) => void;

@@ -1,13 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { JobAbortedError } from '../errors.js';
-import type { EngineConfig, StyleEngine, StylizeCallbacks } from './engine.js';
+import type { EngineConfig, EngineEvents, StyleEngine, StylizeCallbacks } from './engine.js';
 import { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './errors.js';
 import { DEFAULT_RESTART_LIMITS, RestartPolicy } from './restart-policy.js';
 import type { RgbImage, StylizeRequest, StylizeResult } from './types.js';
 import { reviveError as revive, type FromWorker, type ToWorker } from './worker-protocol.js';
 
-export type { EngineConfig, StyleEngine, StylizeCallbacks } from './engine.js';
+export type { EngineConfig, EngineEvents, StyleEngine, StylizeCallbacks } from './engine.js';
 export { EngineCrashedError, EngineStoppedError, WorkerKilledError } from './errors.js';
 
 /** How long close() waits for a worker to end; one stuck in a native call ends only when that call returns. */
@@ -74,6 +74,7 @@ class WorkerSlot {
     private readonly index: number,
     private readonly config: EngineConfig,
     private readonly logger: Logger,
+    private readonly events: EngineEvents,
   ) {}
 
   /** The first start, which fails fast with the worker's own error: at start-up a bad setting is the likely cause. */
@@ -132,6 +133,7 @@ class WorkerSlot {
     // Not awaited: a thread inside a native call ends only when the call returns, and the slot must not wait for it.
     void stuck?.terminate();
     this.logger.warn({ slot: this.index }, 'engine worker terminated; starting a fresh one');
+    this.restarting('replaced');
     const ready = this.restart(0);
     if (this.job) this.settle(this.job, new WorkerKilledError());
     await ready;
@@ -219,8 +221,17 @@ class WorkerSlot {
     this.current = undefined;
     const restartInMs = this.policy.crashed();
     this.logger.error({ slot: this.index, code, restartInMs }, 'engine worker died; restarting it');
+    this.restarting('crashed');
     this.restart(restartInMs);
     if (this.job) this.settle(this.job, new EngineCrashedError());
+  }
+
+  private restarting(why: 'crashed' | 'replaced'): void {
+    try {
+      this.events.onWorkerRestart?.(this.index, why);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'worker restart listener threw; ignored');
+    }
   }
 
   private restart(delayMs: number): Promise<Worker> {
@@ -266,8 +277,8 @@ class WorkerSlot {
  * Starts `config.slots` engine workers and resolves once all have loaded their weights and runtime. A worker that
  * cannot start here fails the whole start-up with its own error, since a bad setting is then the likely cause.
  */
-export async function startEngine(config: EngineConfig, logger: Logger): Promise<StyleEngine> {
-  const slots = Array.from({ length: config.slots }, (_, index) => new WorkerSlot(index, config, logger));
+export async function startEngine(config: EngineConfig, logger: Logger, events: EngineEvents = {}): Promise<StyleEngine> {
+  const slots = Array.from({ length: config.slots }, (_, index) => new WorkerSlot(index, config, logger, events));
   try {
     await Promise.all(slots.map((slot) => slot.open()));
   } catch (error) {

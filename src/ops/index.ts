@@ -5,6 +5,7 @@ import { Readiness } from './readiness.js';
 import { startOpsServer, type OpsServer } from './server.js';
 
 export type { OpsConfig } from '../config/index.js';
+export { jobMetrics } from './job-metrics.js';
 export { EaselMetrics, JOB_OUTCOMES, type JobOutcome } from './metrics.js';
 export { Readiness, type ReadinessCheck, type ReadinessReport } from './readiness.js';
 export { OpsPortError, startOpsServer, type OpsServer, type OpsServerOptions } from './server.js';

@@ -27,6 +27,8 @@ export class EaselMetrics {
   readonly #platformConnected: Gauge<'platform'>;
   readonly #workerRestarts: Counter;
   readonly #platformsSeen = new Set<string>();
+  /** Platforms whose connection is read at each scrape. */
+  readonly #platformProbes = new Map<string, () => boolean>();
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -77,15 +79,19 @@ export class EaselMetrics {
       labelNames: ['backend'],
       registers,
     });
+    const probes = this.#platformProbes;
     this.#platformConnected = new Gauge({
       name: 'easel_platform_connected',
       help: 'Whether a chat platform is connected (1) or not (0).',
       labelNames: ['platform'],
       registers,
+      collect() {
+        for (const [platform, connected] of probes) this.set({ platform }, connected() ? 1 : 0);
+      },
     });
     this.#workerRestarts = new Counter({
       name: 'easel_worker_restarts_total',
-      help: 'Engine worker threads restarted after they died.',
+      help: 'Engine worker threads restarted: after they died, or replaced when a job would not stop.',
       registers,
     });
   }
@@ -122,6 +128,11 @@ export class EaselMetrics {
 
   setPlatformConnected(platform: string, up: boolean): void {
     this.#platformConnected.set({ platform }, up ? 1 : 0);
+  }
+
+  /** Reads `connected` at every scrape from now on, so the gauge follows a connection that drops and comes back. */
+  watchPlatform(platform: string, connected: () => boolean): void {
+    this.#platformProbes.set(platform, connected);
   }
 
   setQueueDepth(lane: string, depth: number): void {
