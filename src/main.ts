@@ -7,9 +7,11 @@ import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
 import { InputLimiter } from './jobs/input-limiter.js';
+import { Journal, restoreJobs } from './jobs/journal/index.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
 import { JobQueue } from './jobs/queue.js';
+import { jobMetrics, Ops } from './ops/index.js';
 import { startSlack } from './slack/index.js';
 
 /** Every layer any job can use; users cannot choose layers, so the defaults and presets name them all. */
@@ -22,9 +24,27 @@ async function start(config: Config, logger: Logger): Promise<void> {
   if (!config.discord && !config.slack) {
     throw new ConfigError('Nothing to connect to: set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Slack.');
   }
+  // The ops port opens first, so /livez answers while the weights load; each part's readiness check is registered
+  // before the part starts, so /readyz says "not ready" until all are up.
+  const ops = new Ops();
+  const { metrics, readiness } = ops;
+  const platforms: RunningPlatform[] = [];
+  let engineLoaded = false;
+  readiness.register('engine', () => engineLoaded);
+  for (const name of [config.discord && 'discord', config.slack && 'slack'].filter((n) => typeof n === 'string')) {
+    readiness.register(name, () => platforms.find((platform) => platform.name === name)?.connected() ?? false);
+  }
+  const opsServer = await ops.listen(config.ops, logger);
+  const journal = Journal.open({ ...config.journal, logger });
+  readiness.register('journal', () => journal.writable());
+
   const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
-  const engine = await startEngine({ ...config.engine, layers: layersInUse(presets) }, logger);
-  const queue = new JobQueue({ engine, logger, ...config.queue });
+  const engine = await startEngine({ ...config.engine, layers: layersInUse(presets) }, logger, {
+    onWorkerRestart: () => metrics.workerRestarted(),
+  });
+  engineLoaded = true;
+  metrics.setBackend(engine.backend);
+  const queue = new JobQueue({ engine, logger, ...config.queue, observers: [jobMetrics(metrics), journal] });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(config.inputConcurrency),
@@ -33,16 +53,18 @@ async function start(config: Config, logger: Logger): Promise<void> {
     limits: { ...config.limits, options: { ...config.limits.options, maxSize: Math.min(config.limits.options.maxSize, engine.maxSide) } },
   };
 
-  const platforms: RunningPlatform[] = [];
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) process.exit(1);
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // Jobs first, so their messages can still say why they stopped; then the connections; then the engine.
-    await queue.close();
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    // Jobs first, so their messages can still say that they will resume; then the connections; then the engine.
+    // The journal keeps every job that did not finish, and the ops port goes last: until then it answers /livez.
+    await queue.suspend(config.shutdownGraceMs, (jobId) => journal.holds(jobId));
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
     await engine.close();
+    journal.close();
+    await opsServer.close();
     logger.info('bye');
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -50,6 +72,8 @@ async function start(config: Config, logger: Logger): Promise<void> {
 
   if (config.discord) platforms.push(await startDiscord(deps, config.discord));
   if (config.slack) platforms.push(await startSlack(deps, config.slack));
+  for (const platform of platforms) metrics.watchPlatform(platform.name, () => platform.connected());
+  await restoreJobs(journal, queue, new Map(platforms.map((platform) => [platform.name, platform.restorer])), logger);
   logger.info({ backend: engine.backend, slots: engine.slots, platforms: platforms.map((p) => p.name), presets: presets.list().length }, 'easel is running');
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
 import type { PlatformDeps } from '../jobs/platform.js';
@@ -22,6 +23,10 @@ export interface Config {
   /** The engine's settings; main.ts replaces `layers` with those the presets use. */
   readonly engine: EngineConfig;
   readonly queue: Pick<JobQueueOptions, 'maxPerUser' | 'maxWaiting' | 'timeoutMs' | 'graceMs'>;
+  /** On SIGTERM, how long running jobs may go on before they are stopped, to resume after the restart. */
+  readonly shutdownGraceMs: number;
+  /** The job journal: its folder, and the most bytes of input images it keeps. */
+  readonly journal: { readonly dir: string; readonly maxInputBytes: number };
   /** Downloads and decodes at once, over all users. */
   readonly inputConcurrency: number;
   readonly limits: PlatformDeps['limits'];
@@ -49,10 +54,15 @@ function assetsRoot(configured: string | undefined): string {
 export function loadConfig(env: Env = process.env): Config {
   const settings = loadSettings(env);
   const { limits } = settings;
+  const { shutdownGraceMs, ...queue } = settings.queue;
   return {
     logLevel: settings.logLevel,
     engine: engineConfig(settings),
-    queue: settings.queue,
+    queue,
+    shutdownGraceMs,
+    // The XDG place for an application's own data: unlike the cache, it must not be wiped, and it is outside the
+    // checkout, so no journal or member's picture ever lands in git.
+    journal: { dir: settings.dataDir ?? join(homedir(), '.local', 'share', 'easel'), maxInputBytes: limits.maxDataBytes },
     inputConcurrency: limits.inputConcurrency,
     limits: {
       maxDownloadBytes: limits.maxDownloadBytes,

@@ -135,6 +135,13 @@ export const SETTINGS = {
     ),
   },
   cacheDir: optionalSetting('EASEL_CACHE_DIR', path(), 'Where downloaded weights are kept.', '`~/.cache/easel`'),
+  dataDir: optionalSetting(
+    'EASEL_DATA_DIR',
+    path(),
+    "The job journal (`journal.db`) and the images of unfinished jobs, so they survive a restart. Keep it on a disk " +
+      'that persists (the Docker images use the `/data` volume), one per easel.',
+    '`~/.local/share/easel`',
+  ),
   presets: {
     file: setting('EASEL_PRESETS', path(), 'The presets file.'),
     assets: optionalSetting(
@@ -167,6 +174,12 @@ export const SETTINGS = {
       integer(1_024, 500_000_000),
       'Larger images are refused (decompression bombs).',
     ),
+    maxDataBytes: setting(
+      'EASEL_MAX_DATA_BYTES',
+      integer(0, 2 ** 50),
+      "Most bytes of unfinished jobs' images kept in the data directory. A job past it still runs, but cannot " +
+        'resume after a restart (its member is told then).',
+    ),
   },
   queue: {
     maxPerUser: setting('EASEL_QUEUE_PER_USER', integer(1, 100), 'Jobs one user may have waiting, running or downloading.'),
@@ -176,6 +189,12 @@ export const SETTINGS = {
       'EASEL_JOB_GRACE_MS',
       integer(0, 10 * 60_000),
       'A stopped job that has not ended after this has its worker replaced.',
+    ),
+    shutdownGraceMs: setting(
+      'EASEL_SHUTDOWN_GRACE_MS',
+      integer(0, 60 * 60_000),
+      'On SIGTERM, how long a running job may go on to finish; then it is stopped and resumes after the restart. ' +
+        'Keep it under the time your supervisor waits before SIGKILL (Docker: 10 s unless `stop_grace_period`).',
     ),
   },
   logLevel: setting(
