@@ -1,0 +1,191 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Journal, JOURNAL_FILE, JournalError } from '../../src/jobs/journal/index.js';
+import { JobQueue } from '../../src/jobs/queue.js';
+import { solidImage } from '../fixtures/images.js';
+import { ControlledEngine } from '../jobs/controlled-engine.js';
+import { flush, logger, spec, track } from '../jobs/queue-support.js';
+import { openJournal, recordingLogger, scratchDirs, wreckBesideTheJobs } from './support.js';
+
+const dirs = scratchDirs();
+const opened: Journal[] = [];
+
+function open(dir: string, options: Parameters<typeof openJournal>[1] = {}): Journal {
+  const journal = openJournal(dir, options);
+  opened.push(journal);
+  return journal;
+}
+
+/** Closes a journal the way a killed process leaves it: nothing finished, nothing tidied. */
+function crash(journal: Journal): void {
+  journal.close();
+  opened.splice(opened.indexOf(journal), 1);
+}
+
+function queueOn(journal: Journal, engine = new ControlledEngine()): { queue: JobQueue; engine: ControlledEngine } {
+  return { queue: new JobQueue({ engine, logger, observers: [journal] }), engine };
+}
+
+const inputsOf = (dir: string, jobId: string): string[] =>
+  existsSync(join(dir, 'inputs', jobId)) ? readdirSync(join(dir, 'inputs', jobId)).sort() : [];
+
+afterEach(async () => {
+  for (const journal of opened.splice(0)) journal.close();
+  await dirs.cleanup();
+});
+
+describe('the job journal', () => {
+  it("keeps a queued job's request and images until it ends, and then removes both", async () => {
+    const dir = await dirs.make();
+    const journal = open(dir);
+    const { queue, engine } = queueOn(journal);
+    const running = track(queue, spec('ada'));
+    const waiting = track(queue, spec('bob'));
+    const run = await engine.nextRun();
+
+    expect(journal.holds(running.id)).toBe(true);
+    expect(journal.holds(waiting.id)).toBe(true);
+    expect(inputsOf(dir, running.id)).toEqual(['0.rgb', '1.rgb']);
+    expect(readFileSync(join(dir, 'inputs', running.id, '0.rgb'))).toEqual(Buffer.from(spec('ada').content.data));
+
+    run.finish();
+    await running.done;
+    expect(journal.holds(running.id)).toBe(false);
+    expect(inputsOf(dir, running.id)).toEqual([]);
+
+    expect(queue.cancel(waiting.id, 'bob')).toBe('cancelled');
+    await waiting.done;
+    expect(journal.holds(waiting.id)).toBe(false);
+    expect(inputsOf(dir, waiting.id)).toEqual([]);
+    expect(journal.unfinished()).toEqual([]);
+  });
+
+  it('gives back what a crashed run left unfinished: the running job first, counted as a crash, images intact', async () => {
+    const dir = await dirs.make();
+    const journal = open(dir);
+    const { queue, engine } = queueOn(journal);
+    const photo = solidImage(40, 24, [1, 2, 3]);
+    const first = track(queue, { ...spec('ada'), content: photo, replyTo: { channel: 'C1', threadTs: '1.2' } });
+    const second = track(queue, spec('bob', { iterations: 7 }));
+    const third = track(queue, spec('cy'));
+    await engine.nextRun();
+    await flush();
+    crash(journal);
+
+    const after = open(dir);
+    const jobs = after.unfinished();
+    expect(jobs.map((job) => job.id)).toEqual([first.id, second.id, third.id]);
+    expect(jobs.map((job) => job.crashes)).toEqual([1, 0, 0]);
+    const [ada, bob] = jobs;
+    expect(ada?.requester).toEqual({ platform: 'test', userId: 'ada' });
+    const restored = after.specOf({ ...ada!, request: ada!.request! });
+    expect(restored.content).toEqual({ width: 40, height: 24, data: new Uint8Array(photo.data) });
+    expect(restored.styles).toEqual([spec('ada').styles[0]]);
+    expect(restored.replyTo).toEqual({ channel: 'C1', threadTs: '1.2' });
+    expect(restored.label).toBe("ada's job");
+    expect(after.specOf({ ...bob!, request: bob!.request! }).options).toEqual(spec('bob', { iterations: 7 }).options);
+  });
+
+  it('journals a job past the size cap without its images: it runs, but could not resume', async () => {
+    const dir = await dirs.make();
+    const oneJob = 2 * 32 * 32 * 3;
+    const { logger: log, lines } = recordingLogger();
+    const journal = open(dir, { maxInputBytes: oneJob, logger: log });
+    const { queue, engine } = queueOn(journal);
+    const kept = track(queue, spec('ada'));
+    const over = track(queue, spec('bob'));
+    await engine.nextRun();
+
+    expect(journal.holds(kept.id)).toBe(true);
+    expect(journal.holds(over.id)).toBe(false);
+    expect(inputsOf(dir, over.id)).toEqual([]);
+    expect(journal.unfinished().map((job) => [job.id, job.inputsKept])).toEqual([
+      [kept.id, true],
+      [over.id, false],
+    ]);
+    expect(lines.some((line) => line.level === 40 && line.msg.includes('size cap') && line.jobId === over.id)).toBe(true);
+  });
+
+  it('moves a file that is not a database aside as journal.db.corrupt-<time> and starts afresh, saying so', async () => {
+    const dir = await dirs.make();
+    await writeFile(join(dir, JOURNAL_FILE), 'this is not a database, it is a shopping list');
+    const { logger: log, lines } = recordingLogger();
+    const journal = open(dir, { logger: log });
+
+    const aside = readdirSync(dir).filter((name) => /^journal\.db\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/.test(name));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]!), 'utf8')).toContain('shopping list');
+    const logged = lines.find((line) => line.msg.includes('damaged'));
+    expect(logged).toMatchObject({ level: 50, movedTo: join(dir, aside[0]!), lost: [] });
+    expect(journal.unfinished()).toEqual([]);
+
+    const { queue } = queueOn(journal);
+    const job = track(queue, spec('ada'));
+    expect(journal.holds(job.id)).toBe(true);
+  });
+
+  it('names the jobs a damaged journal still gives up, for their members to be told', async () => {
+    const dir = await dirs.make();
+    const journal = open(dir);
+    const { queue } = queueOn(journal);
+    const job = track(queue, { ...spec('ada'), replyTo: { channel: 'C9' } });
+    crash(journal);
+    await wreckBesideTheJobs(join(dir, JOURNAL_FILE));
+    const { logger: log, lines } = recordingLogger();
+    const after = open(dir, { logger: log });
+    expect(after.salvaged).toEqual([
+      {
+        id: job.id,
+        requester: { platform: 'test', userId: 'ada' },
+        submittedAt: 0,
+        crashes: 0,
+        inputsKept: false,
+        request: expect.objectContaining({ label: "ada's job", replyTo: { channel: 'C9' } }),
+      },
+    ]);
+    expect(lines.find((line) => line.msg.includes('damaged'))?.lost).toEqual([{ id: job.id, platform: 'test', userId: 'ada' }]);
+    expect(after.unfinished()).toEqual([]);
+    expect(inputsOf(dir, job.id)).toEqual([]);
+  });
+
+  it('refuses a second easel on the same data directory, and a journal of a schema it does not know', async () => {
+    const dir = await dirs.make();
+    const first = open(dir);
+    const second = (() => {
+      try {
+        return open(dir);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(second).toBeInstanceOf(JournalError);
+    expect((second as JournalError).message).toMatch(/another easel is using it/);
+    crash(first);
+
+    const raw = new Database(join(dir, JOURNAL_FILE));
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => open(dir)).toThrow(/schema version 99, which this easel does not know/);
+  });
+
+  it('removes input images that no journaled job owns', async () => {
+    const dir = await dirs.make();
+    const stray = '0b9d3a4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
+    await mkdir(join(dir, 'inputs', stray), { recursive: true });
+    await writeFile(join(dir, 'inputs', stray, '0.rgb'), Buffer.alloc(12));
+    const { logger: log, lines } = recordingLogger();
+    open(dir, { logger: log });
+    expect(inputsOf(dir, stray)).toEqual([]);
+    expect(lines.find((line) => line.msg.includes('does not hold'))?.jobIds).toEqual([stray]);
+  });
+
+  it('says when the data directory cannot be used at all', async () => {
+    const dir = await dirs.make();
+    await writeFile(join(dir, 'not-a-folder'), '');
+    expect(() => open(join(dir, 'not-a-folder'))).toThrow(JournalError);
+    expect(() => open(join(dir, 'not-a-folder'))).toThrow(/The data directory .*not-a-folder could not be made/);
+  });
+});
