@@ -32,13 +32,18 @@ COPY commands /app/commands
 COPY config /app/config
 COPY --from=build /app/dist /app/dist
 
-# Production dependencies for the cpu image. No install script is needed: ONNX Runtime and sharp ship their CPU
-# binaries inside their packages. The tfjs-node packages would download libtensorflow in theirs; this image does not
-# use them, so they are removed rather than left half-installed.
+# Production dependencies for the cpu image. ONNX Runtime and sharp ship their CPU binaries inside their packages, so
+# install scripts stay off, but for one: better-sqlite3 (the job journal) fetches or compiles its add-on in its own,
+# with the tools below when no prebuilt one fits. The tfjs-node packages would download libtensorflow in theirs;
+# this image does not use them, so they are removed rather than left half-installed.
 FROM node AS cpu-deps
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 \
  && rm -rf node_modules/@tensorflow/tfjs-node node_modules/@tensorflow/tfjs-node-gpu
 
 # The CUDA runtime with Node.js in it. The official binaries need glibc 2.28; Ubuntu 22.04 has 2.35.
@@ -47,7 +52,7 @@ COPY --from=node /usr/local/bin/node /usr/local/bin/node
 
 # Production dependencies for the gpu image, installed on the CUDA image itself so that tfjs-node-gpu's add-on and
 # libtensorflow match the system they run on. Its install script downloads both (and compiles the add-on, with the
-# tools below, when no prebuilt one fits); it is the only install script this image runs.
+# tools below, when no prebuilt one fits); better-sqlite3's (the job journal) is the only other this image runs.
 FROM cuda-node AS gpu-deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -57,7 +62,7 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm rebuild @tensorflow/tfjs-node-gpu \
+ && npm rebuild @tensorflow/tfjs-node-gpu better-sqlite3 \
  && rm -rf node_modules/@tensorflow/tfjs-node
 
 # ---- gpu target ----
@@ -75,8 +80,7 @@ RUN groupadd --system --gid 10001 easel \
 WORKDIR /app
 COPY --from=gpu-deps /app/node_modules ./node_modules
 COPY --from=app /app ./
-# /cache (EASEL_CACHE_DIR): downloaded weights. /data (EASEL_DATA_DIR): where the job journal is to keep
-# unfinished jobs.
+# /cache (EASEL_CACHE_DIR): downloaded weights. /data (EASEL_DATA_DIR): the job journal and unfinished jobs' images.
 VOLUME ["/cache", "/data"]
 # 8080: the web playground (PORT), once it is there; 9464: /livez, /readyz, /metrics (EASEL_OPS_PORT).
 EXPOSE 8080 9464
