@@ -35,7 +35,7 @@ describe(`${DEFAULTS_FILE}`, () => {
 
   it('is what an empty environment gets', () => {
     const settings = loadSettings({});
-    expect(settings.queue).toEqual({ maxPerUser: 2, maxWaiting: 20, timeoutMs: 900_000, graceMs: 10_000 });
+    expect(settings.queue).toEqual({ maxPerUser: 2, maxWaiting: 20, timeoutMs: 900_000, graceMs: 10_000, shutdownGraceMs: 8_000 });
     expect(settings.limits).toEqual({
       maxSize: 1024,
       maxIterations: 500,
@@ -43,7 +43,9 @@ describe(`${DEFAULTS_FILE}`, () => {
       downloadTimeoutMs: 20_000,
       inputConcurrency: 2,
       maxPixels: 50_000_000,
+      maxDataBytes: 1024 ** 3,
     });
+    expect(settings.dataDir).toBeUndefined();
     expect(settings.slack).toMatchObject({ mode: 'socket', port: 3000, apiUrl: undefined, channels: [] });
     expect(settings.engine).toEqual({ vgg19: undefined, backend: undefined, threads: undefined, slots: 1 });
     expect(settings.logLevel).toBe('info');
@@ -58,7 +60,7 @@ describe('an operator file (EASEL_CONFIG)', () => {
       { EASEL_QUEUE_PER_USER: '4', EASEL_QUEUE_MAX: ' ' },
     );
     const settings = loadSettings(env);
-    expect(settings.queue).toEqual({ maxPerUser: 4, maxWaiting: 50, timeoutMs: 900_000, graceMs: 10_000 });
+    expect(settings.queue).toEqual({ maxPerUser: 4, maxWaiting: 50, timeoutMs: 900_000, graceMs: 10_000, shutdownGraceMs: 8_000 });
     expect(settings.discord.channels).toEqual(['123456789012345678']);
     expect(settings.logLevel).toBe('debug');
   });
@@ -104,14 +106,14 @@ describe('an operator file (EASEL_CONFIG)', () => {
   });
 
   it('refuses tokens, keys that are not settings, and files that are not settings', async () => {
-    const TOP = 'discord, slack, engine, cacheDir, presets, limits, queue, logLevel, ops';
+    const TOP = 'discord, slack, engine, cacheDir, dataDir, presets, limits, queue, logLevel, ops';
     const SECRET = 'is a secret and is read from';
     const cases: Array<[unknown, string]> = [
       [{ discord: { token: 'abc' } }, `FILE: "discord.token" ${SECRET} DISCORD_TOKEN only; remove it from the file.`],
       [{ slack: { botToken: 'xoxb-1' } }, `FILE: "slack.botToken" ${SECRET} SLACK_BOT_TOKEN only; remove it from the file.`],
       [
         { queue: { maxWaitng: 5 } },
-        'FILE: there is no setting "queue.maxWaitng"; "queue" takes maxPerUser, maxWaiting, timeoutMs, graceMs.',
+        'FILE: there is no setting "queue.maxWaitng"; "queue" takes maxPerUser, maxWaiting, timeoutMs, graceMs, shutdownGraceMs.',
       ],
       [{ port: 80 }, `FILE: there is no setting "port"; the file takes ${TOP}.`],
       [{ ops: 9464 }, 'FILE: "ops" must be a JSON object with the keys host, port.'],

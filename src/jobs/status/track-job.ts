@@ -48,6 +48,8 @@ export function trackJob(job: TrackedJob): JobHandle {
     }
     const view = presentEvent(headline, jobId, event);
     if (isFinal(view)) await updater.finish(view);
+    // A job back after a restart often starts at once; its member must still read that it was brought back.
+    else if (event.type === 'queued' && event.restored) updater.announce(view);
     else updater.show(view);
   };
 

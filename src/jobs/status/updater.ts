@@ -49,6 +49,18 @@ export class StatusUpdater {
     this.#schedule();
   }
 
+  /**
+   * Sends `view` at once, so that no later view can take its place before a member has seen it: for a view that
+   * says something the next ones do not (easel restarted). Like `show` when a call is already in flight.
+   */
+  announce(view: StatusView): void {
+    if (this.#final || this.#inFlight) return this.show(view);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = view;
+    void this.#flush();
+  }
+
   /** Shows a last view as soon as the call in flight is done, retrying it; settles (never rejects) once it is sent or given up. */
   finish(view: StatusView): Promise<void> {
     this.#final = true;
