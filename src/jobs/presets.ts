@@ -192,7 +192,7 @@ export async function loadPresets(sources: PresetSources): Promise<PresetCatalog
       const style = text(entry, 'style', where, /\S/, 'a path like "images/styles/hokusai_great_wave.jpg"');
       const { user, options } = settle(entry.options, where, sources.optionLimits, defaults);
       const image = await loadPresetStyle(sources, style, where);
-      return { name, title, emoji: normaliseEmoji(emoji), slackName, style, options: user, base: options, loadStyle: async () => image };
+      return { name, title, emoji: normaliseEmoji(emoji), slackName, style, options: user, base: options, loadStyle: () => Promise.resolve(image) };
     }),
   );
 
