@@ -33,6 +33,11 @@ export function discordMediaPolicy(apiUrl: string | undefined): DownloadPolicy {
 }
 
 /** Downloads an image from Discord's media hosts only, and decodes it at most `maxSide` px on its longest side. */
-export function fetchDiscordImage(context: DiscordContext, url: string, what: string, maxSide: number): Promise<RgbImage> {
+export function fetchDiscordImage(
+  context: DiscordContext,
+  url: string,
+  what: string,
+  maxSide: number,
+): Promise<RgbImage> {
   return fetchImage(context.deps, discordMediaPolicy(context.config.apiUrl), url, what, maxSide);
 }

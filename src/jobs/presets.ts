@@ -157,7 +157,8 @@ async function loadPresetStyle(sources: PresetSources, style: string, where: str
   }
   try {
     // No job scales a style above the largest output side, so neither is the shared copy kept for every job.
-    return await decodeImage(bytes, sources.imageLimits, { what: 'style image', maxSide: sources.optionLimits.maxSize });
+    const maxSide = sources.optionLimits.maxSize;
+    return await decodeImage(bytes, sources.imageLimits, { what: 'style image', maxSide });
   } catch (err) {
     if (err instanceof UserError) throw new ConfigError(`${where}: ${err.message}`);
     throw err;

@@ -65,7 +65,9 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     const [content, style] = await deps.inputs.run(() =>
       Promise.all([
         fetchDiscordImage(context, contentAttachment.url, 'content image', sides.content),
-        styleAttachment ? fetchDiscordImage(context, styleAttachment.url, 'style image', sides.style) : preset!.loadStyle(),
+        styleAttachment
+          ? fetchDiscordImage(context, styleAttachment.url, 'style image', sides.style)
+          : preset!.loadStyle(),
       ]),
     );
     const label = preset?.title ?? 'Custom style';
