@@ -22,7 +22,10 @@ export function progressLine(p: Progress): string {
 }
 
 /** One self-overwriting line on a terminal; nothing at all when stderr is not a TTY (logs, pipes, CI). */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): { update: (p: Progress) => void; done: () => void } {
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+  update: (p: Progress) => void;
+  done: () => void;
+} {
   if (!stream.isTTY) return { update: () => undefined, done: () => undefined };
   return {
     update(p) {
