@@ -156,7 +156,9 @@ async function loadPresetStyle(sources: PresetSources, style: string, where: str
     throw new ConfigError(`${where}: the style image ${path} does not exist. Check "style", or set EASEL_ASSETS to the assets folder.`);
   }
   try {
-    return await decodeImage(bytes, sources.imageLimits, { what: 'style image' });
+    // No job scales a style above the largest output side, so neither is the shared copy kept for every job.
+    const maxSide = sources.optionLimits.maxSize;
+    return await decodeImage(bytes, sources.imageLimits, { what: 'style image', maxSide });
   } catch (err) {
     if (err instanceof UserError) throw new ConfigError(`${where}: ${err.message}`);
     throw err;
