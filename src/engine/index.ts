@@ -222,7 +222,7 @@ class WorkerSlot {
     const restartInMs = this.policy.crashed();
     this.logger.error({ slot: this.index, code, restartInMs }, 'engine worker died; restarting it');
     this.restarting('crashed');
-    this.restart(restartInMs);
+    void this.restart(restartInMs);
     if (this.job) this.settle(this.job, new EngineCrashedError());
   }
 

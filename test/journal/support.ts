@@ -46,7 +46,7 @@ export class RecordingRestorer implements JobRestorer {
 
   restore(spec: JobSpec, submit: (spec: JobSpec, listener: JobListener) => JobHandle): JobHandle {
     const events: JobEvent[] = [];
-    const handle = submit(spec, (event) => events.push(event));
+    const handle = submit(spec, (event) => void events.push(event));
     this.restored.push({ spec, handle, events });
     return handle;
   }
