@@ -62,7 +62,10 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs,
     // The XDG place for an application's own data: unlike the cache, it must not be wiped, and it is outside the
     // checkout, so no journal or member's picture ever lands in git.
-    journal: { dir: settings.dataDir ?? join(homedir(), '.local', 'share', 'easel'), maxInputBytes: limits.maxDataBytes },
+    journal: {
+      dir: settings.dataDir ?? join(homedir(), '.local', 'share', 'easel'),
+      maxInputBytes: limits.maxDataBytes,
+    },
     inputConcurrency: limits.inputConcurrency,
     limits: {
       maxDownloadBytes: limits.maxDownloadBytes,

@@ -277,7 +277,11 @@ class WorkerSlot {
  * Starts `config.slots` engine workers and resolves once all have loaded their weights and runtime. A worker that
  * cannot start here fails the whole start-up with its own error, since a bad setting is then the likely cause.
  */
-export async function startEngine(config: EngineConfig, logger: Logger, events: EngineEvents = {}): Promise<StyleEngine> {
+export async function startEngine(
+  config: EngineConfig,
+  logger: Logger,
+  events: EngineEvents = {},
+): Promise<StyleEngine> {
   const slots = Array.from({ length: config.slots }, (_, index) => new WorkerSlot(index, config, logger, events));
   try {
     await Promise.all(slots.map((slot) => slot.open()));

@@ -168,7 +168,7 @@ export class JobQueue {
     const reservation = this.#refusing(requester, () => this.#reserve(requester, options));
     return {
       submit: (spec, listener) => this.#refusing(spec.requester, () => reservation.submit(spec, listener)),
-      release: reservation.release,
+      release: () => reservation.release(),
     };
   }
 

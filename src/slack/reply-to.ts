@@ -6,7 +6,9 @@ const TS = /^\d+\.\d+$/;
 
 /** The journal's note of where a Slack job reports: its channel, and the thread in it if there is one. */
 export function slackReplyTo(place: MessagePlace): ReplyTo {
-  return place.threadTs === undefined ? { channel: place.channel } : { channel: place.channel, threadTs: place.threadTs };
+  return place.threadTs === undefined
+    ? { channel: place.channel }
+    : { channel: place.channel, threadTs: place.threadTs };
 }
 
 /** A Slack job's place read back from the journal; throws when it is not one slackReplyTo wrote. */

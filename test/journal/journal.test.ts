@@ -106,7 +106,9 @@ describe('the job journal', () => {
       [kept.id, true],
       [over.id, false],
     ]);
-    expect(lines.some((line) => line.level === 40 && line.msg.includes('size cap') && line.jobId === over.id)).toBe(true);
+    expect(lines.some((line) => line.level === 40 && line.msg.includes('size cap') && line.jobId === over.id)).toBe(
+      true,
+    );
   });
 
   it('moves a file that is not a database aside as journal.db.corrupt-<time> and starts afresh, saying so', async () => {
@@ -146,7 +148,9 @@ describe('the job journal', () => {
         request: expect.objectContaining({ label: "ada's job", replyTo: { channel: 'C9' } }),
       },
     ]);
-    expect(lines.find((line) => line.msg.includes('damaged'))?.lost).toEqual([{ id: job.id, platform: 'test', userId: 'ada' }]);
+    expect(lines.find((line) => line.msg.includes('damaged'))?.lost).toEqual([
+      { id: job.id, platform: 'test', userId: 'ada' },
+    ]);
     expect(after.unfinished()).toEqual([]);
     expect(inputsOf(dir, job.id)).toEqual([]);
   });

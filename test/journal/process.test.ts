@@ -53,12 +53,22 @@ async function stop(easel: EaselProcess, signal: NodeJS.Signals): Promise<number
 }
 
 /** What the journal file holds, read as the next start would: member and state of each job, by member name. */
-function journalStates(dataDir: string, members: readonly StandInUser[]): Record<string, { id: string; state: string }> {
+function journalStates(
+  dataDir: string,
+  members: readonly StandInUser[],
+): Record<string, { id: string; state: string }> {
   const db = new Database(join(dataDir, 'journal.db'));
   try {
-    const rows = db.prepare('SELECT id, user_id, state FROM jobs').all() as Array<{ id: string; user_id: string; state: string }>;
+    const rows = db.prepare('SELECT id, user_id, state FROM jobs').all() as Array<{
+      id: string;
+      user_id: string;
+      state: string;
+    }>;
     return Object.fromEntries(
-      rows.map((row) => [members.find((member) => member.id === row.user_id)?.username ?? row.user_id, { id: row.id, state: row.state }]),
+      rows.map((row) => [
+        members.find((member) => member.id === row.user_id)?.username ?? row.user_id,
+        { id: row.id, state: row.state },
+      ]),
     );
   } finally {
     db.close();
@@ -78,7 +88,12 @@ async function stylize(standIn: DiscordStandIn, member: StandInUser, preset: str
 }
 
 /** The bot's message in `channelId` that says, at some point, `text` (a string or a pattern), and names `member`. */
-function botMessage(standIn: DiscordStandIn, channelId: string, member: StandInUser, text: RegExp | string): StoredMessage | undefined {
+function botMessage(
+  standIn: DiscordStandIn,
+  channelId: string,
+  member: StandInUser,
+  text: RegExp | string,
+): StoredMessage | undefined {
   const says = (content: string): boolean => (typeof text === 'string' ? content.includes(text) : text.test(content));
   return standIn
     .messagesIn(channelId)
@@ -127,10 +142,16 @@ describe('easel killed and restarted', () => {
     rmSync(join(config.dataDir, 'inputs', atKill.cal!.id), { recursive: true });
 
     const second = await start(config);
-    expect(second.logged('jobs from before the restart accounted for')).toMatchObject({ restored: 2, lost: 1, kept: 0 });
+    expect(second.logged('jobs from before the restart accounted for')).toMatchObject({
+      restored: 2,
+      lost: 1,
+      kept: 0,
+    });
     const adaBack = await waitFor("ada's restored status", () => botMessage(standIn, standIn.channelId, ada, RESTORED));
     const beaBack = await waitFor("bea's restored status", () => botMessage(standIn, beaPost.id, bea, RESTORED));
-    const calLost = await waitFor("cal's report", () => botMessage(standIn, standIn.channelId, cal, "couldn't read this job's images back"));
+    const calLost = await waitFor("cal's report", () =>
+      botMessage(standIn, standIn.channelId, cal, "couldn't read this job's images back"),
+    );
     // ada's result goes to a thread on the new status message; bea's to her thread, as before the restart.
     const adaResult = await waitFor("ada's result", () => resultFor(standIn, adaBack.id, ada), 120_000);
     const beaResult = await waitFor("bea's result", () => resultFor(standIn, beaPost.id, bea), 120_000);
@@ -151,7 +172,11 @@ describe('easel killed and restarted', () => {
 
     await recordAccount('sigkill', {
       ada: { before: texts(adaReply), after: texts(adaBack), result: adaResult.content },
-      bea: { before: texts(botMessage(standIn, beaPost.id, bea, 'in line')!), after: texts(beaBack), result: beaResult.content },
+      bea: {
+        before: texts(botMessage(standIn, beaPost.id, bea, 'in line')!),
+        after: texts(beaBack),
+        result: beaResult.content,
+      },
       cal: { before: texts(calReply), after: texts(calLost) },
       metrics: metrics.split('\n').filter((line) => line.startsWith('easel_') && !line.includes('_bucket')),
     });
@@ -201,7 +226,11 @@ describe('easel killed and restarted', () => {
     expect(damaged).toMatchObject({ level: 50, lost: [] });
     expect(existsSync(String(damaged?.movedTo))).toBe(true);
     const ready = await fetch(`${easel.opsUrl}/readyz`);
-    expect(await ready.json()).toEqual({ ready: true, failing: [], checks: { engine: true, discord: true, journal: true } });
+    expect(await ready.json()).toEqual({
+      ready: true,
+      failing: [],
+      checks: { engine: true, discord: true, journal: true },
+    });
     expect(await stop(easel, 'SIGTERM')).toBe(0);
 
     // And again: the fresh journal it made opens cleanly, with nothing moved aside a second time.

@@ -81,10 +81,14 @@ export class EaselProcess {
 
   /** Resolves once easel says it is running, with jobs from before restored; fails if it exits first. */
   async running(): Promise<void> {
-    await waitFor('easel to be running', () => {
-      if (this.#child.exitCode !== null) throw new Error(`easel exited (${this.#child.exitCode}):\n${this.output}`);
-      return this.logged('easel is running');
-    }, 60_000);
+    await waitFor(
+      'easel to be running',
+      () => {
+        if (this.#child.exitCode !== null) throw new Error(`easel exited (${this.#child.exitCode}):\n${this.output}`);
+        return this.logged('easel is running');
+      },
+      60_000,
+    );
   }
 
   /** The first log line whose message contains `text`. */

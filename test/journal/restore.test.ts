@@ -14,7 +14,10 @@ const opened: Journal[] = [];
 const oneJobBytes = 2 * 32 * 32 * 3;
 
 /** One run of easel: a journal on `dir`, and a queue on a ControlledEngine that the journal follows. */
-function boot(dir: string, maxInputBytes = 64 * oneJobBytes): { journal: Journal; queue: JobQueue; engine: ControlledEngine } {
+function boot(
+  dir: string,
+  maxInputBytes = 64 * oneJobBytes,
+): { journal: Journal; queue: JobQueue; engine: ControlledEngine } {
   const journal = openJournal(dir, { maxInputBytes });
   opened.push(journal);
   const engine = new ControlledEngine();
@@ -80,7 +83,10 @@ describe('restoring jobs after a restart', () => {
     const before = boot(dir, 3 * oneJobBytes);
     const kept = track(before.queue, withReply('ada', 'C1'));
     const unreadable = track(before.queue, withReply('bob', 'C2'));
-    const elsewhere = track(before.queue, { ...withReply('cy', 'C3'), requester: { platform: 'faraway', userId: 'cy' } });
+    const elsewhere = track(before.queue, {
+      ...withReply('cy', 'C3'),
+      requester: { platform: 'faraway', userId: 'cy' },
+    });
     const notKept = track(before.queue, withReply('dee', 'C4'));
     await before.engine.nextRun();
     kill(before.journal);
@@ -91,8 +97,20 @@ describe('restoring jobs after a restart', () => {
     expect(await restore(after, { test })).toEqual({ restored: 1, lost: 2, kept: 1 });
     expect(test.restored.map(({ handle }) => handle.id)).toEqual([kept.id]);
     expect(test.lost).toEqual([
-      { id: unreadable.id, requester: { platform: 'test', userId: 'bob' }, label: "bob's job", replyTo: { channel: 'C2' }, reason: 'unreadable' },
-      { id: notKept.id, requester: { platform: 'test', userId: 'dee' }, label: "dee's job", replyTo: { channel: 'C4' }, reason: 'not-kept' },
+      {
+        id: unreadable.id,
+        requester: { platform: 'test', userId: 'bob' },
+        label: "bob's job",
+        replyTo: { channel: 'C2' },
+        reason: 'unreadable',
+      },
+      {
+        id: notKept.id,
+        requester: { platform: 'test', userId: 'dee' },
+        label: "dee's job",
+        replyTo: { channel: 'C4' },
+        reason: 'not-kept',
+      },
     ]);
     // Dropped jobs leave the journal; the one whose platform is away waits for it.
     expect(after.journal.unfinished().map((job) => job.id)).toEqual([kept.id, elsewhere.id]);
@@ -129,13 +147,21 @@ describe('restoring jobs after a restart', () => {
     const test = new RecordingRestorer();
     expect(await restore(after, { test })).toEqual({ restored: 0, lost: 1, kept: 0 });
     expect(test.lost).toEqual([
-      { id: job.id, requester: { platform: 'test', userId: 'ada' }, label: "ada's job", replyTo: { channel: 'C1' }, reason: 'unreadable' },
+      {
+        id: job.id,
+        requester: { platform: 'test', userId: 'ada' },
+        label: "ada's job",
+        replyTo: { channel: 'C1' },
+        reason: 'unreadable',
+      },
     ]);
   });
 });
 
 describe('stopping for a restart (SIGTERM)', () => {
-  async function twoJobs(maxInputBytes?: number): Promise<ReturnType<typeof boot> & { running: Tracked; waiting: Tracked }> {
+  async function twoJobs(
+    maxInputBytes?: number,
+  ): Promise<ReturnType<typeof boot> & { running: Tracked; waiting: Tracked }> {
     const run = boot(await dirs.make(), maxInputBytes);
     const running = track(run.queue, spec('ada'));
     const waiting = track(run.queue, spec('bob'));

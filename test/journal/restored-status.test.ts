@@ -15,9 +15,9 @@ function tracked() {
   trackJob({
     spec: spec('ada'),
     surface: {
-      post: async (view: StatusView) => void shown.push(`post: ${view.line}`),
-      edit: async (view: StatusView) => void shown.push(`edit: ${view.line}`),
-      deliver: async () => ({ kind: 'posted' }),
+      post: (view: StatusView) => Promise.resolve(void shown.push(`post: ${view.line}`)),
+      edit: (view: StatusView) => Promise.resolve(void shown.push(`edit: ${view.line}`)),
+      deliver: () => Promise.resolve({ kind: 'posted' }),
     },
     intervalMs: 1_000,
     logger,
@@ -26,7 +26,7 @@ function tracked() {
       return handle;
     },
   });
-  return { shown, send: (event: JobEvent) => listener(event) };
+  return { shown, send: (event: JobEvent): void => void listener(event) };
 }
 
 describe("a restored job's status", () => {

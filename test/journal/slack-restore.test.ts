@@ -31,11 +31,19 @@ const LIMITS = { maxBytes: 2 * 1024 * 1024, maxPixels: 1_000_000, minSide: 16 };
 const OPTIONS = { maxSize: 64, maxIterations: 400 };
 
 /** One run of the Slack bot: a journal on `dataDir`, a queue on a ControlledEngine, and the real Slack adapter. */
-async function boot(slack: SlackStandIn, dataDir: string): Promise<{ journal: Journal; queue: JobQueue; engine: ControlledEngine; platform: RunningPlatform }> {
+async function boot(
+  slack: SlackStandIn,
+  dataDir: string,
+): Promise<{ journal: Journal; queue: JobQueue; engine: ControlledEngine; platform: RunningPlatform }> {
   const journal = openJournal(dataDir);
   const engine = new ControlledEngine();
   const queue = new JobQueue({ engine, logger, observers: [journal] });
-  const presets = await loadPresets({ file: await tinyPresetsFile(), assetsRoot: SHARED, optionLimits: OPTIONS, imageLimits: DEFAULT_IMAGE_LIMITS });
+  const presets = await loadPresets({
+    file: await tinyPresetsFile(),
+    assetsRoot: SHARED,
+    optionLimits: OPTIONS,
+    imageLimits: DEFAULT_IMAGE_LIMITS,
+  });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(),
@@ -92,17 +100,33 @@ describe('Slack jobs after a restart', () => {
     expect(await restoreJobs(after.journal, after.queue, restorers, logger)).toEqual({ restored: 1, lost: 1, kept: 0 });
 
     const posts = (): string[] =>
-      slack.callsOf('chat.postMessage').filter((c) => c.args.channel === 'C1').map((c) => String(c.args.text));
-    await expect.poll(posts).toContainEqual(expect.stringMatching(/^<@U2> \*.+\* · easel restarted, and couldn't read this job's images back/));
+      slack
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args.channel === 'C1')
+        .map((c) => String(c.args.text));
+    await expect
+      .poll(posts)
+      .toContainEqual(
+        expect.stringMatching(/^<@U2> \*.+\* · easel restarted, and couldn't read this job's images back/),
+      );
     const restoredPost = await slack.waitForCall(
       'chat.postMessage',
-      (c) => c.args.thread_ts === kept.ts && String(c.args.text).includes('easel restarted; your job is back in line, #1'),
+      (c) =>
+        c.args.thread_ts === kept.ts && String(c.args.text).includes('easel restarted; your job is back in line, #1'),
     );
     const run = await after.engine.nextRun();
     run.finish();
     const upload = await slack.waitForUpload((u) => u.threadTs === kept.ts);
     expect(upload.comment).toContain('<@U1>');
-    await expect.poll(() => slack.callsOf('chat.update').filter((c) => c.args.ts === restoredPost.result?.ts).map((c) => String(c.args.text)).at(-1)).toMatch(/Done in/);
+    await expect
+      .poll(() =>
+        slack
+          .callsOf('chat.update')
+          .filter((c) => c.args.ts === restoredPost.result?.ts)
+          .map((c) => String(c.args.text))
+          .at(-1),
+      )
+      .toMatch(/Done in/);
     expect(after.journal.unfinished()).toEqual([]);
 
     await after.platform.stop();

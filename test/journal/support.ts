@@ -51,8 +51,9 @@ export class RecordingRestorer implements JobRestorer {
     return handle;
   }
 
-  async reportLost(job: LostJob): Promise<void> {
+  reportLost(job: LostJob): Promise<void> {
     this.lost.push(job);
+    return Promise.resolve();
   }
 }
 
@@ -62,7 +63,9 @@ export class RecordingRestorer implements JobRestorer {
  */
 export async function wreckBesideTheJobs(file: string): Promise<void> {
   const raw = new Database(file);
-  const { rootpage } = raw.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_meta_1'").get() as {
+  const { rootpage } = raw
+    .prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_meta_1'")
+    .get() as {
     rootpage: number;
   };
   const pageSize = Number(raw.pragma('page_size', { simple: true }));

@@ -20,7 +20,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function serve(ops: Ops): Promise<(name: string, labels?: Record<string, string>) => Promise<number | undefined>> {
+async function serve(
+  ops: Ops,
+): Promise<(name: string, labels?: Record<string, string>) => Promise<number | undefined>> {
   const server = await ops.listen({ host: '127.0.0.1', port: 0 }, logger);
   servers.push(server);
   return async (name, labels) => {
@@ -91,15 +93,28 @@ describe('metrics wired to the queue', () => {
     const scrape = await serve(ops);
     const layers = ['block1_conv1', 'block2_conv1', 'block2_conv2'] as const;
     engine = await startEngine(
-      { weights: { location: SHARED_VGG19, cacheDir: join(tmpdir(), 'easel-test-weights') }, backend: 'wasm', slots: 1, threads: 1, layers },
+      {
+        weights: { location: SHARED_VGG19, cacheDir: join(tmpdir(), 'easel-test-weights') },
+        backend: 'wasm',
+        slots: 1,
+        threads: 1,
+        layers,
+      },
       pino({ level: 'silent' }),
       { onWorkerRestart: () => ops.metrics.workerRestarted() },
     );
     expect(await scrape('easel_worker_restarts_total')).toBe(0);
     const image = await sharedImage('content/kitten.jpg', 32);
     // With the test hooks on, seed -2 makes the worker exit mid-job.
-    const options = quickOptions({ size: 32, seed: -2, contentLayer: 'block2_conv2', styleLayers: [{ layer: 'block1_conv1', weight: 1 }] });
-    await expect(engine.stylize(0, { content: image, styles: [image], options })).rejects.toBeInstanceOf(EngineCrashedError);
+    const options = quickOptions({
+      size: 32,
+      seed: -2,
+      contentLayer: 'block2_conv2',
+      styleLayers: [{ layer: 'block1_conv1', weight: 1 }],
+    });
+    await expect(engine.stylize(0, { content: image, styles: [image], options })).rejects.toBeInstanceOf(
+      EngineCrashedError,
+    );
     expect(await scrape('easel_worker_restarts_total')).toBe(1);
   });
 });

@@ -50,7 +50,9 @@ export interface OpenedDatabase {
 }
 
 function isDamage(err: unknown): boolean {
-  return err instanceof DamageFound || (err instanceof Database.SqliteError && /^SQLITE_(NOTADB|CORRUPT)/.test(err.code));
+  return (
+    err instanceof DamageFound || (err instanceof Database.SqliteError && /^SQLITE_(NOTADB|CORRUPT)/.test(err.code))
+  );
 }
 
 function reason(err: unknown): string {
@@ -70,7 +72,8 @@ export function openDatabase(file: string, logger: Logger): OpenedDatabase {
     return { db: openChecked(file), salvaged: [] };
   } catch (err) {
     if (err instanceof JournalError) throw err;
-    if (!isDamage(err)) throw new JournalError(`The job journal ${file} could not be opened: ${reason(err)}.`, { cause: err });
+    if (!isDamage(err))
+      throw new JournalError(`The job journal ${file} could not be opened: ${reason(err)}.`, { cause: err });
     const movedTo = moveAside(file);
     const salvaged = salvage(movedTo);
     logger.error(
@@ -81,9 +84,12 @@ export function openDatabase(file: string, logger: Logger): OpenedDatabase {
     try {
       return { db: openChecked(file), salvaged };
     } catch (again) {
-      throw new JournalError(`The job journal ${file} was damaged and a fresh one could not be made: ${reason(again)}.`, {
-        cause: again,
-      });
+      throw new JournalError(
+        `The job journal ${file} was damaged and a fresh one could not be made: ${reason(again)}.`,
+        {
+          cause: again,
+        },
+      );
     }
   }
 }
@@ -100,8 +106,9 @@ function openChecked(file: string): Database.Database {
     if (check !== 'ok') throw new DamageFound(`SQLite's integrity check says: ${String(check)}`);
     migrate(db, file);
     // A write now takes the exclusive lock at once, rather than at the first job.
-    db.prepare("INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .run(new Date().toISOString());
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(new Date().toISOString());
     return db;
   } catch (err) {
     db.close();

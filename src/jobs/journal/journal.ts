@@ -122,7 +122,9 @@ export class Journal implements JobObserver {
     try {
       mkdirSync(options.dir, { recursive: true });
     } catch (err) {
-      throw new JournalError(`The data directory ${options.dir} could not be made: ${(err as Error).message}.`, { cause: err });
+      throw new JournalError(`The data directory ${options.dir} could not be made: ${(err as Error).message}.`, {
+        cause: err,
+      });
     }
     const { db, salvaged } = openDatabase(join(options.dir, JOURNAL_FILE), options.logger);
     const journal = new Journal(db, new InputFiles(join(options.dir, 'inputs')), options, [...salvaged]);
@@ -226,7 +228,9 @@ export class Journal implements JobObserver {
   /** For /readyz: a write goes through (not read-only, not out of disk). */
   writable(): boolean {
     this.#db
-      .prepare("INSERT INTO meta (key, value) VALUES ('ready_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES ('ready_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
       .run(new Date().toISOString());
     return true;
   }
@@ -259,6 +263,7 @@ export class Journal implements JobObserver {
     const known = this.#db.prepare('SELECT 1 FROM jobs WHERE id = ?');
     const stray = this.#inputs.jobIds().filter((id) => known.get(id) === undefined);
     for (const id of stray) this.#inputs.remove(id);
-    if (stray.length > 0) this.#logger.warn({ jobIds: stray }, 'removed input images of jobs the journal does not hold');
+    if (stray.length > 0)
+      this.#logger.warn({ jobIds: stray }, 'removed input images of jobs the journal does not hold');
   }
 }

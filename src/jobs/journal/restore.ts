@@ -47,7 +47,13 @@ export async function restoreJobs(
     lost++;
     journal.forget(job.id);
     const { id, requester } = job;
-    const lostJob: LostJob = { id, requester, label: job.request?.label ?? 'your picture', replyTo: job.request?.replyTo, reason };
+    const lostJob: LostJob = {
+      id,
+      requester,
+      label: job.request?.label ?? 'your picture',
+      replyTo: job.request?.replyTo,
+      reason,
+    };
     log.warn({ jobId: id, ...requester, reason }, 'a job from before the restart cannot run again; telling its member');
     const told = restorer ? restorer.reportLost(lostJob) : Promise.reject(new Error('its platform is not connected'));
     reports.push(
