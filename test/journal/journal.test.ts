@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -50,6 +50,9 @@ describe('the job journal', () => {
     expect(journal.holds(waiting.id)).toBe(true);
     expect(inputsOf(dir, running.id)).toEqual(['0.rgb', '1.rgb']);
     expect(readFileSync(join(dir, 'inputs', running.id, '0.rgb'))).toEqual(Buffer.from(spec('ada').content.data));
+    // Members' pictures are easel's alone to read.
+    expect(statSync(join(dir, 'inputs', running.id)).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'inputs', running.id, '0.rgb')).mode & 0o777).toBe(0o600);
 
     run.finish();
     await running.done;

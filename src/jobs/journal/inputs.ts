@@ -15,6 +15,10 @@ export function isJobId(id: string): boolean {
   return JOB_ID.test(id);
 }
 
+/** Members' pictures: readable by easel's own user only. */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
 /** Bytes of a decoded image's pixels. */
 export function pixelBytes({ width, height }: ImageSize): number {
   return width * height * 3;
@@ -28,15 +32,15 @@ export function pixelBytes({ width, height }: ImageSize): number {
  */
 export class InputFiles {
   constructor(readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    mkdirSync(root, { recursive: true, mode: PRIVATE_DIR });
   }
 
   /** Writes a job's images; on failure (disk full) nothing of them is left and the error is thrown. */
   write(jobId: string, images: readonly RgbImage[]): void {
     const dir = this.#dir(jobId);
     try {
-      mkdirSync(dir, { recursive: true });
-      images.forEach((image, index) => writeFileSync(join(dir, `${index}.rgb`), image.data));
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+      images.forEach((image, index) => writeFileSync(join(dir, `${index}.rgb`), image.data, { mode: PRIVATE_FILE }));
     } catch (err) {
       this.remove(jobId);
       throw err;

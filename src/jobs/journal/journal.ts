@@ -129,6 +129,7 @@ export class Journal implements JobObserver {
     const { db, salvaged } = openDatabase(join(options.dir, JOURNAL_FILE), options.logger);
     const journal = new Journal(db, new InputFiles(join(options.dir, 'inputs')), options, [...salvaged]);
     journal.#removeStrayInputs();
+    journal.#countCrashes();
     return journal;
   }
 
@@ -183,11 +184,10 @@ export class Journal implements JobObserver {
   }
 
   /**
-   * The jobs the last run left unfinished, in the order they should go back in line: those that had started
-   * first, then by when they were queued. Each that was still running then was cut short by a crash, and counts it.
+   * The jobs the journal holds, in the order they should go back in line after a restart: those that had started
+   * first, then by when they were queued.
    */
   unfinished(): JournaledJob[] {
-    this.#db.exec("UPDATE jobs SET crashes = crashes + 1, state = 'waiting' WHERE state = 'running'");
     const rows = this.#db
       .prepare(
         `SELECT id, platform, user_id, submitted_at, crashes, inputs_kept, request FROM jobs
@@ -256,6 +256,17 @@ export class Journal implements JobObserver {
       this.#logger.error({ err, jobId }, "could not write this job's images; it cannot resume after a restart");
       return false;
     }
+  }
+
+  /**
+   * At open, a job still marked running was cut short by the end of the last run: SIGTERM would have put it back
+   * to waiting, so easel went down with it. It counts a crash, and waits to run again.
+   */
+  #countCrashes(): void {
+    const { changes } = this.#db
+      .prepare("UPDATE jobs SET crashes = crashes + 1, state = 'waiting' WHERE state = 'running'")
+      .run();
+    if (changes > 0) this.#logger.warn({ jobs: changes }, 'easel went down while painting; those jobs will run again');
   }
 
   /** Image files no journaled job owns: left by a crash between writing them and the row, or a damaged journal. */
