@@ -24,20 +24,23 @@ function formatBytes(bytes) {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
-/** The status line's text, with chat's `code` spans as <code> and its line breaks kept. */
+/** The status line's text, with chat's `code` spans as <code>; of several lines, the first leads. */
 function setRichText(element, text) {
   element.replaceChildren();
-  text.split('\n').forEach((row, index) => {
+  const rows = text.split('\n');
+  rows.forEach((row, index) => {
+    const holder = rows.length > 1 && index === 0 ? document.createElement('strong') : element;
     if (index > 0) element.append(document.createElement('br'));
     row.split('`').forEach((part, i) => {
       if (i % 2 === 1) {
         const code = document.createElement('code');
         code.textContent = part;
-        element.append(code);
+        holder.append(code);
       } else if (part) {
-        element.append(part);
+        holder.append(part);
       }
     });
+    if (holder !== element) element.append(holder);
   });
 }
 
@@ -158,7 +161,8 @@ function drawGallery(presets) {
     image.loading = 'lazy';
     const title = document.createElement('span');
     title.className = 'preset-title';
-    title.textContent = `${preset.emoji} ${preset.title}`;
+    title.textContent = preset.title;
+    card.title = `${preset.title}; in chat, react with ${preset.emoji}`;
     card.append(image, title);
     card.addEventListener('click', () => pickPreset(preset.name));
     gallery.append(card);
@@ -169,17 +173,25 @@ function drawGallery(presets) {
   }
 }
 
-/** A drop zone: click or drop a picture, and see it there. */
-function dropZone(zone, onPicked) {
+/** A drop zone: click or drop a picture, and see it there with its name. */
+function dropZone(zone) {
   const fileInput = zone.querySelector('input[type=file]');
   const image = zone.querySelector('.drop-image');
+  const label = zone.querySelector('.drop-text');
+  const invitation = [...label.childNodes].map((node) => node.cloneNode(true));
   const show = () => {
     const file = fileInput.files[0];
     if (image.src) URL.revokeObjectURL(image.src);
     image.hidden = !file;
     zone.classList.toggle('has-image', Boolean(file));
-    if (file) image.src = URL.createObjectURL(file);
-    onPicked?.(file);
+    if (!file) return label.replaceChildren(...invitation.map((node) => node.cloneNode(true)));
+    image.src = URL.createObjectURL(file);
+    const name = document.createElement('strong');
+    name.textContent = file.name;
+    const hint = document.createElement('span');
+    hint.className = 'drop-change';
+    hint.textContent = 'Click or drop another to change it';
+    label.replaceChildren(name, hint);
   };
   fileInput.addEventListener('change', show);
   zone.addEventListener('dragover', (event) => {
@@ -211,7 +223,7 @@ function render(frame) {
   position.hidden = frame.position === undefined;
   position.textContent = frame.position === 1 ? 'Next in line' : `#${frame.position} in line`;
 
-  const percent = frame.stage === 'done' ? 100 : frame.percent;
+  const { percent } = frame;
   $('#meter').hidden = percent === undefined;
   $('#meter').setAttribute('aria-valuenow', String(percent ?? 0));
   $('#meter-fill').style.width = `${percent ?? 0}%`;
@@ -225,7 +237,10 @@ function render(frame) {
 
   const download = $('#download');
   download.hidden = frame.download === undefined;
-  if (frame.download) download.href = frame.download;
+  if (frame.download) {
+    download.href = frame.download;
+    download.download = '';
+  }
   $('#cancel').hidden = !frame.cancellable;
 
   if (FINAL_STAGES.has(frame.stage)) finishJob();
