@@ -56,21 +56,18 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, job: PageJob): 
   res.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
   res.write('retry: 2000\n\n');
   const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS).unref();
+  // Set once following starts; a job already over is sent its last frame at once, before follow() returns.
+  let unfollow = (): void => undefined;
   const stop = (): void => {
     clearInterval(heartbeat);
     unfollow();
   };
-  const unfollow = job.follow((frame) => {
+  unfollow = job.follow((frame) => {
     res.write(`data: ${JSON.stringify(frame)}\n\n`);
-    if (job.finished) {
-      stop();
-      res.end();
-    }
-  });
-  if (job.finished) {
+    if (!job.finished) return;
     stop();
     res.end();
-  }
+  });
   req.on('close', stop);
 }
 

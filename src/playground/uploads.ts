@@ -26,8 +26,8 @@ export function maxFormBytes(rules: UploadRules): number {
 
 /**
  * Reads a multipart form as it streams in, keeping each file only up to the cap: a file past it, too many parts,
- * or a body past maxFormBytes rejects at once with a PageError, and the rest of the body is left unread.
- * An empty file part (a file input left blank) counts as no file.
+ * or a body past maxFormBytes rejects at once with a PageError, and nothing more is parsed (the caller answers and
+ * closes the connection). An empty file part (a file input left blank) counts as no file.
  */
 export function readUpload(req: IncomingMessage, rules: UploadRules): Promise<UploadedForm> {
   return new Promise((resolve, reject) => {
@@ -64,7 +64,9 @@ export function readUpload(req: IncomingMessage, rules: UploadRules): Promise<Up
       received += chunk.byteLength;
       if (received > maxBytes) fail(new BadUploadError('That form is far larger than the page sends.'));
     });
-    req.on('aborted', () => fail(new BadUploadError('The upload broke off.')));
+    req.on('close', () => {
+      if (!req.complete) fail(new BadUploadError('The upload broke off.'));
+    });
 
     parser.on('file', (name, stream, info) => {
       const what = Object.hasOwn(rules.files, name) ? rules.files[name] : undefined;

@@ -126,6 +126,9 @@ describe('a playground job', () => {
     expect(done?.line).toMatch(/^Here it is!\nThe Great Wave \(Hokusai\) · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/);
     expect(all.map((frame) => frame.stage)).toEqual([...all.map((frame) => frame.stage)].sort(byStage));
 
+    // Coming back to a job that is over, the page gets its last frame at once.
+    expect(await visitor.frames(job.events)).toEqual([done]);
+
     const download = await visitor.fetch(done?.download ?? '');
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="easel-the-great-wave-hokusai.png"');
     const result = await rawPixels(Buffer.from(await download.arrayBuffer()));
