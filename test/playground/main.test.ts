@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../src/config/paths.js';
+import { DiscordStandIn } from '../standins/discord/server.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
+const standIns: DiscordStandIn[] = [];
 
 afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(standIns.splice(0).map((standIn) => standIn.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -30,17 +33,23 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   return { child, output: () => output };
 }
 
+function waitFor<T>(find: () => T | undefined, output: () => string): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const found = find();
+      if (found === undefined) throw new Error(`still starting:\n${output()}`);
+      return found;
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+}
+
+const READY = /easel is ready: open (http:\/\/127\.0\.0\.1:\d+\/) to paint\./;
+
 describe('npm start with no chat tokens', () => {
   it('opens the playground on 127.0.0.1, says where, and stops cleanly on SIGTERM', async () => {
     const { child, output } = await start({ PORT: '0' });
-    const url = await vi.waitFor(
-      () => {
-        const found = /easel is ready: open (http:\/\/127\.0\.0\.1:\d+\/) to paint\./.exec(output())?.[1];
-        if (found === undefined) throw new Error(`still starting:\n${output()}`);
-        return found;
-      },
-      { timeout: 60_000, interval: 100 },
-    );
+    const url = await waitFor(() => READY.exec(output())?.[1], output);
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>easel');
@@ -60,5 +69,26 @@ describe('npm start with no chat tokens', () => {
       'Nothing to connect to: EASEL_PLAYGROUND is off, and neither DISCORD_TOKEN (Discord) nor SLACK_BOT_TOKEN and ' +
         'SLACK_APP_TOKEN (Slack) are set.',
     );
+  });
+});
+
+describe('npm start with a chat token', () => {
+  async function discordEnv(): Promise<Record<string, string>> {
+    const standIn = await DiscordStandIn.start();
+    standIns.push(standIn);
+    return { DISCORD_TOKEN: standIn.token, DISCORD_API_URL: standIn.apiUrl, DISCORD_GUILD_ID: standIn.guildId, PORT: '0' };
+  }
+
+  it('starts the bot and the playground with it', async () => {
+    const { output } = await start(await discordEnv());
+    await waitFor(() => READY.exec(output())?.[1], output);
+    expect(output()).toContain('"platforms":["discord","playground"]');
+  });
+
+  it('starts the bot alone with EASEL_PLAYGROUND=off', async () => {
+    const { output } = await start({ ...(await discordEnv()), EASEL_PLAYGROUND: 'off' });
+    await waitFor(() => (output().includes('easel is running') ? true : undefined), output);
+    expect(output()).toContain('"platforms":["discord"]');
+    expect(output()).not.toContain('easel is ready');
   });
 });
