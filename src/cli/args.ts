@@ -123,5 +123,5 @@ export function parseCommandLine(argv: readonly string[], limits: OptionLimits):
     const value = flags[flagName(option.key)];
     if (value !== undefined) options[option.key] = value;
   }
-  return { command, inputs, output: values.output as string | undefined, json: values.json === true, options };
+  return { command, inputs, output: values.output, json: values.json === true, options };
 }

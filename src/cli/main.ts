@@ -43,7 +43,7 @@ async function inputs(cmd: CliCommand): Promise<{ content: Uint8Array; styles: U
 
 function summary(result: StylizeResult): object {
   const round = (parts: StylizeResult['losses']['final']): object =>
-    Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Number(v.toPrecision(6))]));
+    Object.fromEntries(Object.entries(parts).map(([k, v]: [string, number]) => [k, Number(v.toPrecision(6))]));
   return {
     backend: result.backend,
     width: result.image.width,

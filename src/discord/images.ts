@@ -32,7 +32,12 @@ export function discordMediaPolicy(apiUrl: string | undefined): DownloadPolicy {
   return { hosts: DISCORD_MEDIA_HOSTS, apiBase: apiUrl };
 }
 
-/** Downloads and decodes an image from Discord's media hosts only. */
-export function fetchDiscordImage(context: DiscordContext, url: string, what: string): Promise<RgbImage> {
-  return fetchImage(context.deps, discordMediaPolicy(context.config.apiUrl), url, what);
+/** Downloads an image from Discord's media hosts only, and decodes it at most `maxSide` px on its longest side. */
+export function fetchDiscordImage(
+  context: DiscordContext,
+  url: string,
+  what: string,
+  maxSide: number,
+): Promise<RgbImage> {
+  return fetchImage(context.deps, discordMediaPolicy(context.config.apiUrl), url, what, maxSide);
 }

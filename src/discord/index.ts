@@ -32,7 +32,12 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardError, (err, shardId) => logger.warn({ err, shardId }, 'discord connection error'));
   client.on(Events.Warn, (message) => logger.warn(message));
-  client.on(Events.InteractionCreate, interactionHandler(context, commands));
+  const onInteraction = interactionHandler(context, commands);
+  client.on(Events.InteractionCreate, (interaction) => {
+    onInteraction(interaction).catch((err: unknown) =>
+      logger.error({ err, interactionId: interaction.id }, 'interaction failed'),
+    );
+  });
   const onReaction = presetReactionHandler(context);
   client.on(Events.MessageReactionAdd, (reaction, user) => {
     onReaction(reaction, user).catch((err: unknown) => logger.error({ err, messageId: reaction.message.id, userId: user.id }, 'preset reaction failed'));

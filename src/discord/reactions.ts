@@ -1,6 +1,7 @@
 import type { ThreadChannel, Message, MessageReaction, PartialMessageReaction, PartialUser, User } from 'discord.js';
 import { UserError } from '../errors.js';
 import type { JobHandle } from '../jobs/job.js';
+import { inputSides } from '../jobs/fetch-image.js';
 import { userMessage } from '../jobs/messages.js';
 import { RecentClaims } from '../jobs/recent-claims.js';
 import type { Reservation } from '../jobs/queue.js';
@@ -57,8 +58,9 @@ export function presetReactionHandler(context: DiscordContext) {
     let handle: JobHandle;
     try {
       reservation = context.deps.queue.reserve(asker, preset.base);
+      const { content: side } = inputSides(preset.base, context.deps.limits.options.maxSize);
       const [content, style] = await context.deps.inputs.run(() =>
-        Promise.all([fetchDiscordImage(context, url, 'image'), preset.loadStyle()]),
+        Promise.all([fetchDiscordImage(context, url, 'image', side), preset.loadStyle()]),
       );
       handle = runJob(context, {
         spec: { requester: asker, content, styles: [style], options: preset.base, label: preset.title },

@@ -38,7 +38,7 @@ export type CostOptions = Pick<StylizeOptions, 'size' | 'iterations' | 'scales' 
 export interface CostContext {
   /** The style images' sizes; by default one style image of the content's shape. */
   readonly styles?: readonly Dimensions[];
-  /** The runtime's largest side, which caps the style images' size (see styleSide); no cap by default. */
+  /** The engine's largest side, which caps the style images' size (see styleSide); no cap by default. */
   readonly maxSide?: number;
 }
 

@@ -219,7 +219,7 @@ class WorkerSlot {
     this.current = undefined;
     const restartInMs = this.policy.crashed();
     this.logger.error({ slot: this.index, code, restartInMs }, 'engine worker died; restarting it');
-    this.restart(restartInMs);
+    void this.restart(restartInMs);
     if (this.job) this.settle(this.job, new EngineCrashedError());
   }
 

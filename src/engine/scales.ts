@@ -45,9 +45,10 @@ export function planScales(contentWidth: number, contentHeight: number, size: nu
 
 /**
  * The style image's longest side at a scale of longest side `scaleSide`: `styleScale` times it, but the style at the
- * final scale is never larger than `maxSide`, the runtime's largest side. Without the cap, `style_scale=4 size=1024`
- * would push a 4096² image through VGG (4 GiB of float32 in its first layer alone). The cap lowers the style scale for
- * the whole job rather than at the final scale only, so the brush strokes keep one size from scale to scale.
+ * final scale is never larger than `maxSide`, the largest side the engine paints. Without the cap,
+ * `style_scale=4 size=1024` would push a 4096² image through VGG (4 GiB of float32 in its first layer alone). The cap
+ * lowers the style scale for the whole job rather than at the final scale only, so the brush strokes keep one size
+ * from scale to scale.
  */
 export function styleSide(scaleSide: number, size: number, styleScale: number, maxSide: number): number {
   return Math.round(scaleSide * Math.min(styleScale, maxSide / size));

@@ -14,6 +14,11 @@ const PREVIEW_SIDE = 256;
 
 export interface StylizeContext {
   readonly runtime: Runtime;
+  /**
+   * The operator's cap on the longest side (EngineConfig.maxSide), within the runtime's own; it bounds the style
+   * images as well as the output, so what the engine reports as its largest side is what it scales anything to.
+   */
+  readonly maxSide?: number;
   readonly styleCache: StyleTargetCache;
   readonly onProgress?: (progress: Progress) => void;
   /** Least time between two previews; undefined or 0: no previews, and none is ever rendered. */
@@ -28,9 +33,10 @@ export interface StylizeContext {
 export async function stylize(request: StylizeRequest, ctx: StylizeContext): Promise<StylizeResult> {
   const { options } = request;
   const started = performance.now();
-  checkRequest(request, ctx.runtime);
+  const maxSide = largestSide(ctx);
+  checkRequest(request, maxSide);
   const { width, height } = request.content;
-  const cost = jobCost(width, height, options, { styles: request.styles, maxSide: ctx.runtime.maxSide });
+  const cost = jobCost(width, height, options, { styles: request.styles, maxSide });
   const scales = cost.perScale;
   const previews = new PreviewClock(ctx.previewIntervalMs, started);
   let image: Float32Array | undefined;
@@ -108,16 +114,20 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
   };
 }
 
-function checkRequest(request: StylizeRequest, runtime: Runtime): void {
+function largestSide(ctx: StylizeContext): number {
+  return Math.min(ctx.runtime.maxSide, ctx.maxSide ?? Infinity);
+}
+
+function checkRequest(request: StylizeRequest, maxSide: number): void {
   const { options, styles } = request;
   if (styles.length === 0) throw new UserError('no-style', 'I need at least one style image.');
   if (options.styleBlend.length !== 1 && options.styleBlend.length !== styles.length) {
     const problem = { given: options.styleBlend.join(','), help: 'one weight per style image' };
     throw new OptionError('styleBlend', { kind: 'count', expected: styles.length }, problem);
   }
-  if (options.size > runtime.maxSide) {
+  if (options.size > maxSide) {
     const help = 'the largest this server can paint';
-    throw new OptionError('size', { kind: 'range', max: runtime.maxSide }, { given: options.size, help });
+    throw new OptionError('size', { kind: 'range', max: maxSide }, { given: options.size, help });
   }
 }
 
@@ -133,7 +143,7 @@ async function styleTargets(request: StylizeRequest, scale: Scale, content: RgbI
   const blend = styles.map((_, k) => options.styleBlend[k] ?? options.styleBlend[0]!);
   const blendSum = blend.reduce((a, b) => a + b, 0);
   const layers = options.styleLayers.map((s) => s.layer);
-  const side = styleSide(Math.max(scale.width, scale.height), options.size, options.styleScale, ctx.runtime.maxSide);
+  const side = styleSide(Math.max(scale.width, scale.height), options.size, options.styleScale, largestSide(ctx));
   let blended: Float32Array[] | undefined;
   for (const [k, style] of styles.entries()) {
     const dims = fitDimensions(style.width, style.height, side);

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     running.set(id, controller);
     stylize(request, {
       runtime,
+      maxSide: config.maxSide,
       styleCache,
       signal: controller.signal,
       previewIntervalMs,

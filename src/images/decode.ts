@@ -17,7 +17,11 @@ import type { InputFormat } from './sniff.js';
 export interface DecodeOptions {
   /** A lower-case name for the input, used in error messages: 'style image' gives "The style image is …". */
   readonly what?: string;
-  /** Shrink while decoding so the longest side is at most this many pixels; smaller images keep their size. */
+  /**
+   * The longest side the caller needs, in pixels: the image is shrunk while it is decoded (sharp's shrink-on-load
+   * for JPEG and WebP, a streaming reduce for the rest), so its full-size pixels are never held. Smaller images keep
+   * their size.
+   */
   readonly maxSide?: number;
 }
 
@@ -42,7 +46,8 @@ const FIRST_PAGE = { pages: 1, page: 0 } as const;
 
 /**
  * Turns untrusted bytes into upright 8-bit sRGB pixels, with alpha flattened onto white.
- * Every way the input can be unusable ends in an ImageInputError subclass; limits are checked from the header before decoding.
+ * Every way the input can be unusable ends in an ImageInputError subclass; limits are checked from the header before
+ * decoding, so a decompression bomb is refused before any of its pixels exist.
  */
 export async function decodeImage(
   bytes: Uint8Array,
@@ -50,6 +55,9 @@ export async function decodeImage(
   options: DecodeOptions = {},
 ): Promise<RgbImage> {
   const { what, maxSide } = options;
+  if (maxSide !== undefined && !(Number.isInteger(maxSide) && maxSide >= 1)) {
+    throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
+  }
   const format = sniffFormat(bytes);
   if (format === undefined) throw new NotAnImageError(what);
   if (bytes.byteLength > limits.maxBytes) throw new FileTooLargeError(bytes.byteLength, limits.maxBytes, what);

@@ -1,4 +1,5 @@
-import type { RgbImage } from '../engine/types.js';
+import { styleSide } from '../engine/scales.js';
+import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import { decodeImage } from '../images/decode.js';
 import { DownloadFailedError, downloadImage, type DownloadPolicy } from './download.js';
 import type { PlatformDeps } from './platform.js';
@@ -13,15 +14,33 @@ function forLog(url: string): string {
   }
 }
 
+/** The longest side, in pixels, each input of one job need be decoded to. */
+export interface InputSides {
+  readonly content: number;
+  readonly style: number;
+}
+
 /**
- * Downloads an image from where `policy` allows, within the configured caps, and decodes it. Every failure is a
- * UserError naming `what`; why a download failed goes to the log only.
+ * What the engine will make of a job's inputs at most: it scales the content to the output `size`, and a style to
+ * `size × styleScale` within `maxSide`, the largest side it paints (see styleSide). Decoding to these sides keeps
+ * a queued job's pixels that small, whatever was uploaded.
+ */
+export function inputSides(options: Pick<StylizeOptions, 'size' | 'styleScale'>, maxSide: number): InputSides {
+  const { size, styleScale } = options;
+  return { content: size, style: styleSide(size, size, styleScale, maxSide) };
+}
+
+/**
+ * Downloads an image from where `policy` allows, within the configured caps, and decodes it shrunk to `maxSide`
+ * on its longest side (see inputSides). Every failure is a UserError naming `what`; why a download failed goes to
+ * the log only.
  */
 export async function fetchImage(
   deps: PlatformDeps,
   policy: DownloadPolicy,
   url: string,
   what: string,
+  maxSide: number,
 ): Promise<RgbImage> {
   const { maxDownloadBytes, downloadTimeoutMs, image } = deps.limits;
   let bytes: Uint8Array;
@@ -33,5 +52,5 @@ export async function fetchImage(
     }
     throw err;
   }
-  return decodeImage(bytes, image, { what });
+  return decodeImage(bytes, image, { what, maxSide });
 }

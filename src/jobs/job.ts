@@ -35,7 +35,8 @@ export type JobEvent =
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'cancelled'; readonly reason: CancelReason };
 
-export type JobListener = (event: JobEvent) => void;
+/** May be async: the queue logs a rejection as it logs a throw, and goes on. */
+export type JobListener = (event: JobEvent) => void | Promise<void>;
 
 export interface JobHandle {
   readonly id: string;

@@ -156,7 +156,9 @@ async function loadPresetStyle(sources: PresetSources, style: string, where: str
     throw new ConfigError(`${where}: the style image ${path} does not exist. Check "style", or set EASEL_ASSETS to the assets folder.`);
   }
   try {
-    return await decodeImage(bytes, sources.imageLimits, { what: 'style image' });
+    // No job scales a style above the largest output side, so neither is the shared copy kept for every job.
+    const maxSide = sources.optionLimits.maxSize;
+    return await decodeImage(bytes, sources.imageLimits, { what: 'style image', maxSide });
   } catch (err) {
     if (err instanceof UserError) throw new ConfigError(`${where}: ${err.message}`);
     throw err;
@@ -192,7 +194,7 @@ export async function loadPresets(sources: PresetSources): Promise<PresetCatalog
       const style = text(entry, 'style', where, /\S/, 'a path like "images/styles/hokusai_great_wave.jpg"');
       const { user, options } = settle(entry.options, where, sources.optionLimits, defaults);
       const image = await loadPresetStyle(sources, style, where);
-      return { name, title, emoji: normaliseEmoji(emoji), slackName, style, options: user, base: options, loadStyle: async () => image };
+      return { name, title, emoji: normaliseEmoji(emoji), slackName, style, options: user, base: options, loadStyle: () => Promise.resolve(image) };
     }),
   );
 

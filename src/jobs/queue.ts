@@ -93,7 +93,7 @@ interface Job {
   reportedPosition?: number;
   /** Runs out when a stopped job has not ended in time; its worker is then replaced. */
   grace?: NodeJS.Timeout;
-  settle(): void;
+  readonly settle: () => void;
 }
 
 /** A function, not an inline check, because TypeScript narrows `state` across the engine's await. */

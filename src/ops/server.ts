@@ -61,7 +61,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const log = logger.child({ component: 'ops' });
 
   const routes: Readonly<Record<string, () => Promise<Reply>>> = {
-    '/livez': async () => json(200, { status: 'ok' }),
+    '/livez': () => Promise.resolve(json(200, { status: 'ok' })),
     '/readyz': async () => {
       const report = await readiness.report();
       for (const { name, error } of report.results) {

@@ -4,6 +4,7 @@ import type { StylizeOptions } from '../engine/types.js';
 import { OptionError, UserError } from '../errors.js';
 import { decodeImage } from '../images/decode.js';
 import { ImageInputError } from '../images/errors.js';
+import { inputSides } from '../jobs/fetch-image.js';
 import { JobTooBigError } from '../jobs/fit.js';
 import type { CancelOutcome, JobRequester } from '../jobs/job.js';
 import { userMessage } from '../jobs/messages.js';
@@ -113,10 +114,15 @@ export class PlaygroundJobs {
       const { fields, files } = await readUpload(req, this.#uploads);
       const request = readRequest(fields, files, deps);
       const { image } = deps.limits;
+      // Decoded no larger than the engine will paint them, as chat attachments are.
+      const sides = inputSides(request.options, deps.limits.options.maxSize);
+      const { style: painting } = request;
       const [content, style] = await deps.inputs.run(() =>
         Promise.all([
-          decodeImage(request.content, image, { what: FILES.content }),
-          request.style instanceof Uint8Array ? decodeImage(request.style, image, { what: FILES.style }) : request.style.loadStyle(),
+          decodeImage(request.content, image, { what: FILES.content, maxSide: sides.content }),
+          painting instanceof Uint8Array
+            ? decodeImage(painting, image, { what: FILES.style, maxSide: sides.style })
+            : painting.loadStyle(),
         ]),
       );
       const job = new PageJob(visitor, () => this.#finished(job));

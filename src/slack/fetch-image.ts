@@ -14,12 +14,16 @@ export function slackFilePolicy(config: Pick<SlackConfig, 'botToken' | 'apiUrl'>
   return { hosts: SLACK_FILE_HOSTS, apiBase: config.apiUrl, headers: { Authorization: `Bearer ${config.botToken}` } };
 }
 
-/** Slack's url_private files need the bot token, which is sent only where slackFilePolicy allows. */
+/**
+ * Slack's url_private files need the bot token, which is sent only where slackFilePolicy allows. The image is
+ * decoded at most `maxSide` px on its longest side.
+ */
 export function fetchSlackImage(
   deps: PlatformDeps,
   config: Pick<SlackConfig, 'botToken' | 'apiUrl'>,
   url: string,
   what: InputRole,
+  maxSide: number,
 ): Promise<RgbImage> {
-  return fetchImage(deps, slackFilePolicy(config), url, what);
+  return fetchImage(deps, slackFilePolicy(config), url, what, maxSide);
 }

@@ -25,8 +25,9 @@ export async function startSlack(deps: PlatformDeps, config: SlackConfig): Promi
     allowList: new AllowList(config.channels),
   };
   registerListeners(app, ctx);
-  app.error(async (error) => {
+  app.error((error) => {
     log.error({ err: describeSlackError(error) }, 'a Slack listener failed');
+    return Promise.resolve();
   });
 
   const startedAt = Date.now();

@@ -1,5 +1,6 @@
 import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import { UserError } from '../errors.js';
+import { inputSides } from '../jobs/fetch-image.js';
 import type { Preset } from '../jobs/presets.js';
 import { resolveOptions } from '../options/index.js';
 import type { SlackContext } from './context.js';
@@ -31,8 +32,9 @@ export function settingsFor(ctx: SlackContext, preset: Preset | undefined, input
   return resolveOptions(input, ctx.deps.limits.options, preset?.base ?? ctx.deps.presets.defaults);
 }
 
-function loadStyle(ctx: SlackContext, style: StyleSource): Promise<RgbImage> {
-  return 'preset' in style ? style.preset.loadStyle() : fetchSlackImage(ctx.deps, ctx.config, style.url, 'style image');
+function loadStyle(ctx: SlackContext, style: StyleSource, maxSide: number): Promise<RgbImage> {
+  if ('preset' in style) return style.preset.loadStyle();
+  return fetchSlackImage(ctx.deps, ctx.config, style.url, 'style image', maxSide);
 }
 
 /**
@@ -44,8 +46,12 @@ export async function paint(ctx: SlackContext, request: PaintRequest): Promise<s
   const preset = 'preset' in request.style ? request.style.preset : undefined;
   const reservation = deps.queue.reserve({ platform: PLATFORM, userId: request.userId }, request.options);
   try {
+    const sides = inputSides(request.options, deps.limits.options.maxSize);
     const [content, style] = await deps.inputs.run(() =>
-      Promise.all([fetchSlackImage(deps, config, request.contentUrl, 'photo'), loadStyle(ctx, request.style)]),
+      Promise.all([
+        fetchSlackImage(deps, config, request.contentUrl, 'photo', sides.content),
+        loadStyle(ctx, request.style, sides.style),
+      ]),
     );
     const { userId, place, options } = request;
     return ctx.jobs.start({ userId, place, content, styles: [style], options, label: preset?.title ?? 'Your style' }, reservation);

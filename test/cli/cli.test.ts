@@ -89,4 +89,13 @@ describe('easel CLI', () => {
     expectOneFriendlyLine(stderr);
     expect(stderr).toMatch(/^easel: --size must be between 32 and 512 .*; got 800\.$/m);
   });
+
+  it('words an option mistake found by the engine worker with its flag too', async () => {
+    // Two blend weights for one style image: only the engine, which sees the images, can tell.
+    const args = ['stylize', CONTENT, STYLE, '-o', join(dir, 'x.png'), '--size', '48', '--style-blend', '0.5,0.5'];
+    const { code, stderr } = await easel(...args);
+    expect(code).toBe(2);
+    expectOneFriendlyLine(stderr);
+    expect(stderr).toMatch(/^easel: --style-blend needs one value \(one weight per style image\); got "0\.5,0\.5"\.$/m);
+  });
 });

@@ -127,6 +127,17 @@ describe('stylize with the real VGG19 weights', () => {
     expect(sides).toEqual([48, 96]);
   });
 
+  it("caps the style image's size at the operator's largest side too, which the platforms decode it to", async () => {
+    const sides: number[] = [];
+    const counting: Runtime = {
+      ...runtime,
+      grams: (image, layers) => (sides.push(Math.max(image.width, image.height)), runtime.grams(image, layers)),
+    };
+    const options = quickOptions({ scales: 2, iterations: 2, styleScale: 4 });
+    await stylize({ content, styles: [style], options }, context({ runtime: counting, maxSide: 96 }));
+    expect(sides).toEqual([48, 96]);
+  });
+
   it("keeps the content's colours with preserveColors", async () => {
     const result = await stylize(
       { content, styles: [style], options: quickOptions({ preserveColors: true, iterations: 3 }) },

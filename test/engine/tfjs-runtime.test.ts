@@ -19,11 +19,11 @@ describe('tfjs ops', () => {
   });
 
   it("gives the Gram matrix's stock gradient", () => {
-    const f = tf.randomNormal([1, 3, 4, 5], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const f = tf.randomNormal<tf.Rank.R4>([1, 3, 4, 5], 0, 1, 'float32', 7);
     const w = tf.randomNormal([5, 5], 0, 1, 'float32', 8);
     const ours = tf.grad((x) => tf.sum(tf.mul(gram(x as tf.Tensor4D), w)))(f);
     const stock = tf.grad((x) => {
-      const m = tf.reshape(x, [12, 5]) as tf.Tensor2D;
+      const m = tf.reshape<tf.Rank.R2>(x, [12, 5]);
       return tf.sum(tf.mul(tf.div(tf.matMul(m, m, true, false), 12), w));
     })(f);
     expect(tf.max(tf.abs(tf.sub(ours, stock))).dataSync()[0]).toBeLessThan(1e-5);
@@ -31,7 +31,7 @@ describe('tfjs ops', () => {
 
   it("gives the max-pool's stock gradient after a ReLU, for odd sizes too", () => {
     for (const [h, w] of [[6, 8], [7, 5]] as const) {
-      const x = tf.relu(tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h)) as tf.Tensor4D;
+      const x = tf.relu(tf.randomNormal<tf.Rank.R4>([1, h, w, 3], 0, 1, 'float32', h));
       const dy = tf.randomNormal([1, Math.floor(h / 2), Math.floor(w / 2), 3], 0, 1, 'float32', w);
       const ours = tf.grad((input) => tf.sum(tf.mul(maxPool2x2(input as tf.Tensor4D), dy)))(x);
       const stock = tf.grad((input) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), dy)))(x);
@@ -44,9 +44,9 @@ describe('tfjs ops', () => {
   });
 
   it("gives the conv's stock input-gradient", () => {
-    const kernel = tf.randomNormal([3, 3, 4, 6], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const bias = tf.randomNormal([6], 0, 1, 'float32', 4) as tf.Tensor1D;
-    const x = tf.randomNormal([1, 7, 9, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const kernel = tf.randomNormal<tf.Rank.R4>([3, 3, 4, 6], 0, 1, 'float32', 3);
+    const bias = tf.randomNormal<tf.Rank.R1>([6], 0, 1, 'float32', 4);
+    const x = tf.randomNormal<tf.Rank.R4>([1, 7, 9, 4], 0, 1, 'float32', 5);
     const dy = tf.randomNormal([1, 7, 9, 6], 0, 1, 'float32', 6);
     const conv = makeConv(kernel, bias);
     const ours = tf.grad((input) => tf.sum(tf.mul(conv.apply(input as tf.Tensor4D), dy)))(x);

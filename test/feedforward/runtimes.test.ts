@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 const runtimes: Record<string, () => Promise<FeedForwardRuntime>> = {
-  onnx: async () => createOnnxFeedForwardRuntime(1),
+  onnx: () => Promise.resolve(createOnnxFeedForwardRuntime(1)),
   cpu: () => createTfjsFeedForwardRuntime('cpu'),
   wasm: () => createTfjsFeedForwardRuntime('wasm'),
 };

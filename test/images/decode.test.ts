@@ -162,6 +162,52 @@ describe('decodeImage: pixel handling', () => {
     const img = await decodeImage(smallPng, DEFAULT_IMAGE_LIMITS, { maxSide: 100 });
     expect([img.width, img.height]).toEqual([48, 36]);
   });
+
+  it('refuses a maxSide that is not a positive whole number, which is a bug in the caller', async () => {
+    for (const maxSide of [0, -64, 63.5, Number.NaN]) {
+      await expect(decodeImage(smallPng, DEFAULT_IMAGE_LIMITS, { maxSide })).rejects.toThrow(RangeError);
+    }
+  });
+});
+
+describe('decodeImage: big images, shrunk on load', () => {
+  const [WIDTH, HEIGHT] = [4000, 3000];
+  let png: Buffer;
+  let jpeg: Buffer;
+
+  beforeAll(async () => {
+    const pixels = sharp(halves(WIDTH, HEIGHT, RED, BLUE), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } });
+    png = await pixels.clone().png().toBuffer();
+    // Stored sideways with an EXIF rotation, as phones write them: upright, it is 3000×4000.
+    jpeg = await pixels.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  });
+
+  /** The decoded pixels in a buffer of exactly their own size: nothing of the full-size image is kept with them. */
+  function expectOwnBuffer(img: { width: number; height: number; data: Uint8Array }): void {
+    expect(img.data.byteLength).toBe(img.width * img.height * 3);
+    expect(img.data.buffer.byteLength).toBe(img.data.byteLength);
+  }
+
+  it('decodes a 12-megapixel PNG straight to the side the job needs, keeping its aspect and its pixels', async () => {
+    const img = await decodeImage(png, DEFAULT_IMAGE_LIMITS, { maxSide: 400 });
+    expect([img.width, img.height]).toEqual([400, 300]);
+    expectOwnBuffer(img);
+    expectClose(pixelAt(img, 50, 150), RED, 10);
+    expectClose(pixelAt(img, 350, 150), BLUE, 10);
+  });
+
+  it('decodes a sideways 12-megapixel JPEG upright and shrunk, the long side at most maxSide', async () => {
+    const img = await decodeImage(jpeg, DEFAULT_IMAGE_LIMITS, { maxSide: 400 });
+    expect([img.width, img.height]).toEqual([300, 400]);
+    expectOwnBuffer(img);
+    // Orientation 6 turns the image a quarter clockwise, so the red left half is now on top.
+    expectClose(pixelAt(img, 150, 50), RED, 16);
+    expectClose(pixelAt(img, 150, 350), BLUE, 16);
+  });
+
+  it('still refuses a decompression bomb from its header, whatever side is asked for', async () => {
+    await expect(decodeImage(pngBomb(8000), DEFAULT_IMAGE_LIMITS, { maxSide: 64 })).rejects.toThrow(ImageTooLargeError);
+  });
 });
 
 describe('decodeImage: refusals', () => {

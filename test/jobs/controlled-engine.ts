@@ -195,7 +195,8 @@ export class ControlledEngine implements StyleEngine {
     if (this.replaceFails) throw new Error('the fresh worker could not load its weights');
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     for (const run of this.running) run.kill();
+    return Promise.resolve();
   }
 }

@@ -29,7 +29,9 @@ export interface Tracked extends JobHandle {
 /** Submits a job (through `reservation` when given) and records every event it gets. */
 export function track(queue: JobQueue, job: JobSpec, reservation?: Reservation): Tracked {
   const events: JobEvent[] = [];
-  const handle = (reservation ?? queue).submit(job, (event) => events.push(event));
+  const handle = (reservation ?? queue).submit(job, (event) => {
+    events.push(event);
+  });
   return {
     ...handle,
     events,

@@ -130,9 +130,7 @@ describe('JobQueue scheduling', () => {
     const throwing = queue.submit(spec('a'), () => {
       throw new Error('listener bug');
     });
-    const rejecting = queue.submit(spec('b'), async () => {
-      throw new Error('async listener bug');
-    });
+    const rejecting = queue.submit(spec('b'), () => Promise.reject(new Error('async listener bug')));
     const healthy = track(queue, spec('c'));
     for (let i = 0; i < 3; i++) {
       const run = await engine.nextRun();

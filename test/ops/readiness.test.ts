@@ -9,7 +9,7 @@ describe('Readiness', () => {
   it('is ready with every check passing, and reports each by name', async () => {
     const readiness = new Readiness();
     readiness.register('engine', () => true);
-    readiness.register('journal', async () => true);
+    readiness.register('journal', () => Promise.resolve(true));
     expect(await readiness.report()).toEqual({
       ready: true,
       results: [

@@ -123,7 +123,7 @@ describe('ops server', () => {
     const ops = new Ops();
     let engineLoaded = false;
     ops.readiness.register('engine', () => engineLoaded);
-    ops.readiness.register('discord', async () => true);
+    ops.readiness.register('discord', () => Promise.resolve(true));
     const server = await serve(ops);
 
     const notReady = await fetch(`${server.url}/readyz`);

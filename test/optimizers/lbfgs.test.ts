@@ -115,10 +115,10 @@ describe('L-BFGS', () => {
     // Pseudo-Huber, √(1 + x²): its slope hardly flattens, so the search extrapolates past the minimum at 0 and,
     // with no evaluations left, falls back on an earlier trial.
     const evaluated: number[] = [];
-    const huber: Objective<number> = async (x) => {
+    const huber: Objective<number> = (x) => {
       evaluated.push(x[0]!);
       const value = Math.sqrt(1 + x[0]! ** 2);
-      return { value, gradient: Float32Array.of(x[0]! / value), detail: x[0]! };
+      return Promise.resolve({ value, gradient: Float32Array.of(x[0]! / value), detail: x[0]! });
     };
     const x = Float32Array.of(5);
     const result = await createLbfgs(huber, { maxLineSearch: 2 }).step(x);

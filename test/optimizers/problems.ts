@@ -18,7 +18,7 @@ export function counted(objective: Objective): Counted {
 }
 
 /** Chained Rosenbrock, Σ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)²; its minimum is 0 at (1, …, 1). */
-export const rosenbrock: Objective = async (x) => {
+export const rosenbrock: Objective = (x) => {
   const gradient = new Float64Array(x.length);
   let value = 0;
   for (let i = 0; i + 1 < x.length; i++) {
@@ -28,14 +28,14 @@ export const rosenbrock: Objective = async (x) => {
     gradient[i]! += -400 * xi * next - 2 * (1 - xi);
     gradient[i + 1]! += 200 * next;
   }
-  return { value, gradient: Float32Array.from(gradient), detail: undefined };
+  return Promise.resolve({ value, gradient: Float32Array.from(gradient), detail: undefined });
 };
 
 /** ½ Σ aᵢ(xᵢ − cᵢ)² with curvatures aᵢ spread log-evenly over [1, condition]; its minimum is 0 at c. */
 export function illConditionedQuadratic(size: number, condition: number): { objective: Objective; minimum: Float32Array } {
   const curvature = Float64Array.from({ length: size }, (_, i) => condition ** (i / (size - 1)));
   const minimum = Float32Array.from({ length: size }, (_, i) => Math.sin(i + 1) * 3);
-  const objective: Objective = async (x) => {
+  const objective: Objective = (x) => {
     const gradient = new Float32Array(x.length);
     let value = 0;
     for (let i = 0; i < x.length; i++) {
@@ -43,7 +43,7 @@ export function illConditionedQuadratic(size: number, condition: number): { obje
       value += 0.5 * curvature[i]! * offset * offset;
       gradient[i] = curvature[i]! * offset;
     }
-    return { value, gradient, detail: undefined };
+    return Promise.resolve({ value, gradient, detail: undefined });
   };
   return { objective, minimum };
 }

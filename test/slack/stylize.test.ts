@@ -75,7 +75,8 @@ describe('on a controlled engine', () => {
 
     await command(slack, 'U1', 'C1', 'preset=ocean');
     const run = await engine.nextRun();
-    expect(run.request.content.width).toBe(40);
+    // The 40 px photo, decoded no larger than the job's 32 px.
+    expect(run.request.content.width).toBe(32);
     run.finish();
     const upload = await slack.waitForUpload();
 

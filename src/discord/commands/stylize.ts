@@ -1,6 +1,7 @@
 import { MessageFlags, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
+import { inputSides } from '../../jobs/fetch-image.js';
 import { userMessage } from '../../jobs/messages.js';
 import type { Preset } from '../../jobs/presets.js';
 import { resolveOptions } from '../../options/index.js';
@@ -60,10 +61,13 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     reservation = deps.queue.reserve(requester, options);
     const contentAttachment = interaction.options.getAttachment('content', true);
     const styleAttachment = interaction.options.getAttachment('style');
+    const sides = inputSides(options, deps.limits.options.maxSize);
     const [content, style] = await deps.inputs.run(() =>
       Promise.all([
-        fetchDiscordImage(context, contentAttachment.url, 'content image'),
-        styleAttachment ? fetchDiscordImage(context, styleAttachment.url, 'style image') : preset!.loadStyle(),
+        fetchDiscordImage(context, contentAttachment.url, 'content image', sides.content),
+        styleAttachment
+          ? fetchDiscordImage(context, styleAttachment.url, 'style image', sides.style)
+          : preset!.loadStyle(),
       ]),
     );
     const label = preset?.title ?? 'Custom style';

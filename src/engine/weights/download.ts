@@ -62,7 +62,8 @@ async function download(url: string, options: DownloadOptions): Promise<Uint8Arr
     }
     const chunks: Uint8Array[] = [];
     received = 0;
-    const reader = response.body.getReader();
+    // A fetch body streams bytes; Node's types leave its chunks as `any`.
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       received += next.value.byteLength;
       if (received > options.maxBytes) {

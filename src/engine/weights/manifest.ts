@@ -99,7 +99,7 @@ function readEntry(json: unknown, group: number, offset: number): WeightEntry {
     throw new ManifestProblem(`a weight in group ${group} has no name`);
   }
   const { name, shape, dtype, quantization } = json;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+  if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
     throw new ManifestProblem(`weight "${name}" has no valid shape`);
   }
   if (typeof dtype !== 'string') throw new ManifestProblem(`weight "${name}" has no dtype`);
@@ -108,7 +108,7 @@ function readEntry(json: unknown, group: number, offset: number): WeightEntry {
   if (bytesPerElement === undefined) {
     throw new ManifestProblem(`weight "${name}" has dtype "${dtype}", whose size easel does not know`);
   }
-  const elements = shape.reduce((product: number, d: number) => product * d, 1);
+  const elements = shape.reduce((product, d) => product * d, 1);
   return { name, shape, dtype, storedAs, offset, byteLength: elements * bytesPerElement };
 }
 

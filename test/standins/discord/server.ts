@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { frameText, textField } from '../text.js';
 
 /**
  * A local stand-in for Discord: the REST routes the bot calls, a CDN for attachments, and a gateway
@@ -241,7 +242,7 @@ export class DiscordStandIn extends EventEmitter {
   #accept(socket: WebSocket): void {
     this.#send(socket, { op: 10, d: { heartbeat_interval: 41_250 } });
     socket.on('message', (raw) => {
-      const message = JSON.parse(String(raw)) as { op: number; d: Json };
+      const message = JSON.parse(frameText(raw)) as { op: number; d: Json };
       if (message.op === 1) this.#send(socket, { op: 11 });
       if (message.op === 2) this.#identify(socket, message.d);
       if (message.op === 6) this.#send(socket, { op: 9, d: false });
@@ -444,7 +445,7 @@ export class DiscordStandIn extends EventEmitter {
             const message = this.#store({
               channelId: issued.channelId,
               author: this.bot,
-              content: type === 4 ? String(data.content ?? '') : '',
+              content: type === 4 ? textField(data.content) : '',
               components: (data.components ?? []) as unknown[],
               embeds: [],
               attachments: this.#attach(request, data, []),
@@ -482,7 +483,7 @@ export class DiscordStandIn extends EventEmitter {
           const message = this.#store({
             channelId: this.#tokens.get(token)?.channelId ?? this.channelId,
             author: this.bot,
-            content: String(body.content ?? ''),
+            content: textField(body.content),
             components: (body.components ?? []) as unknown[],
             embeds: (body.embeds ?? []) as unknown[],
             attachments: this.#attach(request, body, []),
@@ -516,7 +517,7 @@ export class DiscordStandIn extends EventEmitter {
           const message = this.#store({
             channelId,
             author: this.bot,
-            content: String(body.content ?? ''),
+            content: textField(body.content),
             components: (body.components ?? []) as unknown[],
             embeds: (body.embeds ?? []) as unknown[],
             attachments: this.#attach(request, body, []),
@@ -546,7 +547,7 @@ export class DiscordStandIn extends EventEmitter {
             type: 11,
             guild_id: this.guildId,
             parent_id: channelId,
-            name: String(request.body?.name ?? 'thread'),
+            name: textField(request.body?.name, 'thread'),
             owner_id: this.bot.id,
             message_count: 0,
             member_count: 1,

@@ -3,6 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { frameText, textField } from '../text.js';
 
 /**
  * A local stand-in for Slack: the Web API methods the bot calls, file hosting for `url_private`,
@@ -145,7 +146,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     const pinger = setInterval(() => ws.ping(), 2000);
     ws.on('close', () => clearInterval(pinger));
     ws.on('message', (data) => {
-      const ack = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+      const ack = JSON.parse(frameText(data)) as { envelope_id?: string; payload?: unknown };
       const pending = ack.envelope_id === undefined ? undefined : pendingAcks.get(ack.envelope_id);
       if (!pending || ack.envelope_id === undefined) return;
       pendingAcks.delete(ack.envelope_id);
@@ -253,7 +254,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   }
 
   function respondTo(method: string, args: JsonObject): JsonObject {
-    const channel = String(args.channel ?? args.channel_id ?? '');
+    const channel = textField(args.channel ?? args.channel_id);
     switch (method) {
       case 'auth.test':
         return { ok: true, url: `${base}/`, team: 'Stand-in', user: 'easel', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: 'BBOT' };
@@ -263,7 +264,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         const message = store(channel, {
           ts: nextTs(),
           user: BOT_USER_ID,
-          text: String(args.text ?? ''),
+          text: textField(args.text),
           blocks: args.blocks,
           ...(typeof args.thread_ts === 'string' ? { thread_ts: args.thread_ts } : {}),
         });
@@ -272,7 +273,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       case 'chat.update': {
         const message = history(channel).find((m) => m.ts === args.ts);
         if (!message) return { ok: false, error: 'message_not_found' };
-        message.text = String(args.text ?? '');
+        message.text = textField(args.text);
         message.blocks = args.blocks;
         return { ok: true, channel, ts: message.ts, text: message.text };
       }
@@ -335,7 +336,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
           store(channel, {
             ts: nextTs(),
             user: BOT_USER_ID,
-            text: String(args.initial_comment ?? ''),
+            text: textField(args.initial_comment),
             files: completed,
             ...(threadTs ? { thread_ts: threadTs } : {}),
           });

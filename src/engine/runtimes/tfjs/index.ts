@@ -88,8 +88,8 @@ export async function createTfjsRuntime(backend: TfjsBackendName, weights: Reado
       });
       return Promise.all(grams.map(take));
     },
-    async evaluator(spec) {
-      return new TfjsEvaluator(vgg, spec, channels);
+    evaluator(spec) {
+      return Promise.resolve(new TfjsEvaluator(vgg, spec, channels));
     },
     liveTensors() {
       return tf.memory().numTensors;

@@ -8,11 +8,11 @@ import '@tensorflow/tfjs';
  * forward conv instead of Conv2DBackpropInput (~9× slower there). The kernel is a constant: no weight gradient.
  */
 export function makeConv(kernel: tf.Tensor4D, bias: tf.Tensor1D): { apply: (x: tf.Tensor4D) => tf.Tensor4D; dispose: () => void } {
-  const flipped = tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D);
+  const flipped = tf.tidy(() => tf.transpose<tf.Tensor4D>(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]));
   const apply = tf.customGrad((...args) => {
     const x = args[0] as tf.Tensor4D;
     return {
-      value: tf.add(tf.conv2d(x, kernel, 1, 'same'), bias) as tf.Tensor4D,
+      value: tf.add<tf.Tensor4D>(tf.conv2d(x, kernel, 1, 'same'), bias),
       gradFunc: (dy: tf.Tensor4D) => tf.conv2d(dy, flipped, 1, 'same'),
     };
   }) as (x: tf.Tensor4D) => tf.Tensor4D;
@@ -29,13 +29,13 @@ export const gram = tf.customGrad((...args) => {
   const save = args[1] as tf.GradSaveFunc;
   const [, h, w, c] = features.shape;
   const m = h * w;
-  const f = tf.reshape(features, [m, c]) as tf.Tensor2D;
+  const f = tf.reshape<tf.Rank.R2>(features, [m, c]);
   // Tensors made here are freed after the forward pass unless saved for the gradient.
   save([f]);
   return {
     value: tf.div(tf.matMul(tf.transpose(f), f), m),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const sym = tf.add(dy, tf.transpose(dy)) as tf.Tensor2D;
+      const sym = tf.add<tf.Tensor2D>(dy, tf.transpose(dy));
       return tf.reshape(tf.div(tf.matMul(saved[0] as tf.Tensor2D, sym), m), features.shape);
     },
   };

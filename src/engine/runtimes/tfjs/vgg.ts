@@ -34,7 +34,7 @@ export class TfjsVgg {
   activations(rgb: tf.Tensor4D, layers: readonly LayerName[]): Map<LayerName, tf.Tensor4D> {
     const wanted = new Set(layers);
     const out = new Map<LayerName, tf.Tensor4D>();
-    let x = tf.sub(tf.reverse(rgb, -1), this.mean) as tf.Tensor4D;
+    let x = tf.sub<tf.Tensor4D>(tf.reverse(rgb, -1), this.mean);
     for (const { layer, apply } of this.convs) {
       x = tf.relu(apply(x));
       if (wanted.has(layer)) out.set(layer, x);

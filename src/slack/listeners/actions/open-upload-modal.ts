@@ -9,7 +9,8 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 export function openUploadModal(ctx: SlackContext) {
   return async ({ ack, body, client, respond }: Args): Promise<void> => {
     await ack();
-    const channel = body.channel?.id ?? body.container.channel_id;
+    // Bolt types the container loosely; the check below makes it a string.
+    const channel: unknown = body.channel?.id ?? body.container.channel_id;
     if (typeof channel !== 'string') return;
     try {
       await client.views.open({ trigger_id: body.trigger_id, view: uploadModal(channel, ctx.deps.limits.options) });
