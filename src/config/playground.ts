@@ -38,7 +38,9 @@ export function playgroundConfig({ playground }: Settings): PlaygroundConfig | u
     );
   }
   if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
-    throw new ConfigError(`${names.token} must be at least ${MIN_TOKEN_LENGTH} characters long; it is ${token.length}.`);
+    throw new ConfigError(
+      `${names.token} must be at least ${MIN_TOKEN_LENGTH} characters long; it is ${token.length}.`,
+    );
   }
   return { host, port, token };
 }

@@ -104,6 +104,10 @@ export function reportingFetch(inner: typeof fetch, progress: DownloadProgress, 
         },
       }),
     );
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(counted, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }

@@ -43,7 +43,11 @@ export class Access {
 
   /** Whether `candidate` is the secret's digest; compared in constant time. */
   #matches(candidate: Buffer): boolean {
-    return this.#digest !== undefined && candidate.byteLength === this.#digest.byteLength && timingSafeEqual(candidate, this.#digest);
+    return (
+      this.#digest !== undefined &&
+      candidate.byteLength === this.#digest.byteLength &&
+      timingSafeEqual(candidate, this.#digest)
+    );
   }
 
   /** Whether a shared secret guards the playground; without one it is on loopback. */
@@ -56,8 +60,10 @@ export class Access {
     if (this.#digest === undefined) return addressedToLoopback(req);
     const cookie = cookies(req).get(TOKEN_COOKIE) ?? '';
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    return (/^[0-9a-f]{64}$/.test(cookie) && this.#matches(Buffer.from(cookie, 'hex'))) ||
-      (bearer !== undefined && this.#matches(digest(bearer)));
+    return (
+      (/^[0-9a-f]{64}$/.test(cookie) && this.#matches(Buffer.from(cookie, 'hex'))) ||
+      (bearer !== undefined && this.#matches(digest(bearer)))
+    );
   }
 
   /** The cookie to set when `token` (from the page's `?token=`) is the shared secret. */

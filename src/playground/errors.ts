@@ -19,7 +19,12 @@ export class PageError extends UserError {
 /** An upload past the byte cap, cut off before it was all read. */
 export class UploadTooLargeError extends PageError {
   constructor(what: string, maxBytes: number, field?: string) {
-    super('file-too-large', 413, `The ${what} is larger than ${formatBytes(maxBytes)}. Send a smaller or more compressed version.`, field);
+    super(
+      'file-too-large',
+      413,
+      `The ${what} is larger than ${formatBytes(maxBytes)}. Send a smaller or more compressed version.`,
+      field,
+    );
   }
 }
 

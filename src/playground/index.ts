@@ -57,7 +57,13 @@ export async function startPlayground(deps: PlatformDeps, config: PlaygroundConf
     },
     // Page loads and job posts are worth a line each; the page's many small GETs (events, previews) only at debug.
     customLogLevel: (req, res, err) =>
-      err !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : req.method === 'POST' || pathOf(req.url) === '/' ? 'info' : 'debug',
+      err !== undefined || res.statusCode >= 500
+        ? 'error'
+        : res.statusCode >= 400
+          ? 'warn'
+          : req.method === 'POST' || pathOf(req.url) === '/'
+            ? 'info'
+            : 'debug',
   });
 
   const server = createServer((req, res) => {
@@ -67,7 +73,9 @@ export async function startPlayground(deps: PlatformDeps, config: PlaygroundConf
       if (res.headersSent) res.destroy();
       else {
         res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(`${JSON.stringify({ error: 'Sorry, something went wrong on my side. Please try again in a minute.' })}\n`);
+        res.end(
+          `${JSON.stringify({ error: 'Sorry, something went wrong on my side. Please try again in a minute.' })}\n`,
+        );
       }
     });
   });

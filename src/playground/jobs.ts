@@ -10,7 +10,13 @@ import type { CancelOutcome, JobRequester } from '../jobs/job.js';
 import { userMessage } from '../jobs/messages.js';
 import type { PlatformDeps } from '../jobs/platform.js';
 import type { Preset } from '../jobs/presets.js';
-import { EngineDownError, QueueClosedError, QueueFullError, TooManyJobsError, type Reservation } from '../jobs/queue.js';
+import {
+  EngineDownError,
+  QueueClosedError,
+  QueueFullError,
+  TooManyJobsError,
+  type Reservation,
+} from '../jobs/queue.js';
 import { trackJob } from '../jobs/status/index.js';
 import { findOption, resolveOptions } from '../options/index.js';
 import { PageError } from './errors.js';
@@ -40,7 +46,8 @@ const labelOf = (key: string): string => findOption(key)?.label ?? key;
 
 /** Any error, worded for the page; only those meant for the visitor say what went wrong. */
 export function pageReply(err: unknown): PageReply {
-  if (err instanceof PageError) return { status: err.status, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  if (err instanceof PageError)
+    return { status: err.status, message: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof OptionError) return { status: 400, message: err.messageFor(labelOf), field: err.key };
   if (err instanceof JobTooBigError) {
     return { status: 400, message: err.describe((key, value) => `${labelOf(key)} ${value}`), field: 'iterations' };
@@ -61,13 +68,22 @@ interface PageRequest {
 }
 
 /** Checks the form the way /stylize checks a command: one photo, and either an uploaded painting or a preset. */
-function readRequest(fields: ReadonlyMap<string, string>, files: ReadonlyMap<string, Uint8Array>, deps: PlatformDeps): PageRequest {
+function readRequest(
+  fields: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, Uint8Array>,
+  deps: PlatformDeps,
+): PageRequest {
   const content = files.get('content');
   if (content === undefined) throw new PageError('no-content', 400, 'Choose a photo to paint.', 'content');
   const presetName = fields.get(PRESET_FIELD) || undefined;
   const preset = presetName === undefined ? undefined : deps.presets.byName(presetName);
   if (presetName !== undefined && preset === undefined) {
-    throw new PageError('unknown-preset', 400, `I don't know the preset "${presetName.slice(0, 40)}". Pick one from the list.`, 'style');
+    throw new PageError(
+      'unknown-preset',
+      400,
+      `I don't know the preset "${presetName.slice(0, 40)}". Pick one from the list.`,
+      'style',
+    );
   }
   const style = files.get('style');
   if (style === undefined && preset === undefined) {
@@ -127,7 +143,14 @@ export class PlaygroundJobs {
       );
       const job = new PageJob(visitor, () => this.#finished(job));
       const handle = trackJob({
-        spec: { requester, content, styles: [style], options: request.options, label: request.label, previewIntervalMs: PREVIEW_INTERVAL_MS },
+        spec: {
+          requester,
+          content,
+          styles: [style],
+          options: request.options,
+          label: request.label,
+          previewIntervalMs: PREVIEW_INTERVAL_MS,
+        },
         surface: job,
         intervalMs: STATUS_INTERVAL_MS,
         logger: this.#logger,

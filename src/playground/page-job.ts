@@ -113,9 +113,9 @@ export class PageJob implements StatusSurface {
     await this.#show(view);
   }
 
-  async deliver(painting: FinishedPainting): Promise<Delivery> {
+  deliver(painting: FinishedPainting): Promise<Delivery> {
     this.#result = painting.png;
-    return { kind: 'on-status' };
+    return Promise.resolve({ kind: 'on-status' });
   }
 
   async #show(view: StatusView): Promise<void> {

@@ -95,7 +95,9 @@ export class Thumbnails {
     if (preset === undefined) return undefined;
     let made = this.#made.get(name);
     if (made === undefined) {
-      made = preset.loadStyle().then(async (image) => encodeImage(await resizeImage(image, THUMBNAIL_SIDE), 'jpeg', 82));
+      made = preset
+        .loadStyle()
+        .then(async (image) => encodeImage(await resizeImage(image, THUMBNAIL_SIDE), 'jpeg', 82));
       made.catch(() => this.#made.delete(name));
       this.#made.set(name, made);
     }

@@ -24,13 +24,18 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
 };
 /** On every answer: the token may be in the page's address, so nothing is sent as a referrer. */
-const COMMON_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
 /** A quiet stream is cut by some proxies; a comment line now and then keeps it open. */
 const HEARTBEAT_MS = 15_000;
 
 /** Why a request was refused, for a private playground and for one on loopback addressed by another name. */
 const REFUSALS = {
-  private: 'This easel playground is private. Open it with the link whoever runs it gave you, the one ending in ?token=…',
+  private:
+    'This easel playground is private. Open it with the link whoever runs it gave you, the one ending in ?token=…',
   loopback: 'This easel playground answers at its loopback address only, such as http://127.0.0.1:8080/.',
 };
 
@@ -38,7 +43,13 @@ function refusalPage(message: string): string {
   return `<!doctype html><meta charset="utf-8"><title>easel</title><p>${message}</p>`;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: Buffer | string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { ...COMMON_HEADERS, 'content-type': type, ...headers });
   res.end(body);
 }
@@ -53,7 +64,11 @@ function sendError(res: ServerResponse, status: number, message: string, field?:
 
 /** The job's status frames as Server-Sent Events, until its last one. */
 function streamEvents(req: IncomingMessage, res: ServerResponse, job: PageJob): void {
-  res.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    ...COMMON_HEADERS,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'x-accel-buffering': 'no',
+  });
   res.write('retry: 2000\n\n');
   const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS).unref();
   // Set once following starts; a job already over is sent its last frame at once, before follow() returns.
@@ -73,13 +88,19 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, job: PageJob): 
 
 function sendPng(res: ServerResponse, png: Buffer | undefined, filename?: string): void {
   if (png === undefined) return sendError(res, 404, 'There is no picture here yet.');
-  const disposition: Record<string, string> = filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {};
+  const disposition: Record<string, string> = filename
+    ? { 'content-disposition': `attachment; filename="${filename}"` }
+    : {};
   send(res, 200, 'image/png', png, disposition);
 }
 
 /** "The Great Wave (Hokusai)" → "easel-the-great-wave-hokusai.png". */
 function resultName(label: string): string {
-  const slug = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `easel-${slug || 'painting'}.png`;
 }
 
@@ -107,10 +128,11 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
     res.end();
   };
 
-  const serveJob = async (req: IncomingMessage, res: ServerResponse, id: string, route: JobRoute, url: URL): Promise<void> => {
+  const serveJob = (req: IncomingMessage, res: ServerResponse, id: string, route: JobRoute, url: URL): void => {
     const visitor = visitorOf(req);
     const job = visitor === undefined ? undefined : jobs.get(id, visitor);
-    if (visitor === undefined || job === undefined) return sendError(res, 404, 'I have no such job for you; it may have ended a while ago.');
+    if (visitor === undefined || job === undefined)
+      return sendError(res, 404, 'I have no such job for you; it may have ended a while ago.');
     if (route === 'cancel') {
       if (req.method !== 'POST') return sendError(res, 405, 'Cancel with a POST.');
       const outcome = jobs.cancel(id, visitor);
@@ -147,7 +169,8 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://playground');
     const path = url.pathname;
-    const tokenCookie = path === '/' && req.method === 'GET' ? access.tokenCookie(url.searchParams.get('token')) : undefined;
+    const tokenCookie =
+      path === '/' && req.method === 'GET' ? access.tokenCookie(url.searchParams.get('token')) : undefined;
     if (tokenCookie !== undefined) return signIn(req, res, tokenCookie);
     if (!access.admits(req)) {
       const message = access.private ? REFUSALS.private : REFUSALS.loopback;
@@ -158,7 +181,8 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
 
     const jobRoute = JOB_PATH.exec(path);
     if (jobRoute) return serveJob(req, res, jobRoute[1] as string, jobRoute[2] as JobRoute, url);
-    if (path === '/api/jobs') return req.method === 'POST' ? createJob(req, res) : sendError(res, 405, 'Post a form here.');
+    if (path === '/api/jobs')
+      return req.method === 'POST' ? createJob(req, res) : sendError(res, 405, 'Post a form here.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Only GET here.');
     if (path === '/') return servePage(req, res);
     if (path === '/api/setup') return sendJson(res, 200, site.setup);

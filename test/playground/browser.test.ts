@@ -82,9 +82,17 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     playground.chatJob('bob');
 
     const page = await openPage(playground);
-    await page.setInputFiles('#content-input', { name: 'tubingen.jpg', mimeType: 'image/jpeg', buffer: await sharedJpeg('content/tubingen.jpg') });
+    await page.setInputFiles('#content-input', {
+      name: 'tubingen.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('content/tubingen.jpg'),
+    });
     await page.click('#tab-upload');
-    await page.setInputFiles('#style-input', { name: 'scream.jpg', mimeType: 'image/jpeg', buffer: await sharedJpeg('styles/munch_the_scream.jpg') });
+    await page.setInputFiles('#style-input', {
+      name: 'scream.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('styles/munch_the_scream.jpg'),
+    });
     await page.fill('#field-iterations', '6');
     await page.click('#paint');
 
@@ -106,10 +114,15 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect(await page.locator('#position').isHidden()).toBe(true);
 
     // The painting the engine "returns" is a real one, so that the screenshot shows what a visitor would see.
-    const painting = await resizeImage(await decodeImage(await readFile(join(SHARED, 'images/styles/vangogh_starry_night.jpg'))), 480);
+    const painting = await resizeImage(
+      await decodeImage(await readFile(join(SHARED, 'images/styles/vangogh_starry_night.jpg'))),
+      480,
+    );
     run.finish(painting);
     await page.locator('#stage', { hasText: 'Done' }).waitFor();
-    expect(await text(page, '#line')).toMatch(/^Here it is!\nCustom style · 48 px · 6 iterations \(lbfgs\) · .*\nDone in /);
+    expect(await text(page, '#line')).toMatch(
+      /^Here it is!\nCustom style · 48 px · 6 iterations \(lbfgs\) · .*\nDone in /,
+    );
     await page.locator('#picture[src$="/result.png"]').waitFor();
     // A string, run in the page: this file is compiled without the DOM's types.
     await page.waitForFunction('document.querySelector("#picture").complete');
@@ -120,7 +133,11 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect(name).toBe('easel-custom-style.png');
     const { format } = await sharp(bytes).metadata();
     const result = await rawPixels(bytes);
-    expect({ format, width: result.width, height: result.height }).toEqual({ format: 'png', width: painting.width, height: painting.height });
+    expect({ format, width: result.width, height: result.height }).toEqual({
+      format: 'png',
+      width: painting.width,
+      height: painting.height,
+    });
     expect(await page.locator('#paint').innerText()).toBe('Paint again');
     expect(engine.misuse).toEqual([]);
   });
@@ -132,7 +149,11 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     await page.click('#paint');
     expect(await text(page, '[data-error-for="content"]')).toBe('Choose a photo to paint.');
 
-    await page.setInputFiles('#content-input', { name: 'kitten.jpg', mimeType: 'image/jpeg', buffer: await sharedJpeg('content/kitten.jpg') });
+    await page.setInputFiles('#content-input', {
+      name: 'kitten.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('content/kitten.jpg'),
+    });
     await page.locator('summary', { hasText: 'More settings' }).click();
     await page.fill('#field-styleScale', '9');
     await page.click('#paint');
@@ -151,7 +172,11 @@ describe.skipIf(skip)('the playground in Chromium', () => {
       const playground = await startTestPlayground(engine);
       started.push(playground);
       const page = await openPage(playground);
-      await page.setInputFiles('#content-input', { name: 'robin.jpg', mimeType: 'image/jpeg', buffer: await sharedJpeg('content/robin.jpg') });
+      await page.setInputFiles('#content-input', {
+        name: 'robin.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await sharedJpeg('content/robin.jpg'),
+      });
       await page.locator('.preset', { hasText: 'The Starry Night' }).click();
       await page.click('#paint');
       await page.locator('#stage', { hasText: 'Done' }).waitFor({ timeout: 100_000 });

@@ -50,12 +50,15 @@ describe('the playground settings', () => {
     const file = join(dir, 'easel.json');
     await writeFile(file, JSON.stringify({ playground: { token: TOKEN } }));
     expect(() => loadConfig({ EASEL_CONFIG: file })).toThrow(
-      new ConfigError(`${file}: "playground.token" is a secret and is read from EASEL_PLAYGROUND_TOKEN only; remove it from the file.`),
+      new ConfigError(
+        `${file}: "playground.token" is a secret and is read from EASEL_PLAYGROUND_TOKEN only; remove it from the file.`,
+      ),
     );
   });
 
   it('tell loopback from the rest', () => {
-    for (const host of ['127.0.0.1', '127.8.0.1', '::1', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1']) expect(isLoopback(host), host).toBe(true);
+    for (const host of ['127.0.0.1', '127.8.0.1', '::1', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1'])
+      expect(isLoopback(host), host).toBe(true);
     for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.1', 'example.com', 'localhost.example.com']) {
       expect(isLoopback(host), host).toBe(false);
     }
@@ -64,7 +67,10 @@ describe('the playground settings', () => {
 
 describe("the presets' paintings", () => {
   it('come from EASEL_ASSETS, else ../shared, else a folder in the cache they are downloaded into', () => {
-    expect(loadConfig({ EASEL_ASSETS: '/srv/art' }).presets).toMatchObject({ assetsRoot: '/srv/art', downloadPaintings: false });
+    expect(loadConfig({ EASEL_ASSETS: '/srv/art' }).presets).toMatchObject({
+      assetsRoot: '/srv/art',
+      downloadPaintings: false,
+    });
     expect(loadConfig({}).presets).toMatchObject({ assetsRoot: SHARED, downloadPaintings: false });
     const freshClone = presetsConfig(loadSettings({}), '/var/cache/easel', '/nowhere/shared');
     expect(freshClone).toMatchObject({ assetsRoot: '/var/cache/easel/assets', downloadPaintings: true });

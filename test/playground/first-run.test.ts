@@ -34,7 +34,7 @@ function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: s
   const requests: string[] = [];
   const byUrl = new Map(Object.entries(KNOWN_PAINTINGS).map(([path, { url }]) => [url, path]));
   const answer = async (input: string | URL | Request): Promise<Response> => {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : input.toString();
     requests.push(url);
     const path = byUrl.get(url);
     if (path === undefined) return new Response('not found', { status: 404 });
@@ -42,7 +42,7 @@ function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: s
     if (path === corrupt) bytes[100] = 255 - (bytes[100] ?? 0);
     return new Response(bytes, { headers: { 'content-length': String(bytes.byteLength) } });
   };
-  return Object.assign(answer as typeof fetch, { requests });
+  return Object.assign(answer, { requests });
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -76,7 +76,9 @@ describe("the presets' paintings on a fresh machine", () => {
         'kept there). EASEL_ASSETS can point at a folder of your own instead.',
     );
     expect(lines).toContain('  ✓ wave.jpg (115.7 KB)');
-    expect(lines.at(-2)).toMatch(new RegExp(`^  Paintings ready: ${count} files, \\d+(\\.\\d)? MB in \\d+(\\.\\d)? s\\.$`));
+    expect(lines.at(-2)).toMatch(
+      new RegExp(`^  Paintings ready: ${count} files, \\d+(\\.\\d)? MB in \\d+(\\.\\d)? s\\.$`),
+    );
 
     const again = stream();
     await ensurePaintings({ file: 'unused', assetsRoot, downloadPaintings: true }, { fetch, stream: again });
@@ -87,19 +89,29 @@ describe("the presets' paintings on a fresh machine", () => {
   it('keep nothing that is not the painting expected, and say which and what to do', async () => {
     const assetsRoot = join(await scratch(), 'assets');
     const bad = 'images/styles/munch_the_scream.jpg';
-    const attempt = ensurePaintings({ file: 'unused', assetsRoot, downloadPaintings: true }, { fetch: paintingsFetch(bad), stream: stream() });
+    const attempt = ensurePaintings(
+      { file: 'unused', assetsRoot, downloadPaintings: true },
+      { fetch: paintingsFetch(bad), stream: stream() },
+    );
     await expect(attempt).rejects.toBeInstanceOf(WeightsError);
     await expect(attempt).rejects.toThrow(
-      new RegExp(`^The painting downloaded from ${KNOWN_PAINTINGS[bad]?.url.replace(/\./g, '\\.')} is not the one expected: its sha256 is`),
+      new RegExp(
+        `^The painting downloaded from ${KNOWN_PAINTINGS[bad]?.url.replace(/\./g, '\\.')} is not the one expected: its sha256 is`,
+      ),
     );
-    await expect(attempt).rejects.toThrow(/It was not kept\. Try again later, or set EASEL_ASSETS to a folder laid out like \.\.\/shared/);
+    await expect(attempt).rejects.toThrow(
+      /It was not kept\. Try again later, or set EASEL_ASSETS to a folder laid out like \.\.\/shared/,
+    );
     expect(existsSync(join(assetsRoot, bad))).toBe(false);
     expect((await readdir(join(assetsRoot, 'images/styles'))).filter((file) => file.includes('.part'))).toEqual([]);
   });
 
   it('are left alone where the assets are a folder of their own', async () => {
     const fetch = paintingsFetch();
-    await ensurePaintings({ file: 'unused', assetsRoot: '/nowhere', downloadPaintings: false }, { fetch, stream: stream() });
+    await ensurePaintings(
+      { file: 'unused', assetsRoot: '/nowhere', downloadPaintings: false },
+      { fetch, stream: stream() },
+    );
     expect(fetch.requests).toEqual([]);
   });
 });
@@ -133,7 +145,9 @@ describe('the VGG19 weights on a fresh machine', () => {
 
   it('are not fetched when they come from a folder', async () => {
     const out = stream();
-    await ensureWeights({ location: join(SHARED, 'models/vgg19'), cacheDir: '/nowhere' }, ['block1_conv1'], { stream: out });
+    await ensureWeights({ location: join(SHARED, 'models/vgg19'), cacheDir: '/nowhere' }, ['block1_conv1'], {
+      stream: out,
+    });
     expect(out.text()).toBe('');
   });
 });

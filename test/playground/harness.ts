@@ -27,7 +27,7 @@ export interface TestPlayground {
   readonly queue: JobQueue;
   readonly deps: PlatformDeps;
   /** Puts a job from a chat member in the same line, e.g. to stand ahead of the page's. */
-  chatJob(userId: string, listener?: JobListener): void;
+  readonly chatJob: (userId: string, listener?: JobListener) => void;
   stop(): Promise<void>;
 }
 
@@ -43,7 +43,10 @@ export interface PlaygroundOptions {
 }
 
 /** The playground on 127.0.0.1 (a free port) in front of `engine`, with two presets from ../shared. */
-export async function startTestPlayground(engine: StyleEngine, options: PlaygroundOptions = {}): Promise<TestPlayground> {
+export async function startTestPlayground(
+  engine: StyleEngine,
+  options: PlaygroundOptions = {},
+): Promise<TestPlayground> {
   const dir = await mkdtemp(join(tmpdir(), 'easel-playground-'));
   const presetsFile = join(dir, 'presets.json');
   await writeFile(
@@ -51,7 +54,12 @@ export async function startTestPlayground(engine: StyleEngine, options: Playgrou
     JSON.stringify({
       defaults: TINY,
       presets: {
-        '🌊': { name: 'great_wave', title: 'The Great Wave (Hokusai)', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg' },
+        '🌊': {
+          name: 'great_wave',
+          title: 'The Great Wave (Hokusai)',
+          slack: 'ocean',
+          style: 'images/styles/hokusai_great_wave.jpg',
+        },
         '🌌': {
           name: 'starry_night',
           title: 'The Starry Night (van Gogh)',
@@ -65,8 +73,19 @@ export async function startTestPlayground(engine: StyleEngine, options: Playgrou
   const logger = options.logger ?? pino({ level: process.env.EASEL_TEST_LOG ?? 'silent' });
   const maxBytes = options.maxUploadBytes ?? 2 * 1024 * 1024;
   const image = { ...DEFAULT_IMAGE_LIMITS, maxBytes };
-  const queue = new JobQueue({ engine, logger, maxPerUser: options.maxPerUser ?? 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
-  const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: DEFAULT_IMAGE_LIMITS });
+  const queue = new JobQueue({
+    engine,
+    logger,
+    maxPerUser: options.maxPerUser ?? 2,
+    maxWaiting: 20,
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
+  const presets = await loadPresets({
+    file: presetsFile,
+    assetsRoot: SHARED,
+    optionLimits: OPTION_LIMITS,
+    imageLimits: DEFAULT_IMAGE_LIMITS,
+  });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(),
@@ -80,7 +99,7 @@ export async function startTestPlayground(engine: StyleEngine, options: Playgrou
     playground,
     queue,
     deps,
-    chatJob(userId, listener = () => undefined) {
+    chatJob: (userId, listener = () => undefined) => {
       const spec: JobSpec = {
         requester: { platform: 'discord', userId },
         content: solidImage(40, 40, [200, 120, 40]),
@@ -100,7 +119,10 @@ export async function startTestPlayground(engine: StyleEngine, options: Playgrou
 
 /** A shared photo or painting, shrunk to `side` px, as JPEG bytes. */
 export function sharedJpeg(path: string, side = 48): Promise<Buffer> {
-  return sharp(join(SHARED, 'images', path)).resize(side, side, { fit: 'inside' }).jpeg().toBuffer();
+  return sharp(join(SHARED, 'images', path))
+    .resize(side, side, { fit: 'inside' })
+    .jpeg()
+    .toBuffer();
 }
 
 /** A visitor of the page from Node: keeps the cookies the page sets and sends them back. */
@@ -137,7 +159,8 @@ export class Visitor {
   post(fields: Record<string, string>, files: Record<string, Buffer>): Promise<Response> {
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    for (const [name, bytes] of Object.entries(files)) form.append(name, new Blob([bytes], { type: 'image/jpeg' }), `${name}.jpg`);
+    for (const [name, bytes] of Object.entries(files))
+      form.append(name, new Blob([bytes], { type: 'image/jpeg' }), `${name}.jpg`);
     return this.fetch('/api/jobs', { method: 'POST', body: form });
   }
 
@@ -148,7 +171,7 @@ export class Visitor {
     const frames: PageFrame[] = [];
     const decoder = new TextDecoder();
     let buffered = '';
-    for await (const chunk of response.body) {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       buffered += decoder.decode(chunk, { stream: true });
       for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
         const message = buffered.slice(0, end);

@@ -76,7 +76,12 @@ describe('npm start with a chat token', () => {
   async function discordEnv(): Promise<Record<string, string>> {
     const standIn = await DiscordStandIn.start();
     standIns.push(standIn);
-    return { DISCORD_TOKEN: standIn.token, DISCORD_API_URL: standIn.apiUrl, DISCORD_GUILD_ID: standIn.guildId, PORT: '0' };
+    return {
+      DISCORD_TOKEN: standIn.token,
+      DISCORD_API_URL: standIn.apiUrl,
+      DISCORD_GUILD_ID: standIn.guildId,
+      PORT: '0',
+    };
   }
 
   it('starts the bot and the playground with it', async () => {

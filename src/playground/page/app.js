@@ -1,9 +1,17 @@
 // The playground's page: draws the form from /api/setup (generated from easel's option schema), posts it to
 // /api/jobs, and follows the job's status frames (src/playground/page-job.ts: PageFrame) over Server-Sent Events.
+// It runs in the browser, with no build step:
+/* global document, CSS, EventSource, FormData, Option, URL, fetch */
 
 const $ = (selector) => document.querySelector(selector);
 
-const STAGE_NAMES = { waiting: 'In line', painting: 'Painting', done: 'Done', failed: 'Not painted', cancelled: 'Cancelled' };
+const STAGE_NAMES = {
+  waiting: 'In line',
+  painting: 'Painting',
+  done: 'Done',
+  failed: 'Not painted',
+  cancelled: 'Cancelled',
+};
 const FINAL_STAGES = new Set(['done', 'failed', 'cancelled']);
 
 const state = {
@@ -144,7 +152,11 @@ function showTab(presets) {
   $('#tab-upload').setAttribute('aria-selected', String(!presets));
   $('#gallery').hidden = !presets;
   $('#style-drop').hidden = presets;
-  applyValues(presets ? state.setup.presets.find((p) => p.name === state.preset)?.values ?? state.setup.defaults : state.setup.defaults);
+  applyValues(
+    presets
+      ? (state.setup.presets.find((p) => p.name === state.preset)?.values ?? state.setup.defaults)
+      : state.setup.defaults,
+  );
 }
 
 function drawGallery(presets) {
@@ -221,7 +233,8 @@ function render(frame) {
 
   const position = $('#position');
   position.hidden = frame.position === undefined;
-  if (frame.position !== undefined) position.textContent = frame.position === 1 ? 'Next in line' : `#${frame.position} in line`;
+  if (frame.position !== undefined)
+    position.textContent = frame.position === 1 ? 'Next in line' : `#${frame.position} in line`;
 
   const { percent } = frame;
   $('#meter').hidden = percent === undefined;
@@ -276,9 +289,15 @@ async function paint(event) {
   if (!photo) return showError('Choose a photo to paint.', 'content');
   if (state.presetTab && !state.preset) return showError('Pick a preset, or upload a painting of your own.', 'style');
   if (!state.presetTab && !ownStyle) return showError('Choose a painting to paint in.', 'style');
-  for (const [file, field, what] of [[photo, 'content', 'photo'], [ownStyle, 'style', 'painting']]) {
+  for (const [file, field, what] of [
+    [photo, 'content', 'photo'],
+    [ownStyle, 'style', 'painting'],
+  ]) {
     if (file && file.size > setup.maxUploadBytes) {
-      return showError(`The ${what} is larger than ${formatBytes(setup.maxUploadBytes)}. Send a smaller or more compressed version.`, field);
+      return showError(
+        `The ${what} is larger than ${formatBytes(setup.maxUploadBytes)}. Send a smaller or more compressed version.`,
+        field,
+      );
     }
   }
 
@@ -325,7 +344,8 @@ async function cancel() {
 async function start() {
   const response = await fetch('/api/setup');
   if (!response.ok) {
-    $('#form-error').textContent = (await response.json().catch(() => ({}))).error ?? 'easel is not answering. Reload the page.';
+    $('#form-error').textContent =
+      (await response.json().catch(() => ({}))).error ?? 'easel is not answering. Reload the page.';
     return;
   }
   const setup = await response.json();
