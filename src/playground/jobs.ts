@@ -46,8 +46,9 @@ const labelOf = (key: string): string => findOption(key)?.label ?? key;
 
 /** Any error, worded for the page; only those meant for the visitor say what went wrong. */
 export function pageReply(err: unknown): PageReply {
-  if (err instanceof PageError)
+  if (err instanceof PageError) {
     return { status: err.status, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  }
   if (err instanceof OptionError) return { status: 400, message: err.messageFor(labelOf), field: err.key };
   if (err instanceof JobTooBigError) {
     return { status: 400, message: err.describe((key, value) => `${labelOf(key)} ${value}`), field: 'iterations' };

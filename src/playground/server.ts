@@ -131,8 +131,9 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
   const serveJob = (req: IncomingMessage, res: ServerResponse, id: string, route: JobRoute, url: URL): void => {
     const visitor = visitorOf(req);
     const job = visitor === undefined ? undefined : jobs.get(id, visitor);
-    if (visitor === undefined || job === undefined)
+    if (visitor === undefined || job === undefined) {
       return sendError(res, 404, 'I have no such job for you; it may have ended a while ago.');
+    }
     if (route === 'cancel') {
       if (req.method !== 'POST') return sendError(res, 405, 'Cancel with a POST.');
       const outcome = jobs.cancel(id, visitor);
@@ -181,8 +182,9 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
 
     const jobRoute = JOB_PATH.exec(path);
     if (jobRoute) return serveJob(req, res, jobRoute[1] as string, jobRoute[2] as JobRoute, url);
-    if (path === '/api/jobs')
+    if (path === '/api/jobs') {
       return req.method === 'POST' ? createJob(req, res) : sendError(res, 405, 'Post a form here.');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Only GET here.');
     if (path === '/') return servePage(req, res);
     if (path === '/api/setup') return sendJson(res, 200, site.setup);

@@ -84,9 +84,11 @@ export function readUpload(req: IncomingMessage, rules: UploadRules): Promise<Up
       });
     });
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated || info.nameTruncated)
+      if (info.valueTruncated || info.nameTruncated) {
         fail(new BadUploadError(`The setting "${name.slice(0, 40)}" is too long.`));
-      else fields.set(name, value);
+      } else {
+        fields.set(name, value);
+      }
     });
     const tooMany = (): void => fail(new BadUploadError('That form has more parts than the page sends.'));
     parser.on('filesLimit', tooMany);

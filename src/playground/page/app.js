@@ -233,8 +233,9 @@ function render(frame) {
 
   const position = $('#position');
   position.hidden = frame.position === undefined;
-  if (frame.position !== undefined)
+  if (frame.position !== undefined) {
     position.textContent = frame.position === 1 ? 'Next in line' : `#${frame.position} in line`;
+  }
 
   const { percent } = frame;
   $('#meter').hidden = percent === undefined;
