@@ -82,7 +82,7 @@ COPY --from=gpu-deps /app/node_modules ./node_modules
 COPY --from=app /app ./
 # /cache (EASEL_CACHE_DIR): downloaded weights. /data (EASEL_DATA_DIR): the job journal and unfinished jobs' images.
 VOLUME ["/cache", "/data"]
-# 8080: the web playground (PORT), once it is there; 9464: /livez, /readyz, /metrics (EASEL_OPS_PORT).
+# 8080: the web playground (PORT; EASEL_PLAYGROUND_HOST=0.0.0.0 and a token open it); 9464: /livez, /readyz, /metrics.
 EXPOSE 8080 9464
 USER easel
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/app/dist/ops/healthcheck-cli.js"]

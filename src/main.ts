@@ -6,12 +6,14 @@ import { startDiscord } from './discord/index.js';
 import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
+import { ensurePaintings, ensureWeights } from './first-run/index.js';
 import { InputLimiter } from './jobs/input-limiter.js';
 import { Journal, restoreJobs } from './jobs/journal/index.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
 import { JobQueue } from './jobs/queue.js';
 import { jobMetrics, Ops } from './ops/index.js';
+import { startPlayground } from './playground/index.js';
 import { startSlack } from './slack/index.js';
 
 /** Every layer any job can use; users cannot choose layers, so the defaults and presets name them all. */
@@ -21,25 +23,33 @@ function layersInUse(presets: PresetCatalog): LayerName[] {
 }
 
 async function start(config: Config, logger: Logger): Promise<void> {
-  if (!config.discord && !config.slack) {
-    throw new ConfigError('Nothing to connect to: set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Slack.');
+  if (!config.discord && !config.slack && !config.playground) {
+    throw new ConfigError(
+      'Nothing to connect to: EASEL_PLAYGROUND is off, and neither DISCORD_TOKEN (Discord) nor SLACK_BOT_TOKEN and ' +
+        'SLACK_APP_TOKEN (Slack) are set.',
+    );
   }
-  // The ops port opens first, so /livez answers while the weights load; each part's readiness check is registered
-  // before the part starts, so /readyz says "not ready" until all are up.
+  // The ops port opens first, so /livez answers while the weights download or load; each part's readiness check is
+  // registered before the part starts, so /readyz says "not ready" until all are up.
   const ops = new Ops();
   const { metrics, readiness } = ops;
   const platforms: RunningPlatform[] = [];
   let engineLoaded = false;
   readiness.register('engine', () => engineLoaded);
-  for (const name of [config.discord && 'discord', config.slack && 'slack'].filter((n) => typeof n === 'string')) {
+  const expected = [config.discord && 'discord', config.slack && 'slack', config.playground && 'playground'];
+  for (const name of expected.filter((n) => typeof n === 'string')) {
     readiness.register(name, () => platforms.find((platform) => platform.name === name)?.connected() ?? false);
   }
   const opsServer = await ops.listen(config.ops, logger);
   const journal = Journal.open({ ...config.journal, logger });
   readiness.register('journal', () => journal.writable());
 
+  // On a fresh machine these download what is missing, with a progress bar on stderr.
+  await ensurePaintings(config.presets);
   const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
-  const engine = await startEngine({ ...config.engine, layers: layersInUse(presets) }, logger, {
+  const layers = layersInUse(presets);
+  await ensureWeights(config.engine.weights, layers);
+  const engine = await startEngine({ ...config.engine, layers }, logger, {
     onWorkerRestart: () => metrics.workerRestarted(),
   });
   engineLoaded = true;
@@ -72,9 +82,13 @@ async function start(config: Config, logger: Logger): Promise<void> {
 
   if (config.discord) platforms.push(await startDiscord(deps, config.discord));
   if (config.slack) platforms.push(await startSlack(deps, config.slack));
+  const playground = config.playground && (await startPlayground(deps, config.playground));
+  if (playground) platforms.push(playground);
   for (const platform of platforms) metrics.watchPlatform(platform.name, () => platform.connected());
   await restoreJobs(journal, queue, new Map(platforms.map((platform) => [platform.name, platform.restorer])), logger);
   logger.info({ backend: engine.backend, slots: engine.slots, platforms: platforms.map((p) => p.name), presets: presets.list().length }, 'easel is running');
+  // Apart from the JSON log, so that whoever ran `npm start` sees where to go.
+  if (playground) process.stderr.write(`\n  easel is ready: open ${playground.url} to paint.\n\n`);
 }
 
 async function main(): Promise<void> {

@@ -7,10 +7,11 @@ import type { PlatformDeps } from '../jobs/platform.js';
 import type { JobQueueOptions } from '../jobs/queue.js';
 import { engineConfig } from './engine.js';
 import { discordConfig, type DiscordConfig } from './discord.js';
-import { ConfigError, type Env } from './env.js';
+import type { Env } from './env.js';
 import { loadSettings } from './load.js';
 import { REPO_ROOT } from './paths.js';
-import { SETTINGS, type Settings } from './settings.js';
+import { playgroundConfig, type PlaygroundConfig } from './playground.js';
+import type { Settings } from './settings.js';
 import { slackConfig, type SlackConfig } from './slack.js';
 
 export { ConfigError } from './env.js';
@@ -30,21 +31,31 @@ export interface Config {
   /** Downloads and decodes at once, over all users. */
   readonly inputConcurrency: number;
   readonly limits: PlatformDeps['limits'];
-  readonly presets: { readonly file: string; readonly assetsRoot: string };
+  readonly presets: PresetsConfig;
   readonly discord: DiscordConfig | undefined;
   readonly slack: SlackConfig | undefined;
+  /** Undefined when EASEL_PLAYGROUND=off. */
+  readonly playground: PlaygroundConfig | undefined;
   readonly ops: OpsConfig;
 }
 
-/** The assets root (laid out like ../shared): presets.assets, else ../shared next to the repository when it exists. */
-function assetsRoot(configured: string | undefined): string {
-  if (configured !== undefined) return configured;
-  const shared = resolve(REPO_ROOT, '../shared');
-  if (existsSync(shared)) return shared;
-  const { env } = SETTINGS.presets.assets;
-  throw new ConfigError(
-    `${env} (presets.assets) is not set and ../shared does not exist; set it to the folder holding images/styles/.`,
-  );
+export interface PresetsConfig {
+  readonly file: string;
+  /** Laid out like ../shared: the presets' paintings are under images/styles/. */
+  readonly assetsRoot: string;
+  /** The assets root is a folder in the cache, where the presets' paintings are downloaded when missing. */
+  readonly downloadPaintings: boolean;
+}
+
+/**
+ * The assets root: presets.assets, else ../shared next to the repository when it exists, else a folder in the cache
+ * that the presets' paintings are downloaded into on the first start.
+ */
+export function presetsConfig(settings: Settings, cacheDir: string, shared = resolve(REPO_ROOT, '../shared')): PresetsConfig {
+  const { file, assets } = settings.presets;
+  if (assets !== undefined) return { file, assetsRoot: assets, downloadPaintings: false };
+  if (existsSync(shared)) return { file, assetsRoot: shared, downloadPaintings: false };
+  return { file, assetsRoot: join(cacheDir, 'assets'), downloadPaintings: true };
 }
 
 /**
@@ -54,10 +65,11 @@ function assetsRoot(configured: string | undefined): string {
 export function loadConfig(env: Env = process.env): Config {
   const settings = loadSettings(env);
   const { limits } = settings;
+  const engine = engineConfig(settings);
   const { shutdownGraceMs, ...queue } = settings.queue;
   return {
     logLevel: settings.logLevel,
-    engine: engineConfig(settings),
+    engine,
     queue,
     shutdownGraceMs,
     // The XDG place for an application's own data: unlike the cache, it must not be wiped, and it is outside the
@@ -74,9 +86,10 @@ export function loadConfig(env: Env = process.env): Config {
       image: { ...DEFAULT_IMAGE_LIMITS, maxBytes: limits.maxDownloadBytes, maxPixels: limits.maxPixels },
       options: { maxSize: limits.maxSize, maxIterations: limits.maxIterations },
     },
-    presets: { file: settings.presets.file, assetsRoot: assetsRoot(settings.presets.assets) },
+    presets: presetsConfig(settings, engine.weights.cacheDir),
     discord: discordConfig(settings),
     slack: slackConfig(settings),
+    playground: playgroundConfig(settings),
     ops: settings.ops,
   };
 }

@@ -134,11 +134,16 @@ export const SETTINGS = {
       'Jobs painted at once, each in its own worker thread with its own copy of the network.',
     ),
   },
-  cacheDir: optionalSetting('EASEL_CACHE_DIR', path(), 'Where downloaded weights are kept.', '`~/.cache/easel`'),
+  cacheDir: optionalSetting(
+    'EASEL_CACHE_DIR',
+    path(),
+    'Where downloaded weights and paintings are kept.',
+    '`~/.cache/easel`',
+  ),
   dataDir: optionalSetting(
     'EASEL_DATA_DIR',
     path(),
-    "The job journal (`journal.db`) and the images of unfinished jobs, so they survive a restart. Keep it on a disk " +
+    'The job journal (`journal.db`) and the images of unfinished jobs, so they survive a restart. Keep it on a disk ' +
       'that persists (the Docker images use the `/data` volume), one per easel.',
     '`~/.local/share/easel`',
   ),
@@ -148,7 +153,7 @@ export const SETTINGS = {
       'EASEL_ASSETS',
       path(),
       "Folder the presets' style images are read from (`images/styles/…`).",
-      '`../shared`',
+      "`../shared` when it is there, else the presets' paintings, downloaded once into the cache",
     ),
   },
   limits: {
@@ -202,6 +207,24 @@ export const SETTINGS = {
     oneOf(LOG_LEVELS, { ignoreCase: true }),
     'pino log level. Tokens are never logged.',
   ),
+  playground: {
+    enabled: setting(
+      'EASEL_PLAYGROUND',
+      oneOf(['on', 'off'], { ignoreCase: true }),
+      'The web playground, where anyone who can reach it paints in the same queue as the bots; `off` turns it off.',
+    ),
+    host: setting(
+      'EASEL_PLAYGROUND_HOST',
+      host(),
+      "The playground's address. Anything but loopback needs `EASEL_PLAYGROUND_TOKEN`, or easel does not start.",
+    ),
+    port: setting('PORT', integer(0, 65_535), "The playground's port; 0 picks a free one."),
+    token: secret(
+      'EASEL_PLAYGROUND_TOKEN',
+      'Shared secret (16 characters or more) for a playground bound beyond loopback; visitors open ' +
+        '`/?token=…` once.',
+    ),
+  },
   ops: {
     host: setting(
       'EASEL_OPS_HOST',

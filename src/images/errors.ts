@@ -75,7 +75,7 @@ function subject(what: string | undefined, fallback: string): string {
   return what === undefined ? fallback : `The ${what}`;
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${oneDecimal(bytes / 1024)} KB`;
   return `${oneDecimal(bytes / (1024 * 1024))} MB`;

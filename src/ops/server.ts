@@ -21,15 +21,19 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
+/** Why a server could not listen, ending "The … port 127.0.0.1:9464 …": in use, not allowed, not this machine's. */
+export function whyNotListening(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === 'EADDRINUSE' ? 'is in use by another program' :
+    code === 'EACCES' ? 'needs privileges easel does not have' :
+    code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' :
+    `could not be opened (${code ?? String(cause)})`;
+}
+
 /** The ops port could not be opened: in use, or an address this machine does not have. */
 export class OpsPortError extends UserError {
   constructor(host: string, port: number, cause: unknown) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EADDRINUSE' ? 'is in use by another program' :
-      code === 'EACCES' ? 'needs privileges easel does not have' :
-      code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' :
-      `could not be opened (${code ?? String(cause)})`;
+    const why = whyNotListening(cause);
     super('ops-port', `The ops port ${host}:${port} ${why}. Set EASEL_OPS_PORT or EASEL_OPS_HOST to another one.`, {
       cause,
     });

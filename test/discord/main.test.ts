@@ -32,6 +32,8 @@ describe('easel as a process', () => {
       EASEL_THREADS: '2',
       EASEL_MAX_SIZE: '64',
       EASEL_DISCORD_PROGRESS_MS: '200',
+      // The playground starts with the bot; a free port, so that nothing else on 8080 stops it.
+      PORT: '0',
     };
     child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/main.ts')], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

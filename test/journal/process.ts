@@ -66,6 +66,8 @@ export class EaselProcess {
       EASEL_CACHE_DIR: setup.cacheDir,
       EASEL_DATA_DIR: setup.dataDir,
       EASEL_OPS_PORT: '0',
+      // The playground has tests of its own; here it would only be one more port to find free.
+      EASEL_PLAYGROUND: 'off',
       EASEL_THREADS: '2',
       EASEL_MAX_SIZE: '64',
       EASEL_DISCORD_PROGRESS_MS: '100',

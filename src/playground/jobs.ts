@@ -1,0 +1,227 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import type { StylizeOptions } from '../engine/types.js';
+import { OptionError, UserError } from '../errors.js';
+import { decodeImage } from '../images/decode.js';
+import { ImageInputError } from '../images/errors.js';
+import { inputSides } from '../jobs/fetch-image.js';
+import { JobTooBigError } from '../jobs/fit.js';
+import type { CancelOutcome, JobHandle, JobListener, JobRequester, JobSpec } from '../jobs/job.js';
+import { userMessage } from '../jobs/messages.js';
+import type { PlatformDeps } from '../jobs/platform.js';
+import type { Preset } from '../jobs/presets.js';
+import {
+  EngineDownError,
+  QueueClosedError,
+  QueueFullError,
+  TooManyJobsError,
+  type Reservation,
+} from '../jobs/queue.js';
+import type { JobRestorer, LostJob } from '../jobs/restore.js';
+import { presentLost, trackJob } from '../jobs/status/index.js';
+import { findOption, resolveOptions } from '../options/index.js';
+import { PageError } from './errors.js';
+import { PageJob } from './page-job.js';
+import { readUpload, type UploadRules } from './uploads.js';
+
+/** The page's own pace: it is not rate-limited like a chat API, but a preview costs an encode each time. */
+const STATUS_INTERVAL_MS = 250;
+const PREVIEW_INTERVAL_MS = 1500;
+/** A finished job's result stays to be downloaded this long; the newest FINISHED_KEPT stay at most. */
+const RESULT_KEPT_MS = 30 * 60_000;
+const FINISHED_KEPT = 50;
+
+const PRESET_FIELD = 'preset';
+/** The file fields, and how messages name each. */
+const FILES = { content: 'photo', style: 'painting' } as const;
+
+/** An error as the page shows it: a message for the visitor, and the field to point at. */
+export interface PageReply {
+  readonly status: number;
+  readonly message: string;
+  readonly field?: string;
+}
+
+/** How the page names an option in its messages: by its label, e.g. "Style weight". */
+const labelOf = (key: string): string => findOption(key)?.label ?? key;
+
+/** Any error, worded for the page; only those meant for the visitor say what went wrong. */
+export function pageReply(err: unknown): PageReply {
+  if (err instanceof PageError) {
+    return { status: err.status, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  }
+  if (err instanceof OptionError) return { status: 400, message: err.messageFor(labelOf), field: err.key };
+  if (err instanceof JobTooBigError) {
+    return { status: 400, message: err.describe((key, value) => `${labelOf(key)} ${value}`), field: 'iterations' };
+  }
+  if (err instanceof TooManyJobsError || err instanceof QueueFullError) return { status: 429, message: err.message };
+  if (err instanceof QueueClosedError || err instanceof EngineDownError) return { status: 503, message: err.message };
+  if (err instanceof ImageInputError) {
+    return { status: 400, message: err.message, field: err.what === FILES.style ? 'style' : 'content' };
+  }
+  return { status: err instanceof UserError ? 400 : 500, message: userMessage(err) };
+}
+
+interface PageRequest {
+  readonly content: Uint8Array;
+  readonly style: Uint8Array | Preset;
+  readonly options: StylizeOptions;
+  readonly label: string;
+}
+
+/** Checks the form the way /stylize checks a command: one photo, and either an uploaded painting or a preset. */
+function readRequest(
+  fields: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, Uint8Array>,
+  deps: PlatformDeps,
+): PageRequest {
+  const content = files.get('content');
+  if (content === undefined) throw new PageError('no-content', 400, 'Choose a photo to paint.', 'content');
+  const presetName = fields.get(PRESET_FIELD) || undefined;
+  const preset = presetName === undefined ? undefined : deps.presets.byName(presetName);
+  if (presetName !== undefined && preset === undefined) {
+    throw new PageError(
+      'unknown-preset',
+      400,
+      `I don't know the preset "${presetName.slice(0, 40)}". Pick one from the list.`,
+      'style',
+    );
+  }
+  const style = files.get('style');
+  if (style === undefined && preset === undefined) {
+    throw new PageError('no-style', 400, 'Choose a painting to paint in: pick a preset, or upload one.', 'style');
+  }
+  if (style !== undefined && preset !== undefined) {
+    throw new PageError('two-styles', 400, 'Pick a preset or upload a painting, not both.', 'style');
+  }
+  const settings = Object.fromEntries([...fields].filter(([name]) => name !== PRESET_FIELD));
+  const options = resolveOptions(settings, deps.limits.options, preset?.base ?? deps.presets.defaults);
+  return { content, style: style ?? (preset as Preset), options, label: preset?.title ?? 'Custom style' };
+}
+
+/**
+ * The playground's jobs, from the posted form to the downloaded result. A job goes the way a chat job goes: a place
+ * in the shared queue is reserved first, the images are decoded through the shared input limiter with the chat
+ * attachments' caps, and the status presenter's views reach the page through the job's PageJob.
+ */
+export class PlaygroundJobs implements JobRestorer {
+  readonly #deps: PlatformDeps;
+  readonly #logger: Logger;
+  readonly #uploads: UploadRules;
+  /** Jobs by id, oldest first. */
+  readonly #jobs = new Map<string, PageJob>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(deps: PlatformDeps, logger: Logger) {
+    this.#deps = deps;
+    this.#logger = logger;
+    this.#uploads = { files: FILES, maxFileBytes: deps.limits.maxDownloadBytes };
+  }
+
+  get uploads(): UploadRules {
+    return this.#uploads;
+  }
+
+  /** Reads the posted form and puts the job in line. Throws what pageReply words. */
+  async create(req: IncomingMessage, visitor: string): Promise<PageJob> {
+    const deps = this.#deps;
+    const requester: JobRequester = { platform: 'playground', userId: visitor };
+    // Before the body is read, as chat reserves before it downloads: a visitor's uploads count against their place.
+    const reservation: Reservation = deps.queue.reserve(requester);
+    try {
+      const { fields, files } = await readUpload(req, this.#uploads);
+      const request = readRequest(fields, files, deps);
+      const { image } = deps.limits;
+      // Decoded no larger than the engine will paint them, as chat attachments are.
+      const sides = inputSides(request.options, deps.limits.options.maxSize);
+      const { style: painting } = request;
+      const [content, style] = await deps.inputs.run(() =>
+        Promise.all([
+          decodeImage(request.content, image, { what: FILES.content, maxSide: sides.content }),
+          painting instanceof Uint8Array
+            ? decodeImage(painting, image, { what: FILES.style, maxSide: sides.style })
+            : painting.loadStyle(),
+        ]),
+      );
+      const spec: JobSpec = {
+        requester,
+        content,
+        styles: [style],
+        options: request.options,
+        label: request.label,
+        previewIntervalMs: PREVIEW_INTERVAL_MS,
+      };
+      const { job } = this.#track(spec, (s, listener) => reservation.submit(s, listener));
+      this.#logger.info({ jobId: job.id, visitor, label: request.label }, 'playground job in line');
+      return job;
+    } finally {
+      reservation.release();
+    }
+  }
+
+  /**
+   * A job from before a restart, kept again under its old id: the visitor's page, whose event stream reconnects by
+   * itself, follows it on from there.
+   */
+  restore(spec: JobSpec, submit: (spec: JobSpec, listener: JobListener) => JobHandle): JobHandle {
+    return this.#track(spec, submit).handle;
+  }
+
+  /** A lost job's page, on reconnecting, reads why it is gone. */
+  async reportLost(lost: LostJob): Promise<void> {
+    const job = new PageJob(lost.requester.userId, () => this.#finished(job));
+    job.id = lost.id;
+    this.#jobs.set(job.id, job);
+    await job.post(presentLost({ label: lost.label, requesterId: lost.requester.userId }, lost.reason));
+  }
+
+  /** The visitor's job, if it is theirs and still kept. */
+  get(id: string, visitor: string): PageJob | undefined {
+    const job = this.#jobs.get(id);
+    return job?.visitor === visitor ? job : undefined;
+  }
+
+  cancel(id: string, visitor: string): CancelOutcome {
+    return this.#deps.queue.cancel(id, visitor);
+  }
+
+  /** Forgets every job; their results can no longer be downloaded. */
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#jobs.clear();
+  }
+
+  /** Puts a job in line through `submit`, with a PageJob that follows it, kept under the job's id. */
+  #track(
+    spec: JobSpec,
+    submit: (spec: JobSpec, listener: JobListener) => JobHandle,
+  ): { job: PageJob; handle: JobHandle } {
+    const job = new PageJob(spec.requester.userId, () => this.#finished(job));
+    const handle = trackJob({
+      spec,
+      surface: job,
+      intervalMs: STATUS_INTERVAL_MS,
+      logger: this.#logger,
+      submit: (s, listener) =>
+        submit(s, (event) => {
+          job.observe(event);
+          return listener(event);
+        }),
+    });
+    job.id = handle.id;
+    this.#jobs.set(job.id, job);
+    return { job, handle };
+  }
+
+  /** Keeps a finished job's result a while, and only the newest few, since each holds a painting in memory. */
+  #finished(job: PageJob): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#jobs.delete(job.id);
+    }, RESULT_KEPT_MS).unref();
+    this.#timers.add(timer);
+    const finished = [...this.#jobs.values()].filter((kept) => kept.finished);
+    for (const old of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT))) this.#jobs.delete(old.id);
+  }
+}

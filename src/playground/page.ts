@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { encodeImage } from '../images/encode.js';
+import { resizeImage } from '../images/resize.js';
+import type { PlatformDeps } from '../jobs/platform.js';
+import { formFields, formValues, type FieldValue, type FormField } from './form.js';
+
+/** A file of the page: its bytes and content type. */
+export interface Asset {
+  readonly type: string;
+  readonly body: Buffer;
+}
+
+/**
+ * The page's files, beside this module: src/playground/page/ when run from the sources, dist/playground/page/ once
+ * built (the build copies them there).
+ */
+const PAGE_FOLDER = new URL('./page/', import.meta.url);
+
+const PAGE_FILES: Readonly<Record<string, string>> = {
+  '/': 'index.html',
+  '/app.js': 'app.js',
+  '/style.css': 'style.css',
+  '/favicon.svg': 'favicon.svg',
+};
+
+const TYPES: Readonly<Record<string, string>> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+/** Reads the page's files once, at start; a build without them stops the start with what to do. */
+export async function loadPage(): Promise<ReadonlyMap<string, Asset>> {
+  const assets = new Map<string, Asset>();
+  for (const [path, file] of Object.entries(PAGE_FILES)) {
+    const url = new URL(file, PAGE_FOLDER);
+    const body = await readFile(url).catch(() => {
+      throw new Error(`The playground's page is missing (${fileURLToPath(url)}); run \`npm run build\` again.`);
+    });
+    assets.set(path, { type: TYPES[file.slice(file.lastIndexOf('.') + 1)] ?? 'application/octet-stream', body });
+  }
+  return assets;
+}
+
+/** What the page's script needs to draw the form: the settings, the presets and the upload cap. */
+export interface Setup {
+  readonly fields: readonly FormField[];
+  /** Each field's value for a painting of one's own. */
+  readonly defaults: Readonly<Record<string, FieldValue>>;
+  readonly presets: ReadonlyArray<{
+    readonly name: string;
+    readonly title: string;
+    readonly emoji: string;
+    /** A small picture of the painting. */
+    readonly image: string;
+    /** Each field's value with this preset. */
+    readonly values: Readonly<Record<string, FieldValue>>;
+  }>;
+  readonly maxUploadBytes: number;
+}
+
+export function setupFor(deps: PlatformDeps): Setup {
+  const { options } = deps.limits;
+  return {
+    fields: formFields(options),
+    defaults: formValues(deps.presets.defaults, options),
+    presets: deps.presets.list().map((preset) => ({
+      name: preset.name,
+      title: preset.title,
+      emoji: preset.emoji,
+      image: `/presets/${encodeURIComponent(preset.name)}.jpg`,
+      values: formValues(preset.base, options),
+    })),
+    maxUploadBytes: deps.limits.maxDownloadBytes,
+  };
+}
+
+/** Longest side of a preset's picture on the page: sharp on a high-density screen at the gallery's size. */
+const THUMBNAIL_SIDE = 360;
+
+/** Each preset's painting as a small JPEG, made the first time it is asked for. */
+export class Thumbnails {
+  readonly #deps: PlatformDeps;
+  readonly #made = new Map<string, Promise<Buffer>>();
+
+  constructor(deps: PlatformDeps) {
+    this.#deps = deps;
+  }
+
+  /** Undefined for a name that is no preset. */
+  get(name: string): Promise<Buffer> | undefined {
+    const preset = this.#deps.presets.byName(name);
+    if (preset === undefined) return undefined;
+    let made = this.#made.get(name);
+    if (made === undefined) {
+      made = preset
+        .loadStyle()
+        .then(async (image) => encodeImage(await resizeImage(image, THUMBNAIL_SIDE), 'jpeg', 82));
+      made.catch(() => this.#made.delete(name));
+      this.#made.set(name, made);
+    }
+    return made;
+  }
+}

@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine } from '../../src/engine/index.js';
+import { decodeImage } from '../../src/images/decode.js';
+import { resizeImage } from '../../src/images/resize.js';
+import { rawPixels, solidImage } from '../fixtures/images.js';
+import { ControlledEngine } from '../jobs/controlled-engine.js';
+import { SHARED, sharedJpeg, startTestPlayground, TINY_LAYERS, type TestPlayground } from './harness.js';
+
+/** Debian's chromium package; .ci/run installs it. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+/** Where the screenshot of the finished page goes, to be looked at. */
+const SCREENSHOT = '/tmp/playground-shot.png';
+
+// Skipped only on a machine without Chromium outside CI; in CI a missing Chromium fails the run.
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+
+let profile: string;
+let browser: BrowserContext;
+const started: TestPlayground[] = [];
+
+beforeAll(async () => {
+  if (skip) return;
+  profile = await mkdtemp(join(tmpdir(), 'easel-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((playground) => playground.stop()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+async function openPage(playground: TestPlayground): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  await page.goto(playground.playground.url);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
+
+async function download(page: Page): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+describe.skipIf(skip)('the playground in Chromium', () => {
+  it('uploads a photo and a painting, shows the place in line and the progress, and downloads the result', async () => {
+    const engine = new ControlledEngine();
+    const playground = await startTestPlayground(engine);
+    started.push(playground);
+    playground.chatJob('alice');
+    const alice = await engine.nextRun();
+    playground.chatJob('bob');
+
+    const page = await openPage(playground);
+    await page.setInputFiles('#content-input', {
+      name: 'tubingen.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('content/tubingen.jpg'),
+    });
+    await page.click('#tab-upload');
+    await page.setInputFiles('#style-input', {
+      name: 'scream.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('styles/munch_the_scream.jpg'),
+    });
+    await page.fill('#field-iterations', '6');
+    await page.click('#paint');
+
+    await page.locator('#position', { hasText: '#2 in line' }).waitFor();
+    expect(await text(page, '#line')).toMatch(/^You're #2 in line · starts in /);
+    expect(await text(page, '#stage')).toBe('IN LINE');
+    alice.finish();
+    await page.locator('#position', { hasText: 'Next in line' }).waitFor();
+    (await engine.nextRun()).finish();
+
+    const run = await engine.nextRun();
+    expect(run.request.options).toMatchObject({ iterations: 6, size: 48 });
+    await page.locator('#stage', { hasText: 'Painting' }).waitFor();
+    run.progress(3, { preview: solidImage(48, 36, [40, 90, 200]) });
+    const percent = run.percentAt(3);
+    await page.locator('#line', { hasText: `Painting… ${percent}% · iteration 3/6` }).waitFor();
+    await page.locator('#picture[src*="/preview.png"]').waitFor();
+    expect(await page.locator('#meter-fill').getAttribute('style')).toBe(`width: ${percent}%;`);
+    expect(await page.locator('#position').isHidden()).toBe(true);
+
+    // The painting the engine "returns" is a real one, so that the screenshot shows what a visitor would see.
+    const painting = await resizeImage(
+      await decodeImage(await readFile(join(SHARED, 'images/styles/vangogh_starry_night.jpg'))),
+      480,
+    );
+    run.finish(painting);
+    await page.locator('#stage', { hasText: 'Done' }).waitFor();
+    expect(await text(page, '#line')).toMatch(
+      /^Here it is!\nCustom style · 48 px · 6 iterations \(lbfgs\) · .*\nDone in /,
+    );
+    await page.locator('#picture[src$="/result.png"]').waitFor();
+    // A string, run in the page: this file is compiled without the DOM's types.
+    await page.waitForFunction('document.querySelector("#picture").complete');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    const { name, bytes } = await download(page);
+    expect(name).toBe('easel-custom-style.png');
+    const { format } = await sharp(bytes).metadata();
+    const result = await rawPixels(bytes);
+    expect({ format, width: result.width, height: result.height }).toEqual({
+      format: 'png',
+      width: painting.width,
+      height: painting.height,
+    });
+    expect(await page.locator('#paint').innerText()).toBe('Paint again');
+    expect(engine.misuse).toEqual([]);
+  });
+
+  it('shows a refusal by the field it is about, in words for the page', async () => {
+    const playground = await startTestPlayground(new ControlledEngine());
+    started.push(playground);
+    const page = await openPage(playground);
+    await page.click('#paint');
+    expect(await text(page, '[data-error-for="content"]')).toBe('Choose a photo to paint.');
+
+    await page.setInputFiles('#content-input', {
+      name: 'kitten.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('content/kitten.jpg'),
+    });
+    await page.locator('summary', { hasText: 'More settings' }).click();
+    await page.fill('#field-styleScale', '9');
+    await page.click('#paint');
+    await page.locator('[data-error-for="styleScale"]', { hasText: 'Style scale must be between 0.1 and 4' }).waitFor();
+    expect(await page.locator('[data-field="styleScale"]').getAttribute('class')).toContain('invalid');
+    expect(await text(page, '#form-error')).toBe('Please check the highlighted part of the form.');
+  });
+
+  it('paints for real on the engine, from the upload to the download', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'easel-cache-'));
+    const engine = await startEngine(
+      { weights: { location: join(SHARED, 'models/vgg19'), cacheDir }, slots: 1, threads: 2, layers: TINY_LAYERS },
+      pino({ level: 'silent' }),
+    );
+    try {
+      const playground = await startTestPlayground(engine);
+      started.push(playground);
+      const page = await openPage(playground);
+      await page.setInputFiles('#content-input', {
+        name: 'robin.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await sharedJpeg('content/robin.jpg'),
+      });
+      await page.locator('.preset', { hasText: 'The Starry Night' }).click();
+      await page.click('#paint');
+      await page.locator('#stage', { hasText: 'Done' }).waitFor({ timeout: 100_000 });
+      const { bytes } = await download(page);
+      expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 48, height: 48 });
+    } finally {
+      await engine.close();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
