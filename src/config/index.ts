@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { AssetsSource } from '../assets/index.js';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
 import type { PlatformDeps } from '../jobs/platform.js';
@@ -25,20 +26,26 @@ export interface Config {
   /** Downloads and decodes at once, over all users. */
   readonly inputConcurrency: number;
   readonly limits: PlatformDeps['limits'];
-  readonly presets: { readonly file: string; readonly assetsRoot: string };
+  /** The presets file, and where its paintings, the gallery photo and the style networks come from. */
+  readonly presets: { readonly file: string; readonly assets: AssetsSource };
+  /** Where downloads and made things (the presets gallery) are kept. */
+  readonly cacheDir: string;
   readonly discord: DiscordConfig | undefined;
   readonly slack: SlackConfig | undefined;
   readonly ops: OpsConfig;
 }
 
-/** The assets root (laid out like ../shared): presets.assets, else ../shared next to the repository when it exists. */
-function assetsRoot(configured: string | undefined): string {
+/**
+ * Where the assets (laid out like ../shared) are: presets.assets, a folder or URL, else ../shared next to the
+ * repository when it exists.
+ */
+function assetsLocation(configured: string | undefined): string {
   if (configured !== undefined) return configured;
   const shared = resolve(REPO_ROOT, '../shared');
   if (existsSync(shared)) return shared;
   const { env } = SETTINGS.presets.assets;
   throw new ConfigError(
-    `${env} (presets.assets) is not set and ../shared does not exist; set it to the folder holding images/styles/.`,
+    `${env} (presets.assets) is not set and ../shared does not exist; set it to the folder (or URL) holding images/ and models/fast/.`,
   );
 }
 
@@ -49,9 +56,11 @@ function assetsRoot(configured: string | undefined): string {
 export function loadConfig(env: Env = process.env): Config {
   const settings = loadSettings(env);
   const { limits } = settings;
+  const engine = engineConfig(settings);
+  const { cacheDir } = engine.weights;
   return {
     logLevel: settings.logLevel,
-    engine: engineConfig(settings),
+    engine,
     queue: settings.queue,
     inputConcurrency: limits.inputConcurrency,
     limits: {
@@ -61,7 +70,8 @@ export function loadConfig(env: Env = process.env): Config {
       image: { ...DEFAULT_IMAGE_LIMITS, maxBytes: limits.maxDownloadBytes, maxPixels: limits.maxPixels },
       options: { maxSize: limits.maxSize, maxIterations: limits.maxIterations },
     },
-    presets: { file: settings.presets.file, assetsRoot: assetsRoot(settings.presets.assets) },
+    presets: { file: settings.presets.file, assets: { location: assetsLocation(settings.presets.assets), cacheDir } },
+    cacheDir,
     discord: discordConfig(settings),
     slack: slackConfig(settings),
     ops: settings.ops,
