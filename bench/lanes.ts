@@ -1,0 +1,93 @@
+/**
+ * `npm run bench:lanes`: what the network lane costs a Gatys job that is painting. One Gatys job's time per
+ * iteration is measured alone, then with style-network passes running beside it back to back (the worst case: a
+ * channel reacting non-stop), twice each, interleaved so that a change in the machine's load shows up in both.
+ * Each engine has the threads it would have in the bot.
+ *
+ *   npm run bench:lanes -- [--size 256] [--iterations 20] [--ff-size 512] [--rounds 2]
+ */
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { loadEngineConfig } from '../src/config/engine.js';
+import { startFeedForwardEngine } from '../src/engine/feedforward/index.js';
+import { startEngine } from '../src/engine/index.js';
+import { DEFAULT_OPTIONS } from '../src/engine/options.js';
+import { decodeImage } from '../src/images/decode.js';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '256' },
+    iterations: { type: 'string', default: '20' },
+    'ff-size': { type: 'string', default: '512' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const size = Number(values.size);
+const iterations = Number(values.iterations);
+const ffSize = Number(values['ff-size']);
+const rounds = Number(values.rounds);
+const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
+const logger = pino({ level: 'warn' });
+
+const engineConfig = { ...loadEngineConfig(process.env), backend: (process.env.EASEL_BACKEND ?? 'onnx') as 'onnx' };
+const [gatys, network, content, style] = await Promise.all([
+  startEngine(engineConfig, logger),
+  startFeedForwardEngine(
+    { assets: { location: SHARED, cacheDir: engineConfig.weights.cacheDir }, backend: engineConfig.backend, threads: engineConfig.threads, preload: ['wave'] },
+    logger,
+  ),
+  readFile(`${SHARED}images/content/tubingen.jpg`).then((bytes) => decodeImage(bytes)),
+  readFile(`${SHARED}images/styles/vangogh_starry_night.jpg`).then((bytes) => decodeImage(bytes)),
+]);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** One Gatys job at one scale; the median time between iterations, leaving out the first (set-up). */
+async function gatysMsPerIteration(): Promise<number> {
+  const at: number[] = [];
+  const options = { ...DEFAULT_OPTIONS, size, iterations, scales: 1 };
+  await gatys.stylize(0, { content, styles: [style], options }, { onProgress: () => at.push(performance.now()) });
+  return median(at.slice(1).map((time, index) => time - at[index]!));
+}
+
+/** Style-network passes back to back until `until` settles; their times. */
+async function passesUntil(until: Promise<unknown>): Promise<number[]> {
+  let running = true;
+  void until.finally(() => (running = false));
+  const ms: number[] = [];
+  while (running) ms.push((await network.stylize({ networkId: 'wave', image: content, size: ffSize })).ms);
+  return ms;
+}
+
+const alonePasses: number[] = [];
+for (let i = 0; i < 5; i++) alonePasses.push((await network.stylize({ networkId: 'wave', image: content, size: ffSize })).ms);
+
+const alone: number[] = [];
+const beside: number[] = [];
+const passesBeside: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  alone.push(await gatysMsPerIteration());
+  const job = gatysMsPerIteration();
+  passesBeside.push(...(await passesUntil(job)));
+  beside.push(await job);
+  process.stderr.write(`bench: round ${round + 1}/${rounds}: alone ${alone.at(-1)!.toFixed(0)} ms/it, beside ${beside.at(-1)!.toFixed(0)} ms/it\n`);
+}
+await Promise.all([gatys.close(), network.close()]);
+
+const [a, b] = [median(alone), median(beside)];
+const rows = [
+  ['', 'alone', 'with network passes beside it', 'cost'],
+  [`Gatys ${size}², ms/iteration`, a.toFixed(0), b.toFixed(0), `+${(((b - a) / a) * 100).toFixed(0)} %`],
+  [`network pass ${ffSize} px, ms`, median(alonePasses).toFixed(0), median(passesBeside).toFixed(0), `${passesBeside.length} passes`],
+];
+process.stdout.write(
+  `\n${gatys.backend}, ${engineConfig.threads} threads per engine, ${availableParallelism()} cores; medians of ${rounds} rounds\n` +
+    `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n` +
+    `rounds alone: ${alone.map((v) => v.toFixed(0)).join(', ')} ms/it; beside: ${beside.map((v) => v.toFixed(0)).join(', ')} ms/it\n`,
+);
