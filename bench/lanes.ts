@@ -36,7 +36,12 @@ const engineConfig = { ...loadEngineConfig(process.env), backend: (process.env.E
 const [gatys, network, content, style] = await Promise.all([
   startEngine(engineConfig, logger),
   startFeedForwardEngine(
-    { assets: { location: SHARED, cacheDir: engineConfig.weights.cacheDir }, backend: engineConfig.backend, threads: engineConfig.threads, preload: ['wave'] },
+    {
+      assets: { location: SHARED, cacheDir: engineConfig.weights.cacheDir },
+      backend: engineConfig.backend,
+      threads: engineConfig.threads,
+      preload: ['wave'],
+    },
     logger,
   ),
   readFile(`${SHARED}images/content/tubingen.jpg`).then((bytes) => decodeImage(bytes)),
@@ -56,17 +61,21 @@ async function gatysMsPerIteration(): Promise<number> {
   return median(at.slice(1).map((time, index) => time - at[index]!));
 }
 
+async function pass(): Promise<number> {
+  return (await network.stylize({ networkId: 'wave', image: content, size: ffSize })).ms;
+}
+
 /** Style-network passes back to back until `until` settles; their times. */
 async function passesUntil(until: Promise<unknown>): Promise<number[]> {
   let running = true;
   void until.finally(() => (running = false));
   const ms: number[] = [];
-  while (running) ms.push((await network.stylize({ networkId: 'wave', image: content, size: ffSize })).ms);
+  while (running) ms.push(await pass());
   return ms;
 }
 
 const alonePasses: number[] = [];
-for (let i = 0; i < 5; i++) alonePasses.push((await network.stylize({ networkId: 'wave', image: content, size: ffSize })).ms);
+for (let i = 0; i < 5; i++) alonePasses.push(await pass());
 
 const alone: number[] = [];
 const beside: number[] = [];
@@ -76,7 +85,8 @@ for (let round = 0; round < rounds; round++) {
   const job = gatysMsPerIteration();
   passesBeside.push(...(await passesUntil(job)));
   beside.push(await job);
-  process.stderr.write(`bench: round ${round + 1}/${rounds}: alone ${alone.at(-1)!.toFixed(0)} ms/it, beside ${beside.at(-1)!.toFixed(0)} ms/it\n`);
+  const [a, b] = [alone.at(-1)!.toFixed(0), beside.at(-1)!.toFixed(0)];
+  process.stderr.write(`bench: round ${round + 1}/${rounds}: alone ${a} ms/it, beside ${b} ms/it\n`);
 }
 await Promise.all([gatys.close(), network.close()]);
 
@@ -84,10 +94,17 @@ const [a, b] = [median(alone), median(beside)];
 const rows = [
   ['', 'alone', 'with network passes beside it', 'cost'],
   [`Gatys ${size}², ms/iteration`, a.toFixed(0), b.toFixed(0), `+${(((b - a) / a) * 100).toFixed(0)} %`],
-  [`network pass ${ffSize} px, ms`, median(alonePasses).toFixed(0), median(passesBeside).toFixed(0), `${passesBeside.length} passes`],
+  [
+    `network pass ${ffSize} px, ms`,
+    median(alonePasses).toFixed(0),
+    median(passesBeside).toFixed(0),
+    `${passesBeside.length} passes`,
+  ],
 ];
+const machine = `${engineConfig.threads} threads per engine, ${availableParallelism()} cores`;
+const each = (values: readonly number[]): string => values.map((v) => v.toFixed(0)).join(', ');
 process.stdout.write(
-  `\n${gatys.backend}, ${engineConfig.threads} threads per engine, ${availableParallelism()} cores; medians of ${rounds} rounds\n` +
+  `\n${gatys.backend}, ${machine}; medians of ${rounds} rounds\n` +
     `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n` +
-    `rounds alone: ${alone.map((v) => v.toFixed(0)).join(', ')} ms/it; beside: ${beside.map((v) => v.toFixed(0)).join(', ')} ms/it\n`,
+    `rounds alone: ${each(alone)} ms/it; beside: ${each(beside)} ms/it\n`,
 );

@@ -17,7 +17,8 @@ import { startSlack } from './slack/index.js';
 
 /** Every layer any job can use; users cannot choose layers, so the defaults and presets' paintings name them all. */
 function layersInUse(presets: PresetCatalog): LayerName[] {
-  const settings = [presets.defaults, ...presets.list().flatMap((preset) => (preset.painting ? [preset.painting.base] : []))];
+  const paintings = presets.list().flatMap((preset) => (preset.painting ? [preset.painting.base] : []));
+  const settings = [presets.defaults, ...paintings];
   return [...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)]))];
 }
 

@@ -130,7 +130,9 @@ export function parseCommandLine(argv: readonly string[], limits: OptionLimits):
   if (command === 'demo' && inputs.length > 0) {
     throw usageError('demo takes no image paths; use stylize for your own images.', limits);
   }
-  if (command === 'presets' && inputs.length > 0) throw usageError('presets takes no arguments; it lists them all.', limits);
+  if (command === 'presets' && inputs.length > 0) {
+    throw usageError('presets takes no arguments; it lists them all.', limits);
+  }
   const flags: Readonly<Record<string, string | boolean | undefined>> = values;
   const options: Partial<Record<OptionKey, string | boolean>> = {};
   for (const option of CLI_OPTIONS) {

@@ -30,8 +30,11 @@ export async function listPresets(limits: OptionLimits): Promise<string> {
     [preset.network && `network ${preset.network}`, preset.painting && 'painting'].filter(Boolean).join(' + '),
     `${preset.name}: ${preset.credit}`,
   ]);
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => [...row[column]!].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]! + [...cell].length - cell.length)).join('  ').trimEnd()).join('\n');
+  // Padded by code points, not UTF-16 units, so that the emoji column lines up.
+  const width = (cell: string): number => [...cell].length;
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => width(row[column]!))));
+  const pad = (cell: string, column: number): string => cell.padEnd(widths[column]! + cell.length - width(cell));
+  return rows.map((row) => row.map(pad).join('  ').trimEnd()).join('\n');
 }
 
 /** `easel preset <id> <image> -o <out>`: paints the image the way a reaction would, or with options as asked. */
@@ -44,7 +47,8 @@ export async function runPreset(cmd: CliCommand, limits: OptionLimits, logger: L
   const preset = presets.find(id);
   if (!preset) {
     const ids = presets.list().map((p) => p.id).join(', ');
-    throw new UserError('unknown-preset', `There is no preset "${id}". The presets are ${ids} (easel presets lists them).`);
+    const message = `There is no preset "${id}". The presets are ${ids} (easel presets lists them).`;
+    throw new UserError('unknown-preset', message);
   }
   const plan = planPreset(preset, cmd.options, limits, presets.defaults);
   const content = await decodeImage(await readInput(imagePath, 'image'), DEFAULT_IMAGE_LIMITS, { what: 'image' });
@@ -55,7 +59,8 @@ export async function runPreset(cmd: CliCommand, limits: OptionLimits, logger: L
     let engine: FeedForwardEngine | undefined;
     try {
       const { backend, threads } = config.engine;
-      engine = await startFeedForwardEngine({ assets: config.presets.assets, backend, threads, maxSide: limits.maxSize }, logger);
+      const { assets } = config.presets;
+      engine = await startFeedForwardEngine({ assets, backend, threads, maxSide: limits.maxSize }, logger);
       const result = await engine.stylize({ networkId: plan.network, image: content, size: plan.size });
       image = result.image;
       summary = { preset: preset.id, network: plan.network, backend: result.backend, ms: Math.round(result.ms) };
@@ -73,12 +78,16 @@ export async function runPreset(cmd: CliCommand, limits: OptionLimits, logger: L
       const result = await engine.stylize(0, { content, styles: [style], options }, { onProgress: bar?.update });
       bar?.done();
       image = result.image;
-      summary = { preset: preset.id, painting: plan.painting.title, backend: result.backend, iterations: result.iterations, ms: Math.round(result.ms) };
+      const { backend, iterations, ms } = result;
+      summary = { preset: preset.id, painting: plan.painting.title, backend, iterations, ms: Math.round(ms) };
     } finally {
       await engine?.close();
     }
   }
   await writeFile(output, await encodeImage(image, format));
   if (cmd.json) process.stdout.write(`${JSON.stringify({ ...summary, width: image.width, height: image.height })}\n`);
-  else process.stderr.write(`easel: wrote ${output} (${image.width}×${image.height}), ${preset.name}, in ${((summary.ms as number) / 1000).toFixed(1)} s\n`);
+  else {
+    const seconds = ((summary.ms as number) / 1000).toFixed(1);
+    process.stderr.write(`easel: wrote ${output} (${image.width}×${image.height}), ${preset.name}, in ${seconds} s\n`);
+  }
 }

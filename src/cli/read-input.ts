@@ -7,7 +7,8 @@ export async function readInput(path: string, what: string): Promise<Uint8Array>
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : 'cannot be read';
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : 'cannot be read';
     throw new UserError('bad-input', `The ${what} "${path}" ${reason}.`, { cause: error });
   }
 }

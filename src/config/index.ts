@@ -45,7 +45,8 @@ function assetsLocation(configured: string | undefined): string {
   if (existsSync(shared)) return shared;
   const { env } = SETTINGS.presets.assets;
   throw new ConfigError(
-    `${env} (presets.assets) is not set and ../shared does not exist; set it to the folder (or URL) holding images/ and models/fast/.`,
+    `${env} (presets.assets) is not set and ../shared does not exist; ` +
+      'set it to the folder (or URL) holding images/ and models/fast/.',
   );
 }
 

@@ -140,8 +140,9 @@ export const SETTINGS = {
     assets: optionalSetting(
       'EASEL_ASSETS',
       pathOrUrl(),
-      "Folder or http(s) URL laid out like ../shared: the presets' paintings (`images/styles/…`), the gallery photo " +
-        'and the style networks (`models/fast/…`). Files from a URL are downloaded once into the cache.',
+      "Folder or http(s) URL laid out like ../shared: the presets' paintings (`images/styles/…`), " +
+        'the gallery photo and the style networks (`models/fast/…`). Files from a URL are downloaded once into the ' +
+        'cache.',
       '`../shared`',
     ),
   },

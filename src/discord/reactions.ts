@@ -55,7 +55,8 @@ export function presetReactionHandler(context: DiscordContext) {
     };
 
     let thread: Promise<ThreadChannel> | undefined;
-    const resultThread = (): Promise<ThreadChannel> => (thread ??= threadFor(message, `${preset.name} for ${requester.displayName}`));
+    const threadName = `${preset.name} for ${requester.displayName}`;
+    const resultThread = (): Promise<ThreadChannel> => (thread ??= threadFor(message, threadName));
     let reservation: Reservation | undefined;
     let handle: JobHandle;
     try {

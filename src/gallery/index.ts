@@ -103,7 +103,8 @@ export class PresetGallery {
       await writeFile(partial, png);
       await rename(partial, file);
     } catch (err) {
-      this.#options.logger.warn({ err, file }, 'could not keep the presets gallery; it will be painted again after a restart');
+      const what = 'could not keep the presets gallery; it will be painted again after a restart';
+      this.#options.logger.warn({ err, file }, what);
     }
   }
 }

@@ -35,7 +35,9 @@ export function queuePainter(queue: JobQueue, limits: OptionLimits, defaults: St
       reservation.submit(spec, (event) => {
         if (event.type === 'done') resolve(event.result.image);
         else if (event.type === 'failed') reject(new TileNotPaintedError(event.message));
-        else if (event.type === 'cancelled') reject(new TileNotPaintedError("I'm restarting; ask for the presets again in a minute."));
+        else if (event.type === 'cancelled') {
+          reject(new TileNotPaintedError("I'm restarting; ask for the presets again in a minute."));
+        }
       });
     });
   };

@@ -124,7 +124,9 @@ class Place {
   }
 
   text(value: unknown, field: string, pattern: RegExp, example: string): string {
-    if (typeof value !== 'string' || !pattern.test(value)) throw this.error(field, `must be ${example}; got ${shown(value)}.`);
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      throw this.error(field, `must be ${example}; got ${shown(value)}.`);
+    }
     return value;
   }
 }
@@ -156,8 +158,8 @@ function parseStyleLayers(value: unknown, place: Place, field: string): StyleLay
   const entries = Array.isArray(value) ? value : [];
   const layers = entries.map((entry: unknown): StyleLayer | undefined => {
     const { layer, weight } = isObject(entry) ? entry : { layer: entry, weight: 1 };
-    if (typeof layer !== 'string' || !isLayerName(layer) || typeof weight !== 'number' || !(weight > 0)) return undefined;
-    return { layer, weight };
+    const valid = typeof layer === 'string' && isLayerName(layer) && typeof weight === 'number' && weight > 0;
+    return valid ? { layer, weight } : undefined;
   });
   if (layers.length === 0 || layers.some((layer) => layer === undefined)) {
     const example = '"block1_conv1" or {"layer": "block1_conv1", "weight": 1}';
@@ -172,7 +174,9 @@ function parseStyleLayers(value: unknown, place: Place, field: string): StyleLay
  */
 function settle(value: unknown, place: Place, field: string, limits: OptionLimits, base: StylizeOptions) {
   if (value === undefined) return { user: {}, options: base };
-  if (!isObject(value)) throw place.error(field, `must be an object like {"style_weight": 0.002}; got ${shown(value)}.`);
+  if (!isObject(value)) {
+    throw place.error(field, `must be an object like {"style_weight": 0.002}; got ${shown(value)}.`);
+  }
   const user: JsonObject = {};
   const tuning: Tuning = {};
   for (const [key, raw] of Object.entries(value)) {
@@ -214,7 +218,8 @@ async function readJson(file: string): Promise<unknown> {
 
 /** Reads and decodes one image of the assets (a folder or a URL), at start-up, so a broken one stops the bot. */
 async function loadAssetImage(sources: PresetSources, value: unknown, place: Place, field: string): Promise<RgbImage> {
-  const asset = place.text(value, field, ASSET_PATH, 'a path inside the assets folder, like "images/styles/monet_poppies.png"');
+  const example = 'a path inside the assets folder, like "images/styles/monet_poppies.png"';
+  const asset = place.text(value, field, ASSET_PATH, example);
   const slash = asset.lastIndexOf('/');
   const [folder, file] = [asset.slice(0, slash), asset.slice(slash + 1)];
   try {
@@ -252,7 +257,8 @@ async function parsePainting(
 }
 
 function parseTrainedOn(value: unknown, place: Place): JsonObject {
-  const entry = place.object(value, 'trainedOn', TRAINED_ON_KEYS, '{"title": "Udnie", "artist": "Francis Picabia", "year": "1913"}');
+  const example = '{"title": "Udnie", "artist": "Francis Picabia", "year": "1913"}';
+  const entry = place.object(value, 'trainedOn', TRAINED_ON_KEYS, example);
   for (const key of TRAINED_ON_KEYS) {
     if (entry[key] !== undefined) place.text(entry[key], `trainedOn.${key}`, SHORT_TEXT, 'a short text');
   }
@@ -268,34 +274,39 @@ async function parsePreset(
 ): Promise<Preset> {
   const place = new Place(`${fileWhere}, preset "${id}"`);
   if (!PRESET_ID.test(id)) {
-    throw new ConfigError(`${fileWhere}: the preset id "${id}" must be lowercase letters, digits and _, like "starry_night".`);
+    const rule = 'must be lowercase letters, digits and _, like "starry_night"';
+    throw new ConfigError(`${fileWhere}: the preset id "${id}" ${rule}.`);
   }
-  const entry = place.object(value, undefined, PRESET_KEYS, '{"name": "…", "emoji": "🌊", "slack": "ocean", "network": "wave"}');
-  const name = place.text(entry.name, 'name', /^\S(.{0,38}\S)?$/u, 'a short name of at most 40 characters, like "The Great Wave"');
-  const emoji = place.text(
-    entry.emoji,
-    'emoji',
-    /\S/,
-    'one emoji like "🌊", or a Discord server\'s own emoji like "<:wave:123456789012345678>"',
-  );
+  const example = '{"name": "…", "emoji": "🌊", "slack": "ocean", "network": "wave"}';
+  const entry = place.object(value, undefined, PRESET_KEYS, example);
+  const shortName = 'a short name of at most 40 characters, like "The Great Wave"';
+  const name = place.text(entry.name, 'name', /^\S(.{0,38}\S)?$/u, shortName);
+  const oneEmoji = 'one emoji like "🌊", or a Discord server\'s own like "<:wave:123456789012345678>"';
+  const emoji = place.text(entry.emoji, 'emoji', /\S/, oneEmoji);
   if (!CUSTOM_EMOJI.test(emoji) && !isOneEmoji(emoji)) {
-    throw place.error('emoji', `must be one emoji like "🌊", or a Discord server's own like "<:wave:123456789012345678>"; got ${shown(emoji)}.`);
+    throw place.error('emoji', `must be ${oneEmoji}; got ${shown(emoji)}.`);
   }
   const slackName = place.text(entry.slack, 'slack', SLACK_NAME, 'a Slack emoji name without colons, like "ocean"');
   let network: NetworkId | undefined;
   if (entry.network !== undefined) {
     if (typeof entry.network !== 'string' || !isNetworkId(entry.network)) {
-      throw place.error('network', `must be one of the style networks ${NETWORK_IDS.join(', ')}; got ${shown(entry.network)}.`);
+      const networks = NETWORK_IDS.join(', ');
+      throw place.error('network', `must be one of the style networks ${networks}; got ${shown(entry.network)}.`);
     }
     network = entry.network;
   }
-  const painting = entry.painting === undefined ? undefined : await parsePainting(entry.painting, place, sources, defaults);
-  if (!network && !painting) throw place.error('network', 'or "painting" is needed: a preset paints with one, or both.');
+  const painting =
+    entry.painting === undefined ? undefined : await parsePainting(entry.painting, place, sources, defaults);
+  if (!network && !painting) {
+    throw place.error('network', 'or "painting" is needed: a preset paints with one, or both.');
+  }
   if (painting && entry.trainedOn !== undefined) {
-    throw place.error('trainedOn', "is only for presets without a painting; the painting's title, artist and year credit it.");
+    const why = "the painting's title, artist and year credit it";
+    throw place.error('trainedOn', `is only for presets without a painting; ${why}.`);
   }
   if (!painting && entry.trainedOn === undefined) {
-    throw place.error('trainedOn', 'is needed without a painting, to credit the painting the network learned from: {"artist": "…"}.');
+    const why = 'to credit the painting the network learned from: {"artist": "…"}';
+    throw place.error('trainedOn', `is needed without a painting, ${why}.`);
   }
   const trainedOn = entry.trainedOn === undefined ? undefined : parseTrainedOn(entry.trainedOn, place);
   return { id, name, emoji, slackName, network, painting, credit: credit(painting, trainedOn) };
@@ -315,7 +326,8 @@ function refuseClashes(presets: readonly Preset[], fileWhere: string): void {
         const other = owner.get(key);
         if (other) {
           const value = field === 'emoji' ? preset.emoji : field === 'slack' ? preset.slackName : preset.name;
-          throw new ConfigError(`${fileWhere}, preset "${preset.id}": "${field}" ${shown(value)} is also preset "${other.id}"'s.`);
+          const clash = `"${field}" ${shown(value)} is also preset "${other.id}"'s`;
+          throw new ConfigError(`${fileWhere}, preset "${preset.id}": ${clash}.`);
         }
         owner.set(key, preset);
       }
@@ -325,7 +337,8 @@ function refuseClashes(presets: readonly Preset[], fileWhere: string): void {
   for (const preset of presets) {
     const other = presets.find((candidate) => candidate !== preset && candidate.id === preset.slackName);
     if (other) {
-      throw new ConfigError(`${fileWhere}, preset "${preset.id}": "slack" ${shown(preset.slackName)} is preset "${other.id}"'s id.`);
+      const clash = `"slack" ${shown(preset.slackName)} is preset "${other.id}"'s id`;
+      throw new ConfigError(`${fileWhere}, preset "${preset.id}": ${clash}.`);
     }
   }
 }
@@ -444,16 +457,20 @@ export function planPreset(
 
 /** Holds the member's place in the plan's lane; throws the queue's UserErrors. */
 export function reservePreset(queue: JobQueue, requester: JobRequester, plan: PresetPlan): Reservation {
-  return plan.kind === 'network' ? queue.reserve(requester, undefined, 'network') : queue.reserve(requester, plan.options);
+  return plan.kind === 'network'
+    ? queue.reserve(requester, undefined, 'network')
+    : queue.reserve(requester, plan.options);
 }
 
 /** The job for a plan on `content`. A network's pass is sub-second, so it runs quietly: just the result. */
 export async function presetJob(plan: PresetPlan, requester: JobRequester, content: RgbImage): Promise<JobSpec> {
   const label = plan.preset.name;
   if (plan.kind === 'network') {
-    const spec: NetworkJobSpec = { kind: 'network', requester, content, label, networkId: plan.network, size: plan.size, quiet: true };
+    const { network: networkId, size } = plan;
+    const spec: NetworkJobSpec = { kind: 'network', requester, content, label, networkId, size, quiet: true };
     return spec;
   }
-  const spec: GatysJobSpec = { kind: 'gatys', requester, content, label, styles: [await plan.painting.load()], options: plan.options };
+  const styles = [await plan.painting.load()];
+  const spec: GatysJobSpec = { kind: 'gatys', requester, content, label, styles, options: plan.options };
   return spec;
 }

@@ -42,10 +42,14 @@ export async function paint(ctx: SlackContext, request: PaintRequest): Promise<s
   const { userId, place, contentUrl, style } = request;
   const requester = { platform: PLATFORM, userId };
   const reservation =
-    style.kind === 'preset' ? reservePreset(deps.queue, requester, style.plan) : deps.queue.reserve(requester, style.options);
+    style.kind === 'preset'
+      ? reservePreset(deps.queue, requester, style.plan)
+      : deps.queue.reserve(requester, style.options);
   try {
     const spec: JobSpec = await deps.inputs.run(async () => {
-      if (style.kind === 'preset') return presetJob(style.plan, requester, await fetchSlackImage(deps, config, contentUrl, 'photo'));
+      if (style.kind === 'preset') {
+        return presetJob(style.plan, requester, await fetchSlackImage(deps, config, contentUrl, 'photo'));
+      }
       const [content, image] = await Promise.all([
         fetchSlackImage(deps, config, contentUrl, 'photo'),
         fetchSlackImage(deps, config, style.url, 'style image'),

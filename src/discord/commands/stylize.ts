@@ -1,4 +1,9 @@
-import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type ThreadChannel,
+} from 'discord.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
 import type { JobRequester, JobSpec } from '../../jobs/job.js';
@@ -24,7 +29,9 @@ import { InteractionReplyTarget } from '../status-target.js';
 const MAX_SUGGESTIONS = 25;
 
 /** A style image of the member's own with their settings, or a preset's plan. */
-type StyleRequest = { readonly kind: 'image'; readonly options: StylizeOptions } | { readonly kind: 'preset'; readonly plan: PresetPlan };
+type StyleRequest =
+  | { readonly kind: 'image'; readonly options: StylizeOptions }
+  | { readonly kind: 'preset'; readonly plan: PresetPlan };
 
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
 function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): StyleRequest {
@@ -54,10 +61,15 @@ export const generatedOptions: GeneratedOptions = discordOptionFields;
 export async function autocomplete(interaction: AutocompleteInteraction, context: DiscordContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
   const found = focused.name === 'preset' ? suggestPresets(context.deps.presets, focused.value, MAX_SUGGESTIONS) : [];
-  await interaction.respond(found.map((preset) => ({ name: `${emojiLabel(preset.emoji)} ${preset.name}`, value: preset.id })));
+  const choices = found.map((preset) => ({ name: `${emojiLabel(preset.emoji)} ${preset.name}`, value: preset.id }));
+  await interaction.respond(choices);
 }
 
-async function resultThread(interaction: ChatInputCommandInteraction, target: InteractionReplyTarget, name: string): Promise<ThreadChannel> {
+async function resultThread(
+  interaction: ChatInputCommandInteraction,
+  target: InteractionReplyTarget,
+  name: string,
+): Promise<ThreadChannel> {
   if (interaction.channel?.isThread()) return interaction.channel;
   const reply = target.reply ?? (await interaction.fetchReply());
   return startResultThread(reply, name);
@@ -77,7 +89,10 @@ async function buildJob(
     return presetJob(request.plan, requester, content);
   }
   const [content, style] = await context.deps.inputs.run(() =>
-    Promise.all([fetchDiscordImage(context, contentUrl, 'content image'), fetchDiscordImage(context, styleUrl!, 'style image')]),
+    Promise.all([
+      fetchDiscordImage(context, contentUrl, 'content image'),
+      fetchDiscordImage(context, styleUrl!, 'style image'),
+    ]),
   );
   return { kind: 'gatys', requester, content, styles: [style], options: request.options, label: 'Custom style' };
 }
@@ -94,12 +109,15 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const { deps, logger } = context;
   const user = interaction.user;
   const preset = request.kind === 'preset' ? request.plan.preset.id : undefined;
-  logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset }, '/stylize');
+  const ackMs = Date.now() - interaction.createdTimestamp;
+  logger.info({ userId: user.id, interactionId: interaction.id, ackMs, preset }, '/stylize');
   const requester = { platform: 'discord', userId: user.id };
   let reservation: Reservation | undefined;
   try {
     reservation =
-      request.kind === 'preset' ? reservePreset(deps.queue, requester, request.plan) : deps.queue.reserve(requester, request.options);
+      request.kind === 'preset'
+        ? reservePreset(deps.queue, requester, request.plan)
+        : deps.queue.reserve(requester, request.options);
     const spec = await buildJob(interaction, context, request, requester);
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {

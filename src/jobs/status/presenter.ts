@@ -66,7 +66,9 @@ export function presentRefusal(headline: Headline, message: string): StatusView 
 
 export function finishedPainting(spec: JobSpec, event: Extract<JobEvent, { type: 'done' }>): FinishedPainting {
   const settings =
-    spec.kind === 'gatys' ? settingsLine(spec.label, spec.options) : networkSettingsLine(spec.label, event.result.image);
+    spec.kind === 'gatys'
+      ? settingsLine(spec.label, spec.options)
+      : networkSettingsLine(spec.label, event.result.image);
   return { headline: headlineOf(spec), png: event.png, settings, done: doneLine(event.result) };
 }
 

@@ -39,7 +39,8 @@ export function trackJob(job: TrackedJob): JobHandle {
 
   // A quiet job's member sees its place only when others are ahead of it, then just the result; how it failed
   // or was cancelled they are always told.
-  const quiet = (view: StatusView, chatter: boolean): StatusView => (spec.quiet && chatter ? { ...view, quiet: true } : view);
+  const quiet = (view: StatusView, chatter: boolean): StatusView =>
+    spec.quiet && chatter ? { ...view, quiet: true } : view;
 
   // Events arrive asynchronously, so the job's id is known by the first one.
   const listener = async (event: JobEvent): Promise<void> => {

@@ -46,11 +46,13 @@ export function stylize(ctx: SlackContext) {
       const newest = images.at(-1);
       const content = preset ? newest : images.at(-2);
       if (newest === undefined || content === undefined) {
-        await respond({ response_type: 'ephemeral', ...howToView(images.length, deps.presets.list().map((p) => p.id)) });
+        const ids = deps.presets.list().map((p) => p.id);
+        await respond({ response_type: 'ephemeral', ...howToView(images.length, ids) });
         return;
       }
       const style: PaintStyle = plan ? { kind: 'preset', plan } : { kind: 'image', url: newest.url, options: options! };
-      const jobId = await paint(ctx, { userId, place: { channel, threadTs: newest.threadTs }, contentUrl: content.url, style });
+      const place = { channel, threadTs: newest.threadTs };
+      const jobId = await paint(ctx, { userId, place, contentUrl: content.url, style });
       log.info({ jobId, preset: preset?.id }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
