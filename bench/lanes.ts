@@ -80,11 +80,15 @@ for (let i = 0; i < 5; i++) alonePasses.push(await pass());
 const alone: number[] = [];
 const beside: number[] = [];
 const passesBeside: number[] = [];
+/** How much longer the Gatys job took per pass beside it: the price of one preset reaction to a painting job. */
+const delayPerPass: number[] = [];
 for (let round = 0; round < rounds; round++) {
   alone.push(await gatysMsPerIteration());
   const job = gatysMsPerIteration();
-  passesBeside.push(...(await passesUntil(job)));
+  const passes = await passesUntil(job);
+  passesBeside.push(...passes);
   beside.push(await job);
+  delayPerPass.push(((beside.at(-1)! - alone.at(-1)!) * (iterations - 1)) / passes.length);
   const [a, b] = [alone.at(-1)!.toFixed(0), beside.at(-1)!.toFixed(0)];
   process.stderr.write(`bench: round ${round + 1}/${rounds}: alone ${a} ms/it, beside ${b} ms/it\n`);
 }
@@ -106,5 +110,6 @@ const each = (values: readonly number[]): string => values.map((v) => v.toFixed(
 process.stdout.write(
   `\n${gatys.backend}, ${machine}; medians of ${rounds} rounds\n` +
     `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n` +
-    `rounds alone: ${each(alone)} ms/it; beside: ${each(beside)} ms/it\n`,
+    `rounds alone: ${each(alone)} ms/it; beside: ${each(beside)} ms/it\n` +
+    `the Gatys job's delay per network pass: ${each(delayPerPass)} ms (median ${median(delayPerPass).toFixed(0)})\n`,
 );
