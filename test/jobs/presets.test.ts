@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { REPO_ROOT } from '../../src/config/paths.js';
 import { NETWORK_IDS } from '../../src/engine/feedforward/index.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
@@ -16,6 +17,7 @@ import {
   type PresetSources,
 } from '../../src/jobs/presets.js';
 import { SHARED } from '../support/engine.js';
+import { serveDirectory } from '../support/static-server.js';
 
 const optionLimits = { maxSize: 1024, maxIterations: 500 };
 let dir: string;
@@ -100,6 +102,38 @@ describe('the shipped catalogue', () => {
     expect(wavePainting.base).toMatchObject({ styleWeight: 0.0002, styleScale: 0.8, size: DEFAULT_OPTIONS.size });
     const photo = await catalog.galleryPhoto();
     expect(photo.width).toBeGreaterThan(0);
+  });
+});
+
+describe('assets from a URL', () => {
+  it('downloads the paintings and the gallery photo once into the cache, and refuses a missing one by name', async () => {
+    const server = await serveDirectory(SHARED);
+    try {
+      const assets = { location: server.url, cacheDir: join(dir, 'url-cache') };
+      const fromUrl = (file: string): PresetSources => ({ ...sources(file), assets });
+      const content = file({ wave });
+      const catalog = await loadPresets(fromUrl(await presetsFile(content)));
+      const image = await catalog.byId('wave')!.painting!.load();
+      expect([image.width, image.height]).toEqual([650, 448]);
+      expect(server.requests.sort()).toEqual(['/images/content/kitten.jpg', '/images/styles/hokusai_great_wave.jpg']);
+      await loadPresets(fromUrl(await presetsFile(content)));
+      expect(server.requests).toHaveLength(2);
+
+      const missing = file({ wave: { ...wave, painting: { ...painting, image: 'images/styles/nope.jpg' } } });
+      const err = await loadPresets(fromUrl(await presetsFile(missing))).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain('preset "wave": "painting.image" (images/styles/nope.jpg)');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is what EASEL_ASSETS names when it is an http(s) URL; other schemes are refused', () => {
+    const url = 'https://assets.example/shared/';
+    expect(loadConfig({ EASEL_ASSETS: url }).presets.assets.location).toBe(url);
+    expect(loadConfig({ EASEL_ASSETS: 'shared' }).presets.assets.location).toBe(join(REPO_ROOT, 'shared'));
+    const refused = /EASEL_ASSETS \(presets.assets\) must be a path or an http\(s\) URL/;
+    expect(() => loadConfig({ EASEL_ASSETS: 'ftp://assets.example/' })).toThrow(refused);
   });
 });
 
