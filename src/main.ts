@@ -1,12 +1,15 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config/index.js';
 import { ConfigError } from './config/env.js';
 import { createLogger } from './config/logger.js';
 import { startDiscord } from './discord/index.js';
+import { startFeedForwardEngine } from './engine/feedforward/index.js';
 import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
 import { ensurePaintings, ensureWeights } from './first-run/index.js';
+import { PresetGallery, queuePainter } from './gallery/index.js';
 import { InputLimiter } from './jobs/input-limiter.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
@@ -14,9 +17,10 @@ import { JobQueue } from './jobs/queue.js';
 import { startPlayground } from './playground/index.js';
 import { startSlack } from './slack/index.js';
 
-/** Every layer any job can use; users cannot choose layers, so the defaults and presets name them all. */
+/** Every layer any job can use; users cannot choose layers, so the defaults and presets' paintings name them all. */
 function layersInUse(presets: PresetCatalog): LayerName[] {
-  const settings = [presets.defaults, ...presets.list().map((preset) => preset.base)];
+  const paintings = presets.list().flatMap((preset) => (preset.painting ? [preset.painting.base] : []));
+  const settings = [presets.defaults, ...paintings];
   return [...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)]))];
 }
 
@@ -27,19 +31,42 @@ async function start(config: Config, logger: Logger): Promise<void> {
         'SLACK_APP_TOKEN (Slack) are set.',
     );
   }
+  const { limits } = config;
   // On a fresh machine these download what is missing, with a progress bar on stderr.
   await ensurePaintings(config.presets);
-  const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
+  const presets = await loadPresets({ ...config.presets, optionLimits: limits.options, imageLimits: limits.image });
   const layers = layersInUse(presets);
   await ensureWeights(config.engine.weights, layers);
-  const engine = await startEngine({ ...config.engine, layers }, logger);
-  const queue = new JobQueue({ engine, logger, ...config.queue });
+  // Both engines load at once; the presets' networks are loaded before the first reaction can ask for one.
+  const [engine, networkEngine] = await Promise.all([
+    startEngine({ ...config.engine, layers }, logger),
+    startFeedForwardEngine(
+      {
+        assets: config.presets.assets,
+        backend: config.engine.backend,
+        threads: config.engine.threads,
+        maxSide: limits.options.maxSize,
+        // Networks are not downloaded on a first run yet: without an assets folder they load when first asked for.
+        preload: config.presets.downloadPaintings ? [] : presets.networks(),
+      },
+      logger,
+    ),
+  ]);
+  const queue = new JobQueue({ engine, networkEngine, logger, ...config.queue });
+  const optionLimits = { ...limits.options, maxSize: Math.min(limits.options.maxSize, engine.maxSide) };
+  const gallery = new PresetGallery({
+    presets,
+    paint: queuePainter(queue, optionLimits, presets.defaults),
+    cacheDir: join(config.cacheDir, 'gallery'),
+    logger,
+  });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(config.inputConcurrency),
     presets,
+    gallery,
     logger,
-    limits: { ...config.limits, options: { ...config.limits.options, maxSize: Math.min(config.limits.options.maxSize, engine.maxSide) } },
+    limits: { ...limits, options: optionLimits },
   };
 
   const platforms: RunningPlatform[] = [];
@@ -51,7 +78,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     // Jobs first, so their messages can still say why they stopped; then the connections; then the engine.
     await queue.close();
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
-    await engine.close();
+    await Promise.all([engine.close(), networkEngine.close()]);
     logger.info('bye');
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -62,6 +89,8 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const playground = config.playground && (await startPlayground(deps, config.playground));
   if (playground) platforms.push(playground);
   logger.info({ backend: engine.backend, slots: engine.slots, platforms: platforms.map((p) => p.name), presets: presets.list().length }, 'easel is running');
+  // Painted now, so the first /presets is answered at once; from the cache folder after the first start.
+  gallery.picture().catch((err: unknown) => logger.warn({ err }, 'the presets gallery could not be painted yet'));
   // Apart from the JSON log, so that whoever ran `npm start` sees where to go.
   if (playground) process.stderr.write(`\n  easel is ready: open ${playground.url} to paint.\n\n`);
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { Progress, StylizeOptions, StylizeResult } from '../engine/types.js';
-import type { CancelReason } from './job.js';
+import type { Progress, RgbImage, StylizeOptions } from '../engine/types.js';
+import type { CancelReason, JobResult } from './job.js';
 import { progressPercent } from './status/progress.js';
 
 /** Shared wording for both platforms, so a job reads the same wherever it was asked for. */
@@ -76,7 +76,12 @@ export function settingsLine(label: string, options: StylizeOptions): string {
   return parts.join(' · ');
 }
 
-export function doneLine(result: StylizeResult): string {
+/** What a style network's result was made with, e.g. "The Great Wave · 512 px · style network". */
+export function networkSettingsLine(label: string, image: RgbImage): string {
+  return [label, `${Math.max(image.width, image.height)} px`, 'style network'].join(' · ');
+}
+
+export function doneLine(result: JobResult): string {
   return `Done in ${elapsed(result.ms)}.`;
 }
 

@@ -1,7 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { RgbImage, StylizeOptions } from '../engine/types.js';
-import type { CancelOutcome } from '../jobs/job.js';
+import type { CancelOutcome, JobSpec } from '../jobs/job.js';
 import type { PlatformDeps } from '../jobs/platform.js';
 import type { Reservation } from '../jobs/queue.js';
 import { trackJob, type Delivery, type FinishedPainting, type StatusSurface, type StatusView } from '../jobs/status/index.js';
@@ -14,15 +13,6 @@ export const PLATFORM = 'slack';
 export interface MessagePlace {
   readonly channel: string;
   readonly threadTs: string | undefined;
-}
-
-export interface SlackJobRequest {
-  readonly userId: string;
-  readonly place: MessagePlace;
-  readonly content: RgbImage;
-  readonly styles: readonly RgbImage[];
-  readonly options: StylizeOptions;
-  readonly label: string;
 }
 
 /** Slack client errors can hold whole request and response bodies; what is logged keeps only the code and message. */
@@ -41,12 +31,13 @@ class SlackStatus implements StatusSurface {
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly request: SlackJobRequest,
+    private readonly place: MessagePlace,
+    private readonly spec: JobSpec,
     private readonly log: Logger,
   ) {}
 
   async post(view: StatusView): Promise<void> {
-    const { channel, threadTs } = this.request.place;
+    const { channel, threadTs } = this.place;
     const { text, blocks } = jobView(view);
     const posted = await slackCall(() => this.client.chat.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }));
     this.#ts = posted.ts;
@@ -56,12 +47,14 @@ class SlackStatus implements StatusSurface {
     const ts = this.#ts;
     if (ts === undefined) return;
     const { text, blocks } = jobView(view);
-    await slackCall(() => this.client.chat.update({ channel: this.request.place.channel, ts, text, blocks }));
+    await slackCall(() => this.client.chat.update({ channel: this.place.channel, ts, text, blocks }));
   }
 
   /** Uploads the result into the job's thread: the one it was asked in, else the status message's. */
   async deliver(painting: FinishedPainting): Promise<Delivery> {
-    const { place, label, userId } = this.request;
+    const { place } = this;
+    const { label, requester } = this.spec;
+    const { userId } = requester;
     const threadTs = place.threadTs ?? this.#ts;
     const destination = threadTs ? { channel_id: place.channel, thread_ts: threadTs } : { channel_id: place.channel };
     try {
@@ -96,13 +89,16 @@ export class SlackJobs {
     this.#log = log;
   }
 
-  /** Turns the member's reservation into a job and returns its id; throws the queue's UserErrors when it cannot take it. */
-  start(request: SlackJobRequest, reservation: Reservation): string {
-    const { userId, place, content, styles, options, label } = request;
+  /**
+   * Turns the member's reservation into `spec`'s job, posting in `place`, and returns its id; throws the queue's
+   * UserErrors when it cannot take it.
+   */
+  start(place: MessagePlace, spec: JobSpec, reservation: Reservation): string {
+    const { userId } = spec.requester;
     const log = this.#log.child({ userId, channel: place.channel });
     const handle = trackJob({
-      spec: { requester: { platform: PLATFORM, userId }, content, styles, options, label },
-      surface: new SlackStatus(this.#client, request, log),
+      spec,
+      surface: new SlackStatus(this.#client, place, spec, log),
       intervalMs: this.#intervalMs,
       logger: log,
       submit: (spec, listener) => reservation.submit(spec, listener),
