@@ -1,12 +1,15 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config/index.js';
 import { ConfigError } from './config/env.js';
 import { createLogger } from './config/logger.js';
 import { startDiscord } from './discord/index.js';
+import { startFeedForwardEngine } from './engine/feedforward/index.js';
 import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
 import { ensurePaintings, ensureWeights } from './first-run/index.js';
+import { PresetGallery, queuePainter } from './gallery/index.js';
 import { InputLimiter } from './jobs/input-limiter.js';
 import { Journal, restoreJobs } from './jobs/journal/index.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
@@ -16,9 +19,10 @@ import { jobMetrics, Ops } from './ops/index.js';
 import { startPlayground } from './playground/index.js';
 import { startSlack } from './slack/index.js';
 
-/** Every layer any job can use; users cannot choose layers, so the defaults and presets name them all. */
+/** Every layer any job can use; users cannot choose layers, so the defaults and presets' paintings name them all. */
 function layersInUse(presets: PresetCatalog): LayerName[] {
-  const settings = [presets.defaults, ...presets.list().map((preset) => preset.base)];
+  const paintings = presets.list().flatMap((preset) => (preset.painting ? [preset.painting.base] : []));
+  const settings = [presets.defaults, ...paintings];
   return [...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)]))];
 }
 
@@ -44,23 +48,45 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const journal = Journal.open({ ...config.journal, logger });
   readiness.register('journal', () => journal.writable());
 
+  const { limits } = config;
   // On a fresh machine these download what is missing, with a progress bar on stderr.
   await ensurePaintings(config.presets);
-  const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
+  const presets = await loadPresets({ ...config.presets, optionLimits: limits.options, imageLimits: limits.image });
   const layers = layersInUse(presets);
   await ensureWeights(config.engine.weights, layers);
-  const engine = await startEngine({ ...config.engine, layers }, logger, {
-    onWorkerRestart: () => metrics.workerRestarted(),
-  });
+  // Both engines load at once; the presets' networks are loaded before the first reaction can ask for one.
+  const [engine, networkEngine] = await Promise.all([
+    startEngine({ ...config.engine, layers }, logger, { onWorkerRestart: () => metrics.workerRestarted() }),
+    startFeedForwardEngine(
+      {
+        assets: config.presets.assets,
+        backend: config.engine.backend,
+        threads: config.engine.threads,
+        maxSide: limits.options.maxSize,
+        // Networks are not downloaded on a first run yet: without an assets folder they load when first asked for.
+        preload: config.presets.downloadPaintings ? [] : presets.networks(),
+      },
+      logger,
+    ),
+  ]);
   engineLoaded = true;
   metrics.setBackend(engine.backend);
-  const queue = new JobQueue({ engine, logger, ...config.queue, observers: [jobMetrics(metrics), journal] });
+  const observers = [jobMetrics(metrics), journal];
+  const queue = new JobQueue({ engine, networkEngine, logger, ...config.queue, observers });
+  const optionLimits = { ...limits.options, maxSize: Math.min(limits.options.maxSize, engine.maxSide) };
+  const gallery = new PresetGallery({
+    presets,
+    paint: queuePainter(queue, optionLimits, presets.defaults),
+    cacheDir: join(config.cacheDir, 'gallery'),
+    logger,
+  });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(config.inputConcurrency),
     presets,
+    gallery,
     logger,
-    limits: { ...config.limits, options: { ...config.limits.options, maxSize: Math.min(config.limits.options.maxSize, engine.maxSide) } },
+    limits: { ...limits, options: optionLimits },
   };
 
   let stopping = false;
@@ -72,7 +98,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     // The journal keeps every job that did not finish, and the ops port goes last: until then it answers /livez.
     await queue.suspend(config.shutdownGraceMs, (jobId) => journal.holds(jobId));
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
-    await engine.close();
+    await Promise.all([engine.close(), networkEngine.close()]);
     journal.close();
     await opsServer.close();
     logger.info('bye');
@@ -87,6 +113,8 @@ async function start(config: Config, logger: Logger): Promise<void> {
   for (const platform of platforms) metrics.watchPlatform(platform.name, () => platform.connected());
   await restoreJobs(journal, queue, new Map(platforms.map((platform) => [platform.name, platform.restorer])), logger);
   logger.info({ backend: engine.backend, slots: engine.slots, platforms: platforms.map((p) => p.name), presets: presets.list().length }, 'easel is running');
+  // Painted now, so the first /presets is answered at once; from the cache folder after the first start.
+  gallery.picture().catch((err: unknown) => logger.warn({ err }, 'the presets gallery could not be painted yet'));
   // Apart from the JSON log, so that whoever ran `npm start` sees where to go.
   if (playground) process.stderr.write(`\n  easel is ready: open ${playground.url} to paint.\n\n`);
 }

@@ -9,7 +9,8 @@ const CLI_OPTIONS = optionsUpTo('advanced');
 export const DEMO_SIZE = 256;
 
 export interface CliCommand {
-  readonly command: 'stylize' | 'demo' | 'help';
+  readonly command: 'stylize' | 'demo' | 'preset' | 'presets' | 'help';
+  /** Image paths; for `preset`, the preset's id and then the image. */
   readonly inputs: readonly string[];
   readonly output: string | undefined;
   readonly json: boolean;
@@ -73,12 +74,17 @@ export function usage(limits: OptionLimits): string {
   const width = Math.max(...rows.map(([flag]) => flag!.length)) + 2;
   return `Usage:
   easel stylize <content> <style> [<style2> ...] -o <out.png|.jpg|.webp> [options] [--json]
+  easel preset <id> <image> -o <out.png|.jpg|.webp> [--size N] [--json]
+  easel presets
   easel demo [-o out.png] [options] [--json]
+
+A preset with a style network paints in one pass, and takes --size only; one with a painting takes every option.
 
 Options (the demo paints at ${DEMO_SIZE} px unless --size says otherwise):
 ${rows.map(([flag, help]) => `  ${flag!.padEnd(width)}${help}`).join('\n')}
 
-Environment: EASEL_VGG19 (weights directory or URL), EASEL_BACKEND, EASEL_THREADS, EASEL_CACHE_DIR, EASEL_MAX_SIZE.`;
+Environment: EASEL_VGG19 (weights directory or URL), EASEL_BACKEND, EASEL_THREADS, EASEL_CACHE_DIR, EASEL_MAX_SIZE,
+EASEL_PRESETS (the presets file), EASEL_ASSETS (folder or URL of the presets' paintings and networks).`;
 }
 
 /** A command line that cannot be run as typed; the message ends with the usage text. */
@@ -109,13 +115,23 @@ export function parseCommandLine(argv: readonly string[], limits: OptionLimits):
   if (values.help || command === 'help') {
     return { command: 'help', inputs: [], output: undefined, json: false, options: {} };
   }
-  if (command !== 'stylize' && command !== 'demo') throw usageError(`Unknown command "${command}".`, limits);
+  if (command !== 'stylize' && command !== 'demo' && command !== 'preset' && command !== 'presets') {
+    throw usageError(`Unknown command "${command}".`, limits);
+  }
   if (command === 'stylize' && inputs.length < 2) {
     throw usageError('stylize needs a content image and at least one style image.', limits);
   }
-  if (command === 'stylize' && values.output === undefined) throw usageError('stylize needs an output file: -o result.png', limits);
+  if (command === 'preset' && inputs.length !== 2) {
+    throw usageError('preset needs a preset id and one image: easel preset wave photo.jpg -o out.png', limits);
+  }
+  if ((command === 'stylize' || command === 'preset') && values.output === undefined) {
+    throw usageError(`${command} needs an output file: -o result.png`, limits);
+  }
   if (command === 'demo' && inputs.length > 0) {
     throw usageError('demo takes no image paths; use stylize for your own images.', limits);
+  }
+  if (command === 'presets' && inputs.length > 0) {
+    throw usageError('presets takes no arguments; it lists them all.', limits);
   }
   const flags: Readonly<Record<string, string | boolean | undefined>> = values;
   const options: Partial<Record<OptionKey, string | boolean>> = {};

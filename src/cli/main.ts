@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { readFile, writeFile } from 'node:fs/promises';
-import { pino } from 'pino';
+import { writeFile } from 'node:fs/promises';
+import { pino, type Logger } from 'pino';
 import { loadEngineConfig } from '../config/engine.js';
 import { startEngine, type EngineConfig, type StyleEngine } from '../engine/index.js';
 import type { StylizeResult } from '../engine/types.js';
@@ -11,23 +11,21 @@ import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
 import { resolveOptions, type OptionLimits } from '../options/index.js';
 import { cliFlag, DEMO_SIZE, parseCommandLine, usage, type CliCommand } from './args.js';
 import { progressBar } from './progress-bar.js';
+import { NetworkOptionsError } from '../jobs/presets.js';
+import { listPresets, runPreset } from './presets.js';
+import { readInput } from './read-input.js';
 import { demoImages } from './samples.js';
+
+/** Logs go to stderr, and only warnings unless EASEL_LOG_LEVEL says otherwise: the output is the picture. */
+function logger(): Logger {
+  return pino({ level: process.env.EASEL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+}
 
 /** Exit codes other tools rely on. */
 const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
 
 /** The command line paints on the user's own machine, so it allows far more iterations than a shared bot. */
 const MAX_ITERATIONS = 10_000;
-
-async function readInput(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : 'cannot be read';
-    throw new UserError('bad-input', `The ${what} "${path}" ${reason}.`, { cause: error });
-  }
-}
 
 async function inputs(cmd: CliCommand): Promise<{ content: Uint8Array; styles: Uint8Array[]; note?: string }> {
   if (cmd.command === 'demo') {
@@ -67,10 +65,9 @@ async function run(cmd: CliCommand, engineConfig: EngineConfig, limits: OptionLi
     styles: await Promise.all(styles.map((s, i) => decodeImage(s, DEFAULT_IMAGE_LIMITS, { what: styles.length > 1 ? `style image ${i + 1}` : 'style image' }))),
   };
 
-  const logger = pino({ level: process.env.EASEL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   let engine: StyleEngine | undefined;
   try {
-    engine = await startEngine(engineConfig, logger);
+    engine = await startEngine(engineConfig, logger());
     // The runtime that loaded may paint less than the operator allows; checked again so that a too-large --size
     // is worded like any other mistake.
     const options = resolveOptions(requested, { ...limits, maxSize: engine.maxSide });
@@ -95,12 +92,18 @@ async function main(): Promise<number> {
       process.stdout.write(`${usage(limits)}\n`);
       return EXIT.ok;
     }
-    await run(cmd, engineConfig, limits);
+    if (cmd.command === 'presets') {
+      process.stdout.write(`${await listPresets(limits)}\n`);
+      return EXIT.ok;
+    }
+    if (cmd.command === 'preset') await runPreset(cmd, limits, logger());
+    else await run(cmd, engineConfig, limits);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UserError) {
       // Option mistakes are worded with the flags as typed here (`--size`), not as chat spells them.
-      process.stderr.write(`easel: ${error instanceof OptionError ? error.messageFor(cliFlag) : error.message}\n`);
+      const reworded = error instanceof OptionError || error instanceof NetworkOptionsError;
+      process.stderr.write(`easel: ${reworded ? error.messageFor(cliFlag) : error.message}\n`);
       return EXIT.badInput;
     }
     process.stderr.write(`easel: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

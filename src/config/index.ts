@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { AssetsSource } from '../assets/index.js';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
 import type { PlatformDeps } from '../jobs/platform.js';
@@ -32,6 +33,8 @@ export interface Config {
   readonly inputConcurrency: number;
   readonly limits: PlatformDeps['limits'];
   readonly presets: PresetsConfig;
+  /** Where downloads and made things (the presets gallery) are kept. */
+  readonly cacheDir: string;
   readonly discord: DiscordConfig | undefined;
   readonly slack: SlackConfig | undefined;
   /** Undefined when EASEL_PLAYGROUND=off. */
@@ -41,21 +44,21 @@ export interface Config {
 
 export interface PresetsConfig {
   readonly file: string;
-  /** Laid out like ../shared: the presets' paintings are under images/styles/. */
-  readonly assetsRoot: string;
-  /** The assets root is a folder in the cache, where the presets' paintings are downloaded when missing. */
+  /** A folder or URL laid out like ../shared: paintings under images/styles/, style networks under models/fast/. */
+  readonly assets: AssetsSource;
+  /** The assets are a folder in the cache, where the presets' paintings are downloaded when missing. */
   readonly downloadPaintings: boolean;
 }
 
 /**
- * The assets root: presets.assets, else ../shared next to the repository when it exists, else a folder in the cache
- * that the presets' paintings are downloaded into on the first start.
+ * The assets: presets.assets (a folder or URL), else ../shared next to the repository when it exists, else a folder
+ * in the cache that the presets' paintings are downloaded into on the first start.
  */
 export function presetsConfig(settings: Settings, cacheDir: string, shared = resolve(REPO_ROOT, '../shared')): PresetsConfig {
   const { file, assets } = settings.presets;
-  if (assets !== undefined) return { file, assetsRoot: assets, downloadPaintings: false };
-  if (existsSync(shared)) return { file, assetsRoot: shared, downloadPaintings: false };
-  return { file, assetsRoot: join(cacheDir, 'assets'), downloadPaintings: true };
+  if (assets !== undefined) return { file, assets: { location: assets, cacheDir }, downloadPaintings: false };
+  if (existsSync(shared)) return { file, assets: { location: shared, cacheDir }, downloadPaintings: false };
+  return { file, assets: { location: join(cacheDir, 'assets'), cacheDir }, downloadPaintings: true };
 }
 
 /**
@@ -67,6 +70,7 @@ export function loadConfig(env: Env = process.env): Config {
   const { limits } = settings;
   const engine = engineConfig(settings);
   const { shutdownGraceMs, ...queue } = settings.queue;
+  const { cacheDir } = engine.weights;
   return {
     logLevel: settings.logLevel,
     engine,
@@ -86,7 +90,8 @@ export function loadConfig(env: Env = process.env): Config {
       image: { ...DEFAULT_IMAGE_LIMITS, maxBytes: limits.maxDownloadBytes, maxPixels: limits.maxPixels },
       options: { maxSize: limits.maxSize, maxIterations: limits.maxIterations },
     },
-    presets: presetsConfig(settings, engine.weights.cacheDir),
+    presets: presetsConfig(settings, cacheDir),
+    cacheDir,
     discord: discordConfig(settings),
     slack: slackConfig(settings),
     playground: playgroundConfig(settings),

@@ -76,6 +76,14 @@ export function path(): Rule<string> {
   return textRule('a path', (value) => resolve(REPO_ROOT, value));
 }
 
+/** A folder or an http(s) URL: a URL as given, anything else a path taken from the repository root like path()'s. */
+export function pathOrUrl(): Rule<string> {
+  return textRule('a path or an http(s) URL', (value) => {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return resolve(REPO_ROOT, value);
+    return /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined;
+  });
+}
+
 /** An http(s) URL, returned without trailing slashes. */
 export function httpUrl(example: string): Rule<string> {
   return textRule(`an http(s) URL like ${example}`, (value) => {

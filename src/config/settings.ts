@@ -1,5 +1,5 @@
 import { RUNTIME_NAMES } from '../engine/runtimes/names.js';
-import { host, httpUrl, integer, list, matching, oneOf, path, text, type Rule } from './rules.js';
+import { host, httpUrl, integer, list, matching, oneOf, path, pathOrUrl, text, type Rule } from './rules.js';
 
 /**
  * One setting: its environment variable, how its value is read, and a line of help for the README. Its key (the path
@@ -151,8 +151,10 @@ export const SETTINGS = {
     file: setting('EASEL_PRESETS', path(), 'The presets file.'),
     assets: optionalSetting(
       'EASEL_ASSETS',
-      path(),
-      "Folder the presets' style images are read from (`images/styles/…`).",
+      pathOrUrl(),
+      "Folder or http(s) URL laid out like ../shared: the presets' paintings (`images/styles/…`), " +
+        'the gallery photo and the style networks (`models/fast/…`). Files from a URL are downloaded once into the ' +
+        'cache.',
       "`../shared` when it is there, else the presets' paintings, downloaded once into the cache",
     ),
   },

@@ -49,7 +49,7 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
   await ready;
   const appId = config.applicationId ?? client.application?.id;
   if (appId === undefined) throw new Error('Discord did not say which application this bot is');
-  await registerCommands(client.rest, appId, config.guildId, commands, deps.presets);
+  await registerCommands(client.rest, appId, config.guildId, commands);
   logger.info({ user: client.user?.tag, commands: commands.map((c) => c.data.name), scope: config.guildId ? 'guild' : 'global' }, 'discord ready');
 
   return {

@@ -11,7 +11,10 @@ export function interactionHandler(context: DiscordContext, commands: readonly C
 
   return async (interaction: Interaction): Promise<void> => {
     try {
-      if (interaction.isChatInputCommand()) {
+      if (interaction.isAutocomplete()) {
+        // Suggestions are only a help for typing; where the bot does not work, the command itself says so.
+        await byName.get(interaction.commandName)?.autocomplete?.(interaction, context);
+      } else if (interaction.isChatInputCommand()) {
         const command = byName.get(interaction.commandName);
         if (!command) return;
         if (!worksIn(context, interaction.channelId, interaction.channel)) {

@@ -54,8 +54,10 @@ export function runJob(context: DiscordContext, run: JobRun): JobHandle {
     edit: async (view) => run.status.edit(await renderStatus(view)),
     deliver: (painting) => deliverToThread(context, run, painting),
   };
+  // Only Gatys jobs paint long enough for previews.
+  const { spec } = run;
   return trackJob({
-    spec: { ...run.spec, previewIntervalMs: config.previewIntervalMs },
+    spec: spec.kind === 'gatys' ? { ...spec, previewIntervalMs: config.previewIntervalMs } : spec,
     surface,
     intervalMs: config.progressIntervalMs,
     logger,

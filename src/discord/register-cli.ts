@@ -2,8 +2,6 @@ import { REST } from 'discord.js';
 import { loadConfig } from '../config/index.js';
 import { ConfigError } from '../config/env.js';
 import { UserError } from '../errors.js';
-import { ensurePaintings } from '../first-run/index.js';
-import { loadPresets } from '../jobs/presets.js';
 import { loadCommands } from './commands.js';
 import { applicationId, registerCommands } from './register.js';
 
@@ -12,13 +10,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const discord = config.discord;
   if (!discord) throw new ConfigError('Set DISCORD_TOKEN to register the slash commands.');
-  // The preset menu names the presets, and loading them reads their paintings: on a fresh machine, download them.
-  await ensurePaintings(config.presets);
-  const presets = await loadPresets({ ...config.presets, optionLimits: config.limits.options, imageLimits: config.limits.image });
   const commands = await loadCommands(config.limits.options);
   const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
   const appId = await applicationId(rest, discord.applicationId);
-  await registerCommands(rest, appId, discord.guildId, commands, presets);
+  await registerCommands(rest, appId, discord.guildId, commands);
   const names = commands.map((command) => `/${command.data.name}`).join(', ');
   console.log(`Registered ${names} ${discord.guildId ? `in guild ${discord.guildId}` : 'globally (may take up to an hour to appear)'}.`);
 }

@@ -1,6 +1,5 @@
 import { Routes, type REST } from 'discord.js';
-import type { PresetCatalog } from '../jobs/presets.js';
-import { withPresetChoices, type Command } from './commands.js';
+import type { Command } from './commands.js';
 
 /** The application id: configured, or asked of the API. */
 export async function applicationId(rest: REST, configured: string | undefined): Promise<string> {
@@ -15,9 +14,8 @@ export async function registerCommands(
   appId: string,
   guildId: string | undefined,
   commands: readonly Command[],
-  presets: PresetCatalog,
 ): Promise<void> {
-  const body = commands.map((command) => withPresetChoices(command.data, presets));
+  const body = commands.map((command) => command.data);
   const route = guildId === undefined ? Routes.applicationCommands(appId) : Routes.applicationGuildCommands(appId, guildId);
   await rest.put(route, { body });
 }

@@ -33,10 +33,10 @@ export async function ensurePaintings(presets: PresetsConfig, options: FirstRunO
   if (!presets.downloadPaintings) return;
   const stream = options.stream ?? process.stderr;
   const progress = new DownloadProgress(stream);
-  const folder = join(presets.assetsRoot, 'images', 'styles');
+  const folder = join(presets.assets.location, 'images', 'styles');
   const startedAt = Date.now();
   try {
-    const downloaded = await downloadPaintings(presets.assetsRoot, {
+    const downloaded = await downloadPaintings(presets.assets.location, {
       fetch: reportingFetch(options.fetch ?? fetch, progress, () => undefined),
       timeoutMs: PAINTING_TIMEOUT_MS,
       beforeFirst: (missing) =>

@@ -1,3 +1,4 @@
+import type { FeedForwardResult } from '../engine/feedforward/index.js';
 import type { Progress, RgbImage, StylizeOptions, StylizeResult } from '../engine/types.js';
 
 /** Who asked for a job, as the platform knows them. */
@@ -6,16 +7,17 @@ export interface JobRequester {
   readonly userId: string;
 }
 
-/** Everything the queue needs to run one style transfer. */
-export interface JobSpec {
+interface JobBase {
   readonly requester: JobRequester;
+  /** The photo to repaint. */
   readonly content: RgbImage;
-  readonly styles: readonly RgbImage[];
-  readonly options: StylizeOptions;
   /** A short human name for logs and messages, e.g. "Great Wave" or "custom style". */
   readonly label: string;
-  /** Least time between two preview images in progress events; undefined or 0 asks for none. */
-  readonly previewIntervalMs?: number;
+  /**
+   * Sub-second work: the member is told its place in line only when others are ahead of it, and then sees the
+   * result with no progress in between.
+   */
+  readonly quiet?: boolean;
   /**
    * Where the platform reports on this job, in its own terms (a channel, a thread): kept in the job journal so that
    * after a restart the platform can post about the job again. Each platform reads back only what it wrote.
@@ -23,8 +25,32 @@ export interface JobSpec {
   readonly replyTo?: ReplyTo;
 }
 
+/** A Gatys optimisation: the photo repainted until its features match the style images'. Minutes of work. */
+export interface GatysJobSpec extends JobBase {
+  readonly kind: 'gatys';
+  readonly styles: readonly RgbImage[];
+  readonly options: StylizeOptions;
+  /** Least time between two preview images in progress events; undefined or 0 asks for none. */
+  readonly previewIntervalMs?: number;
+}
+
 /** A platform's note of where a job's messages go: a few named strings, stored as JSON. */
 export type ReplyTo = Readonly<Record<string, string>>;
+
+/** One pass of a feed-forward style network (a preset's): well under a second, in a lane of its own. */
+export interface NetworkJobSpec extends JobBase {
+  readonly kind: 'network';
+  /** One of the shipped networks, e.g. "wave". */
+  readonly networkId: string;
+  /** The result's longest side in px, within the network engine's cap. */
+  readonly size: number;
+}
+
+/** Everything the queue needs to run one style transfer; `kind` picks the lane it runs in. */
+export type JobSpec = GatysJobSpec | NetworkJobSpec;
+
+/** What a finished job made: a Gatys job's result, or a network pass's (the image, its backend and time only). */
+export type JobResult = StylizeResult | FeedForwardResult;
 
 /** `shutdown`: easel stopped for good; `restart`: it is restarting, and the job runs again once it is back. */
 export type CancelReason = 'user' | 'timeout' | 'shutdown' | 'restart';
@@ -41,7 +67,7 @@ export type JobEvent =
   | { readonly type: 'started'; readonly etaMs: number }
   /** `progress.etaMs` is the queue's steadied estimate of the time left, which only goes up if the job slowed. */
   | { readonly type: 'progress'; readonly progress: Progress }
-  | { readonly type: 'done'; readonly result: StylizeResult; readonly png: Buffer }
+  | { readonly type: 'done'; readonly result: JobResult; readonly png: Buffer }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'cancelled'; readonly reason: CancelReason };
 

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { Progress, StylizeOptions, StylizeResult } from '../engine/types.js';
-import type { CancelReason } from './job.js';
+import type { Progress, RgbImage, StylizeOptions } from '../engine/types.js';
+import type { CancelReason, JobResult } from './job.js';
 import type { LostReason } from './restore.js';
 import { progressPercent } from './status/progress.js';
 
@@ -96,7 +96,12 @@ export function settingsLine(label: string, options: StylizeOptions): string {
   return parts.join(' · ');
 }
 
-export function doneLine(result: StylizeResult): string {
+/** What a style network's result was made with, e.g. "The Great Wave · 512 px · style network". */
+export function networkSettingsLine(label: string, image: RgbImage): string {
+  return [label, `${Math.max(image.width, image.height)} px`, 'style network'].join(' · ');
+}
+
+export function doneLine(result: JobResult): string {
   return `Done in ${elapsed(result.ms)}.`;
 }
 

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Progress } from '../engine/types.js';
 import type { UserError } from '../errors.js';
 import type { JobEvent, JobRequester, JobSpec } from './job.js';
+import type { LaneName } from './lanes.js';
 
 /** A job as the queue's observers see it. */
 export interface ObservedJob {
   readonly id: string;
-  /** The line it waits in. */
-  readonly lane: string;
+  /** The lane it waits in: its kind of job. */
+  readonly lane: LaneName;
   readonly spec: JobSpec;
   /** When it was first put in line, before any restart (ms since the epoch). */
   readonly submittedAt: number;

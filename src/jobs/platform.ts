@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PresetGallery } from '../gallery/index.js';
 import type { OptionLimits } from '../options/index.js';
 import type { ImageLimits } from '../images/limits.js';
 import type { InputLimiter } from './input-limiter.js';
@@ -12,6 +13,8 @@ export interface PlatformDeps {
   /** Every download and decode runs through this one cap, after the member's place is reserved in the queue. */
   readonly inputs: InputLimiter;
   readonly presets: PresetCatalog;
+  /** The picture of every preset that `/presets` shows. */
+  readonly gallery: PresetGallery;
   readonly logger: Logger;
   readonly limits: {
     readonly maxDownloadBytes: number;

@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { jobCost, type CostOptions, type JobCost } from '../engine/cost.js';
-import type { StyleEngine } from '../engine/engine.js';
+import { jobCost, type CostOptions } from '../engine/cost.js';
 import { UserError } from '../errors.js';
 import { encodeImage } from '../images/encode.js';
 import { JobEta } from './eta.js';
 import { refuseIfTooBig } from './fit.js';
 import type { CancelOutcome, CancelReason, JobEvent, JobHandle, JobListener, JobRequester, JobSpec } from './job.js';
+import {
+  gatysLane,
+  LANE_PRIORS,
+  networkLane,
+  type Lane,
+  type LaneName,
+  type QueueEngine,
+  type QueueNetworkEngine,
+} from './lanes.js';
 import { userMessage } from './messages.js';
 import { JobObservers, type JobObserver, type ObservedJob } from './observer.js';
 import { memberOf, Scheduler } from './scheduler.js';
 import { Throughput } from './throughput.js';
+
+export type { LaneName, QueueEngine, QueueNetworkEngine } from './lanes.js';
 
 /** 15 minutes: a 1024 px job takes about 11 on two CPU cores with ONNX Runtime. */
 export const JOB_TIMEOUT_MS = 15 * 60_000;
@@ -43,11 +53,10 @@ export class EngineDownError extends UserError {
   }
 }
 
-/** What the scheduler needs of the engine: numbered slots it fills itself, and a way to replace a stuck one. */
-export type QueueEngine = Pick<StyleEngine, 'backend' | 'slots' | 'stylize' | 'replace'>;
-
 export interface JobQueueOptions {
   readonly engine: QueueEngine;
+  /** Serves network jobs (presets with a style network) in a lane of their own; without it they are refused. */
+  readonly networkEngine?: QueueNetworkEngine;
   readonly logger: Logger;
   /** Most unfinished jobs (waiting or running) plus reservations one member may have. Default 2. */
   readonly maxPerUser?: number;
@@ -61,9 +70,6 @@ export interface JobQueueOptions {
   /** Follow every job's life (metrics, the journal); see JobObserver. */
   readonly observers?: readonly JobObserver[];
 }
-
-/** The lane observers are told a job waits in. */
-export const STANDARD_LANE = 'standard';
 
 /** A job brought back from the journal keeps the id and place in time it had before the restart. */
 export interface RestoredEntry {
@@ -87,12 +93,21 @@ interface Hold {
   readonly member: string;
 }
 
+/** A lane and its line: the one scheduler that decides what runs next on the lane's slots. */
+interface LaneLine {
+  readonly lane: Lane;
+  readonly scheduler: Scheduler<Job>;
+}
+
 interface Job {
   readonly id: string;
   readonly member: string;
   readonly spec: JobSpec;
   readonly listener: JobListener;
-  readonly cost: JobCost;
+  readonly line: LaneLine;
+  /** Its cost in its lane's units, and the size its lane's rate is kept under. */
+  readonly units: number;
+  readonly size: number;
   readonly submittedAt: number;
   readonly handle: JobHandle;
   state: 'waiting' | 'running' | 'finished';
@@ -120,7 +135,9 @@ const SQUARE = { width: 1, height: 1 };
  * The line of style-transfer jobs in front of the engine, and the one place that decides what runs next (through
  * its Scheduler). It tells every job where it stands and when it should start, refuses what cannot finish in time,
  * frees a slot for sure when a job outlives its timeout, and makes sure no job, and no listener, can hurt another.
- * It schedules onto the engine's slots itself: a p-queue in front would hold a second line with its own order.
+ * It schedules onto the engines' slots itself: a p-queue in front would hold a second line with its own order.
+ * Each kind of job has its lane (src/jobs/lanes.ts), a line and a Scheduler over its own engine's slots, so a
+ * preset's network pass runs while a Gatys job paints; a member's limits count over all lanes.
  */
 export class JobQueue {
   readonly #engine: QueueEngine;
@@ -130,7 +147,8 @@ export class JobQueue {
   readonly #timeoutMs: number;
   readonly #graceMs: number;
   readonly #throughput: Throughput;
-  readonly #scheduler: Scheduler<Job>;
+  /** One line per lane; the network lane only when there is an engine for it. */
+  readonly #lines: Partial<Record<LaneName, LaneLine>>;
   /** Unfinished jobs by id. */
   readonly #jobs = new Map<string, Job>();
   readonly #holds = new Set<Hold>();
@@ -144,8 +162,12 @@ export class JobQueue {
     this.#maxWaiting = options.maxWaiting ?? 20;
     this.#timeoutMs = options.timeoutMs ?? JOB_TIMEOUT_MS;
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
-    this.#throughput = options.throughput ?? new Throughput();
-    this.#scheduler = new Scheduler(options.engine.slots);
+    this.#throughput = options.throughput ?? new Throughput(LANE_PRIORS);
+    const line = (lane: Lane): LaneLine => ({ lane, scheduler: new Scheduler(lane.slots) });
+    this.#lines = {
+      gatys: line(gatysLane(options.engine)),
+      ...(options.networkEngine ? { network: line(networkLane(options.networkEngine)) } : {}),
+    };
     this.#observers = new JobObservers(options.observers ?? [], options.logger);
   }
 
@@ -160,12 +182,12 @@ export class JobQueue {
   }
 
   /**
-   * Holds a place for `requester` before their images are downloaded. Throws TooManyJobsError, QueueFullError,
-   * QueueClosedError or EngineDownError, and JobTooBigError when `options` cannot finish within the timeout
-   * (checked for a square picture, the largest there is for a size).
+   * Holds a place for `requester` before their images are downloaded, for a job in `lane`. Throws TooManyJobsError,
+   * QueueFullError, QueueClosedError or EngineDownError, and JobTooBigError when `options` (of a Gatys job) cannot
+   * finish within the timeout (checked for a square picture, the largest there is for a size).
    */
-  reserve(requester: JobRequester, options?: CostOptions): Reservation {
-    const reservation = this.#refusing(requester, () => this.#reserve(requester, options));
+  reserve(requester: JobRequester, options?: CostOptions, lane: LaneName = 'gatys'): Reservation {
+    const reservation = this.#refusing(requester, () => this.#reserve(requester, options, lane));
     return {
       submit: (spec, listener) => this.#refusing(spec.requester, () => reservation.submit(spec, listener)),
       release: () => reservation.release(),
@@ -182,9 +204,9 @@ export class JobQueue {
     }
   }
 
-  #reserve(requester: JobRequester, options?: CostOptions): Reservation {
+  #reserve(requester: JobRequester, options: CostOptions | undefined, lane: LaneName): Reservation {
     if (this.#closed) throw new QueueClosedError();
-    if (this.#scheduler.liveSlots().length === 0) throw new EngineDownError();
+    if (!this.#lineUp(lane)) throw new EngineDownError();
     const member = memberOf(requester);
     const holds = [...this.#holds];
     const mine = this.#count((job) => job.member === member) + holds.filter((hold) => hold.member === member).length;
@@ -201,7 +223,8 @@ export class JobQueue {
         if (memberOf(spec.requester) !== member) throw new Error('This reservation is for another member.');
         release();
         if (this.#closed) throw new QueueClosedError();
-        this.#refuseIfTooBig(spec.content.width, spec.content.height, spec.options);
+        if (!this.#lineUp(spec.kind)) throw new EngineDownError();
+        if (spec.kind === 'gatys') this.#refuseIfTooBig(spec.content.width, spec.content.height, spec.options);
         return this.#enqueue(member, spec, listener);
       },
       release,
@@ -213,15 +236,26 @@ export class JobQueue {
    * Events reach `listener` asynchronously and in order, so the handle is always known by then.
    */
   submit(spec: JobSpec, listener: JobListener): JobHandle {
-    return this.reserve(spec.requester).submit(spec, listener);
+    return this.reserve(spec.requester, undefined, spec.kind).submit(spec, listener);
+  }
+
+  /** Whether jobs of `lane` can be taken: it has an engine with a slot in service. */
+  #lineUp(lane: LaneName): boolean {
+    return (this.#lines[lane]?.scheduler.liveSlots().length ?? 0) > 0;
+  }
+
+  #eachLine(): LaneLine[] {
+    return Object.values(this.#lines);
   }
 
   /**
    * Puts a job from the journal back in line after a restart, under its old id. It was taken before, so the limits
-   * that turn new jobs away do not apply; throws QueueClosedError once the queue is closed.
+   * that turn new jobs away do not apply. It goes back in its own lane; throws QueueClosedError once the queue is
+   * closed, and EngineDownError when that lane cannot take jobs now.
    */
   restore(entry: RestoredEntry, spec: JobSpec, listener: JobListener): JobHandle {
     if (this.#closed) throw new QueueClosedError();
+    if (!this.#lineUp(spec.kind)) throw new EngineDownError();
     if (this.#jobs.has(entry.id)) throw new Error(`job ${entry.id} is already in the queue`);
     return this.#enqueue(memberOf(spec.requester), spec, listener, entry);
   }
@@ -282,13 +316,17 @@ export class JobQueue {
       settle = resolve;
     });
     const id = restored?.id ?? randomUUID();
-    const cost = jobCost(spec.content.width, spec.content.height, spec.options);
+    // Present: submit and restore checked that the lane is up.
+    const line = this.#lines[spec.kind]!;
+    const { units, size } = line.lane.measure(spec);
     const job: Job = {
       id,
       member,
       spec,
       listener,
-      cost,
+      line,
+      units,
+      size,
       submittedAt: restored?.submittedAt ?? Date.now(),
       handle: { id, done },
       state: 'waiting',
@@ -297,9 +335,9 @@ export class JobQueue {
       settle,
     };
     this.#jobs.set(job.id, job);
-    this.#scheduler.add(job);
-    const position = this.#scheduler.line().indexOf(job) + 1;
-    const etaMs = this.#startEstimates().get(job) ?? 0;
+    line.scheduler.add(job);
+    const position = line.scheduler.line().indexOf(job) + 1;
+    const etaMs = this.#startEstimates(line).get(job) ?? 0;
     job.reportedPosition = position;
     this.#log(job).info({ position, etaMs, label: spec.label, restored: restored !== undefined }, 'job queued');
     this.#emit(job, { type: 'queued', position, etaMs, ...(restored ? { restored: true } : {}) });
@@ -307,16 +345,18 @@ export class JobQueue {
     return job.handle;
   }
 
-  /** Starts waiting jobs on free slots, then tells the rest where they now stand. */
+  /** Starts waiting jobs on free slots in every lane, then tells the rest where they now stand. */
   #dispatch(): void {
-    if (this.#scheduler.liveSlots().length === 0) {
-      for (const job of this.#scheduler.line()) {
-        this.#scheduler.remove(job);
-        this.#finish(job, { type: 'failed', message: new EngineDownError().message });
+    for (const { scheduler } of this.#eachLine()) {
+      if (scheduler.liveSlots().length === 0) {
+        for (const job of scheduler.line()) {
+          scheduler.remove(job);
+          this.#finish(job, { type: 'failed', message: new EngineDownError().message });
+        }
+        continue;
       }
-      return;
+      for (const { entry, slot } of scheduler.dispatch()) void this.#run(entry, slot);
     }
-    for (const { entry, slot } of this.#scheduler.dispatch()) void this.#run(entry, slot);
     this.#reportMoves();
   }
 
@@ -324,7 +364,7 @@ export class JobQueue {
     if (job.state === 'finished' || job.cancelReason) return;
     job.cancelReason = reason;
     if (job.state === 'waiting') {
-      this.#scheduler.remove(job);
+      job.line.scheduler.remove(job);
       this.#finish(job, { type: 'cancelled', reason });
       this.#reportMoves();
     } else {
@@ -344,26 +384,26 @@ export class JobQueue {
     log.warn({ slot, graceMs: this.#graceMs, reason }, 'job did not stop; replacing its worker');
     // When shutting down, the engine's close ends every worker anyway. The async wrapper turns a synchronous
     // throw into a rejection, which retires the slot below instead of escaping from this timer.
-    const replaced = this.#closed ? undefined : (async () => this.#engine.replace(slot))();
+    const replaced = this.#closed ? undefined : (async () => job.line.lane.replace(slot))();
     this.#finish(job, { type: 'cancelled', reason });
     replaced?.then(
       () => {
         log.info({ slot }, 'worker replaced');
-        this.#scheduler.release(slot);
+        job.line.scheduler.release(slot);
         this.#dispatch();
       },
       (err: unknown) => {
         log.error({ err, slot }, 'worker could not be replaced; its slot is out of service');
-        this.#scheduler.retire(slot);
+        job.line.scheduler.retire(slot);
         this.#dispatch();
       },
     );
   }
 
   async #run(job: Job, slot: number): Promise<void> {
-    const { content, styles, options, previewIntervalMs } = job.spec;
+    const { lane, scheduler } = job.line;
     const startedAt = Date.now();
-    const eta = new JobEta(job.cost.total, this.#throughput.msPerUnit(this.#engine.backend, options.size), startedAt);
+    const eta = new JobEta(job.units, this.#throughput.msPerUnit(lane.rateKey, job.size), startedAt);
     job.state = 'running';
     job.slot = slot;
     job.eta = eta;
@@ -373,26 +413,21 @@ export class JobQueue {
 
     const timer = setTimeout(() => this.#stop(job, 'timeout'), this.#timeoutMs);
     try {
-      const result = await this.#engine.stylize(
-        slot,
-        { content, styles, options },
-        {
-          signal: job.abort.signal,
-          previewIntervalMs,
-          onProgress: (progress) => {
-            if (job.state !== 'running') return;
-            job.fraction = Math.max(job.fraction, progress.fraction);
-            const etaMs = eta.update(job.fraction, Date.now());
-            this.#emit(job, { type: 'progress', progress: { ...progress, fraction: job.fraction, etaMs } });
-          },
+      const result = await lane.run(slot, job.spec, {
+        signal: job.abort.signal,
+        onProgress: (progress) => {
+          if (job.state !== 'running') return;
+          job.fraction = Math.max(job.fraction, progress.fraction);
+          const etaMs = eta.update(job.fraction, Date.now());
+          this.#emit(job, { type: 'progress', progress: { ...progress, fraction: job.fraction, etaMs } });
         },
-      );
+      });
       clearTimeout(timer);
       // Given up on while the worker was being replaced; the slot is handed on once that is done.
       if (finished(job)) return;
       const png = await encodeImage(result.image, 'png');
       const ms = Date.now() - startedAt;
-      this.#throughput.record(this.#engine.backend, options.size, job.cost.total, ms);
+      this.#throughput.record(lane.rateKey, job.size, job.units, ms);
       log.info({ ms, engineMs: result.ms, backend: result.backend }, 'job done');
       this.#finish(job, { type: 'done', result, png });
     } catch (err) {
@@ -406,7 +441,7 @@ export class JobQueue {
         this.#finish(job, { type: 'failed', message: userMessage(err) });
       }
     }
-    this.#scheduler.release(slot);
+    scheduler.release(slot);
     this.#dispatch();
   }
 
@@ -419,24 +454,29 @@ export class JobQueue {
     queueMicrotask(job.settle);
   }
 
-  /** Tells every waiting job whose place changed where it now stands. */
+  /** Tells every waiting job whose place in its lane's line changed where it now stands. */
   #reportMoves(): void {
-    const estimates = this.#startEstimates();
-    this.#scheduler.line().forEach((job, index) => {
-      const position = index + 1;
-      if (job.reportedPosition === position) return;
-      job.reportedPosition = position;
-      this.#emit(job, { type: 'moved', position, etaMs: estimates.get(job) ?? 0 });
-    });
+    for (const line of this.#eachLine()) {
+      const estimates = this.#startEstimates(line);
+      line.scheduler.line().forEach((job, index) => {
+        const position = index + 1;
+        if (job.reportedPosition === position) return;
+        job.reportedPosition = position;
+        this.#emit(job, { type: 'moved', position, etaMs: estimates.get(job) ?? 0 });
+      });
+    }
   }
 
-  /** Expected wait until each waiting job starts: running jobs' time left, then the line dealt out to the slots. */
-  #startEstimates(): Map<Job, number> {
+  /**
+   * Expected wait until each job waiting in a lane starts: its running jobs' time left, then its line dealt out to
+   * its slots.
+   */
+  #startEstimates({ scheduler }: LaneLine): Map<Job, number> {
     const now = Date.now();
-    const slotsFreeIn = this.#scheduler.liveSlots().map(({ entry }) => entry?.eta?.remainingMs(now) ?? 0);
+    const slotsFreeIn = scheduler.liveSlots().map(({ entry }) => entry?.eta?.remainingMs(now) ?? 0);
     const estimates = new Map<Job, number>();
     if (slotsFreeIn.length === 0) return estimates;
-    for (const job of this.#scheduler.line()) {
+    for (const job of scheduler.line()) {
       const soonest = slotsFreeIn.indexOf(Math.min(...slotsFreeIn));
       const startsIn = slotsFreeIn[soonest] ?? 0;
       estimates.set(job, startsIn);
@@ -447,7 +487,7 @@ export class JobQueue {
 
   /** How long a job should take, from the throughput measured so far. */
   #estimateMs(job: Job): number {
-    return this.#throughput.estimateMs(this.#engine.backend, job.spec.options.size, job.cost.total);
+    return this.#throughput.estimateMs(job.line.lane.rateKey, job.size, job.units);
   }
 
   /**
@@ -469,7 +509,7 @@ export class JobQueue {
   }
 
   #observed(job: Job): ObservedJob {
-    return { id: job.id, lane: STANDARD_LANE, spec: job.spec, submittedAt: job.submittedAt };
+    return { id: job.id, lane: job.line.lane.name, spec: job.spec, submittedAt: job.submittedAt };
   }
 
   #log(job: Job): Logger {

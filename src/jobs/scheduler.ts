@@ -64,8 +64,8 @@ export class RoundRobin implements StartPolicy {
 /**
  * The one place that decides what runs next on a set of engine slots: a line of waiting entries, an order policy,
  * and which slot runs which entry. A slot is free only once it is released, so a job that outlives its timeout
- * keeps its slot until its worker has been replaced. Another lane (say, fast presets on their own engine) is
- * another Scheduler over that engine's slots.
+ * keeps its slot until its worker has been replaced. Each lane (src/jobs/lanes.ts: Gatys jobs, and presets' style
+ * networks on their own engine) is a Scheduler of its own over that engine's slots.
  */
 export class Scheduler<T extends Schedulable> {
   readonly #policy: StartPolicy;

@@ -1,6 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { StylizeOptions } from '../engine/types.js';
+import type { Preset, PresetCatalog } from '../jobs/presets.js';
 import {
   bounds,
+  findOption,
   helpSentence,
   optionsUpTo,
   resolveOptions,
@@ -70,4 +73,30 @@ export function formValues(base: StylizeOptions, limits: OptionLimits): Record<s
     else if (Array.isArray(value)) values[key] = value.join(',');
   }
   return values;
+}
+
+/** The settings the form shows for `preset`, against which the page's job tells what the visitor changed. */
+export function presetBase(preset: Preset, catalog: PresetCatalog): StylizeOptions {
+  return preset.painting?.base ?? catalog.defaults;
+}
+
+/**
+ * The settings in `posted` that differ from `base`'s, the values the form was filled in with: the page sends every
+ * field, and only what the visitor changed counts as asked for, so that a preset left as it is keeps its fast style
+ * network. Throws OptionError for a value the schema refuses.
+ */
+export function changedSettings(
+  posted: Readonly<Record<string, string>>,
+  base: StylizeOptions,
+  limits: OptionLimits,
+): Record<string, string> {
+  const chosen = resolveOptions(posted, limits, base);
+  const shown = resolveOptions({}, limits, base);
+  return Object.fromEntries(
+    Object.entries(posted).filter(([name]) => {
+      // Known: resolveOptions refuses a name that is no option.
+      const key = findOption(name)!.key;
+      return !isDeepStrictEqual(chosen[key], shown[key]);
+    }),
+  );
 }

@@ -44,7 +44,7 @@ export async function startPlayground(deps: PlatformDeps, config: PlaygroundConf
   const handle = handler({
     page: await loadPage(),
     setup: setupFor(deps),
-    thumbnails: new Thumbnails(deps),
+    thumbnails: new Thumbnails(deps.presets),
     jobs,
     access: new Access(config.token),
     logger,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { StylizeOptions } from '../engine/types.js';
+import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import { OptionError, UserError } from '../errors.js';
 import { decodeImage } from '../images/decode.js';
 import { ImageInputError } from '../images/errors.js';
@@ -9,18 +9,21 @@ import { JobTooBigError } from '../jobs/fit.js';
 import type { CancelOutcome, JobHandle, JobListener, JobRequester, JobSpec } from '../jobs/job.js';
 import { userMessage } from '../jobs/messages.js';
 import type { PlatformDeps } from '../jobs/platform.js';
-import type { Preset } from '../jobs/presets.js';
 import {
-  EngineDownError,
-  QueueClosedError,
-  QueueFullError,
-  TooManyJobsError,
-  type Reservation,
-} from '../jobs/queue.js';
+  NetworkOptionsError,
+  planPreset,
+  presetContentSide,
+  presetJob,
+  reservePreset,
+  type Preset,
+  type PresetPlan,
+} from '../jobs/presets.js';
+import { EngineDownError, QueueClosedError, QueueFullError, TooManyJobsError } from '../jobs/queue.js';
 import type { JobRestorer, LostJob } from '../jobs/restore.js';
 import { presentLost, trackJob } from '../jobs/status/index.js';
 import { findOption, resolveOptions } from '../options/index.js';
 import { PageError } from './errors.js';
+import { changedSettings, presetBase } from './form.js';
 import { PageJob } from './page-job.js';
 import { readUpload, type UploadRules } from './uploads.js';
 
@@ -32,6 +35,7 @@ const RESULT_KEPT_MS = 30 * 60_000;
 const FINISHED_KEPT = 50;
 
 const PRESET_FIELD = 'preset';
+const OWN_STYLE_LABEL = 'Custom style';
 /** The file fields, and how messages name each. */
 const FILES = { content: 'photo', style: 'painting' } as const;
 
@@ -62,11 +66,25 @@ export function pageReply(err: unknown): PageReply {
   return { status: err instanceof UserError ? 400 : 500, message: userMessage(err) };
 }
 
-interface PageRequest {
-  readonly content: Uint8Array;
-  readonly style: Uint8Array | Preset;
-  readonly options: StylizeOptions;
-  readonly label: string;
+/** What the form asks for: a photo, and a painting of the visitor's own with their settings, or a preset's plan. */
+type PageRequest = { readonly content: Uint8Array } & (
+  | { readonly kind: 'own'; readonly style: Uint8Array; readonly options: StylizeOptions }
+  | { readonly kind: 'preset'; readonly plan: PresetPlan }
+);
+
+/** How `preset` paints the settings the visitor changed; a style network alone refuses any but the size. */
+function planFor(preset: Preset, settings: Readonly<Record<string, string>>, deps: PlatformDeps): PresetPlan {
+  const limits = deps.limits.options;
+  const asked = changedSettings(settings, presetBase(preset, deps.presets), limits);
+  try {
+    return planPreset(preset, asked, limits, deps.presets.defaults);
+  } catch (err) {
+    if (!(err instanceof NetworkOptionsError)) throw err;
+    const field = Object.keys(asked)
+      .map((name) => findOption(name)?.key)
+      .find((key) => key !== 'size');
+    throw new PageError(err.code, 400, err.messageFor(labelOf), field);
+  }
 }
 
 /** Checks the form the way /stylize checks a command: one photo, and either an uploaded painting or a preset. */
@@ -77,13 +95,13 @@ function readRequest(
 ): PageRequest {
   const content = files.get('content');
   if (content === undefined) throw new PageError('no-content', 400, 'Choose a photo to paint.', 'content');
-  const presetName = fields.get(PRESET_FIELD) || undefined;
-  const preset = presetName === undefined ? undefined : deps.presets.byName(presetName);
-  if (presetName !== undefined && preset === undefined) {
+  const presetId = fields.get(PRESET_FIELD) || undefined;
+  const preset = presetId === undefined ? undefined : deps.presets.byId(presetId);
+  if (presetId !== undefined && preset === undefined) {
     throw new PageError(
       'unknown-preset',
       400,
-      `I don't know the preset "${presetName.slice(0, 40)}". Pick one from the list.`,
+      `I don't know the preset "${presetId.slice(0, 40)}". Pick one from the list.`,
       'style',
     );
   }
@@ -95,14 +113,17 @@ function readRequest(
     throw new PageError('two-styles', 400, 'Pick a preset or upload a painting, not both.', 'style');
   }
   const settings = Object.fromEntries([...fields].filter(([name]) => name !== PRESET_FIELD));
-  const options = resolveOptions(settings, deps.limits.options, preset?.base ?? deps.presets.defaults);
-  return { content, style: style ?? (preset as Preset), options, label: preset?.title ?? 'Custom style' };
+  if (preset) return { kind: 'preset', content, plan: planFor(preset, settings, deps) };
+  // Present: without a preset there is a painting of one's own.
+  const options = resolveOptions(settings, deps.limits.options, deps.presets.defaults);
+  return { kind: 'own', content, style: style!, options };
 }
 
 /**
- * The playground's jobs, from the posted form to the downloaded result. A job goes the way a chat job goes: a place
- * in the shared queue is reserved first, the images are decoded through the shared input limiter with the chat
- * attachments' caps, and the status presenter's views reach the page through the job's PageJob.
+ * The playground's jobs, from the posted form to the downloaded result. A job goes the way a chat job goes: its
+ * settings are checked, a place in the shared queue (in its lane) is reserved, the images are decoded through the
+ * shared input limiter with the chat attachments' caps, and the status presenter's views reach the page through the
+ * job's PageJob.
  */
 export class PlaygroundJobs implements JobRestorer {
   readonly #deps: PlatformDeps;
@@ -126,33 +147,18 @@ export class PlaygroundJobs implements JobRestorer {
   async create(req: IncomingMessage, visitor: string): Promise<PageJob> {
     const deps = this.#deps;
     const requester: JobRequester = { platform: 'playground', userId: visitor };
-    // Before the body is read, as chat reserves before it downloads: a visitor's uploads count against their place.
-    const reservation: Reservation = deps.queue.reserve(requester);
+    // The upload caps bound the reading. Decoding is the expensive part, so the place in line (in the plan's lane) is
+    // held before it, as chat holds it before it downloads.
+    const { fields, files } = await readUpload(req, this.#uploads);
+    const request = readRequest(fields, files, deps);
+    const reservation =
+      request.kind === 'preset'
+        ? reservePreset(deps.queue, requester, request.plan)
+        : deps.queue.reserve(requester, request.options);
     try {
-      const { fields, files } = await readUpload(req, this.#uploads);
-      const request = readRequest(fields, files, deps);
-      const { image } = deps.limits;
-      // Decoded no larger than the engine will paint them, as chat attachments are.
-      const sides = inputSides(request.options, deps.limits.options.maxSize);
-      const { style: painting } = request;
-      const [content, style] = await deps.inputs.run(() =>
-        Promise.all([
-          decodeImage(request.content, image, { what: FILES.content, maxSide: sides.content }),
-          painting instanceof Uint8Array
-            ? decodeImage(painting, image, { what: FILES.style, maxSide: sides.style })
-            : painting.loadStyle(),
-        ]),
-      );
-      const spec: JobSpec = {
-        requester,
-        content,
-        styles: [style],
-        options: request.options,
-        label: request.label,
-        previewIntervalMs: PREVIEW_INTERVAL_MS,
-      };
-      const { job } = this.#track(spec, (s, listener) => reservation.submit(s, listener));
-      this.#logger.info({ jobId: job.id, visitor, label: request.label }, 'playground job in line');
+      const spec = await this.#spec(request, requester);
+      const { job } = this.#track(spec, (submitted, listener) => reservation.submit(submitted, listener));
+      this.#logger.info({ jobId: job.id, visitor, label: spec.label, kind: spec.kind }, 'playground job in line');
       return job;
     } finally {
       reservation.release();
@@ -173,6 +179,37 @@ export class PlaygroundJobs implements JobRestorer {
     job.id = lost.id;
     this.#jobs.set(job.id, job);
     await job.post(presentLost({ label: lost.label, requesterId: lost.requester.userId }, lost.reason));
+  }
+
+  /** Decodes the request's images (through the input limiter, no larger than the job paints them) into its job. */
+  async #spec(request: PageRequest, requester: JobRequester): Promise<JobSpec> {
+    const { inputs, limits } = this.#deps;
+    const { image, options } = limits;
+    const decode = (bytes: Uint8Array, what: string, maxSide: number): Promise<RgbImage> =>
+      decodeImage(bytes, image, { what, maxSide });
+    if (request.kind === 'preset') {
+      const side = presetContentSide(request.plan, options.maxSize);
+      const content = await inputs.run(() => decode(request.content, FILES.content, side));
+      const spec = await presetJob(request.plan, requester, content);
+      // A network's pass is over in a moment and shows no progress; a painting's shows previews as it goes.
+      return spec.kind === 'gatys' ? { ...spec, previewIntervalMs: PREVIEW_INTERVAL_MS } : spec;
+    }
+    const sides = inputSides(request.options, options.maxSize);
+    const [content, style] = await inputs.run(() =>
+      Promise.all([
+        decode(request.content, FILES.content, sides.content),
+        decode(request.style, FILES.style, sides.style),
+      ]),
+    );
+    return {
+      kind: 'gatys',
+      requester,
+      content,
+      styles: [style],
+      options: request.options,
+      label: OWN_STYLE_LABEL,
+      previewIntervalMs: PREVIEW_INTERVAL_MS,
+    };
   }
 
   /** The visitor's job, if it is theirs and still kept. */

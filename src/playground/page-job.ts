@@ -16,7 +16,7 @@ import {
  */
 export interface PageFrame {
   readonly stage: JobStage;
-  /** What is painted, e.g. "The Great Wave (Hokusai)" or "Custom style". */
+  /** What is painted, e.g. "The Great Wave" (a preset's name) or "Custom style". */
   readonly label: string;
   /** The presenter's line, e.g. "You're #2 in line · starts in about 40 s"; may hold `code` spans and line breaks. */
   readonly line: string;

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { encodeImage } from '../images/encode.js';
 import { resizeImage } from '../images/resize.js';
 import type { PlatformDeps } from '../jobs/platform.js';
-import { formFields, formValues, type FieldValue, type FormField } from './form.js';
+import { emojiLabel, type PresetCatalog } from '../jobs/presets.js';
+import { formFields, formValues, presetBase, type FieldValue, type FormField } from './form.js';
 
 /** A file of the page: its bytes and content type. */
 export interface Asset {
@@ -44,20 +45,29 @@ export async function loadPage(): Promise<ReadonlyMap<string, Asset>> {
   return assets;
 }
 
+/** One preset as the page's picker shows it. */
+export interface SetupPreset {
+  /** What the form sends, e.g. "wave". */
+  readonly id: string;
+  readonly name: string;
+  /** As plain text shows it: a Discord server's own emoji as `:name:`. */
+  readonly emoji: string;
+  /** Who made the style, e.g. "The Great Wave off Kanagawa, Katsushika Hokusai, c. 1831". */
+  readonly credit: string;
+  /** A small picture of its painting; a preset with only a style network has none, and the page draws its emoji. */
+  readonly image?: string;
+  /** Whether it has a style network, which paints it in a moment while its settings are left as they are. */
+  readonly instant: boolean;
+  /** Each field's value with this preset: its painting's settings, or the defaults for a style network alone. */
+  readonly values: Readonly<Record<string, FieldValue>>;
+}
+
 /** What the page's script needs to draw the form: the settings, the presets and the upload cap. */
 export interface Setup {
   readonly fields: readonly FormField[];
   /** Each field's value for a painting of one's own. */
   readonly defaults: Readonly<Record<string, FieldValue>>;
-  readonly presets: ReadonlyArray<{
-    readonly name: string;
-    readonly title: string;
-    readonly emoji: string;
-    /** A small picture of the painting. */
-    readonly image: string;
-    /** Each field's value with this preset. */
-    readonly values: Readonly<Record<string, FieldValue>>;
-  }>;
+  readonly presets: readonly SetupPreset[];
   readonly maxUploadBytes: number;
 }
 
@@ -67,11 +77,13 @@ export function setupFor(deps: PlatformDeps): Setup {
     fields: formFields(options),
     defaults: formValues(deps.presets.defaults, options),
     presets: deps.presets.list().map((preset) => ({
+      id: preset.id,
       name: preset.name,
-      title: preset.title,
-      emoji: preset.emoji,
-      image: `/presets/${encodeURIComponent(preset.name)}.jpg`,
-      values: formValues(preset.base, options),
+      emoji: emojiLabel(preset.emoji),
+      credit: preset.credit,
+      ...(preset.painting ? { image: `/presets/${preset.id}.jpg` } : {}),
+      instant: preset.network !== undefined,
+      values: formValues(presetBase(preset, deps.presets), options),
     })),
     maxUploadBytes: deps.limits.maxDownloadBytes,
   };
@@ -82,24 +94,22 @@ const THUMBNAIL_SIDE = 360;
 
 /** Each preset's painting as a small JPEG, made the first time it is asked for. */
 export class Thumbnails {
-  readonly #deps: PlatformDeps;
+  readonly #presets: PresetCatalog;
   readonly #made = new Map<string, Promise<Buffer>>();
 
-  constructor(deps: PlatformDeps) {
-    this.#deps = deps;
+  constructor(presets: PresetCatalog) {
+    this.#presets = presets;
   }
 
-  /** Undefined for a name that is no preset. */
-  get(name: string): Promise<Buffer> | undefined {
-    const preset = this.#deps.presets.byName(name);
-    if (preset === undefined) return undefined;
-    let made = this.#made.get(name);
+  /** Undefined for an id that is no preset, or a preset without a painting. */
+  get(id: string): Promise<Buffer> | undefined {
+    const painting = this.#presets.byId(id)?.painting;
+    if (painting === undefined) return undefined;
+    let made = this.#made.get(id);
     if (made === undefined) {
-      made = preset
-        .loadStyle()
-        .then(async (image) => encodeImage(await resizeImage(image, THUMBNAIL_SIDE), 'jpeg', 82));
-      made.catch(() => this.#made.delete(name));
-      this.#made.set(name, made);
+      made = painting.load().then(async (image) => encodeImage(await resizeImage(image, THUMBNAIL_SIDE), 'jpeg', 82));
+      made.catch(() => this.#made.delete(id));
+      this.#made.set(id, made);
     }
     return made;
   }

@@ -94,7 +94,7 @@ function sendPng(res: ServerResponse, png: Buffer | undefined, filename?: string
   send(res, 200, 'image/png', png, disposition);
 }
 
-/** "The Great Wave (Hokusai)" → "easel-the-great-wave-hokusai.png". */
+/** "The Great Wave" → "easel-the-great-wave.png". */
 function resultName(label: string): string {
   const slug = label
     .toLowerCase()

@@ -7,6 +7,8 @@ const SLACK_TEXT_OPTIONS = optionsUpTo('advanced');
 /** What someone asked for with `/stylize …`, before any preset or option is looked up. */
 export type StylizeCommand =
   | { readonly kind: 'cancel' }
+  /** `/stylize presets`: the gallery of every preset. */
+  | { readonly kind: 'gallery' }
   | {
       readonly kind: 'paint';
       /** A preset named with `preset=…` or as a bare word. */
@@ -35,10 +37,11 @@ function optionKey(typed: string): OptionKey {
   throw new OptionError(typed, { kind: 'unknown', known: SLACK_TEXT_OPTIONS.map((o) => o.key) }, { given: typed });
 }
 
-/** Parses the text after `/stylize`: `cancel`, or a preset name, and `key=value` settings. */
+/** Parses the text after `/stylize`: `cancel`, `presets`, or a preset name, and `key=value` settings. */
 export function parseStylizeCommand(text: string): StylizeCommand {
   const words = normalise(text).split(/\s+/).filter((word) => word !== '');
   if (words.length === 1 && words[0]?.toLowerCase() === 'cancel') return { kind: 'cancel' };
+  if (words.length === 1 && words[0]?.toLowerCase() === 'presets') return { kind: 'gallery' };
 
   let preset: string | undefined;
   const options: Partial<Record<OptionKey, string>> = {};

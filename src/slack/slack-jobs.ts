@@ -1,6 +1,5 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import type { CancelOutcome, JobHandle, JobListener, JobSpec } from '../jobs/job.js';
 import type { PlatformDeps } from '../jobs/platform.js';
 import type { Reservation } from '../jobs/queue.js';
@@ -25,15 +24,6 @@ export interface MessagePlace {
   readonly threadTs: string | undefined;
 }
 
-export interface SlackJobRequest {
-  readonly userId: string;
-  readonly place: MessagePlace;
-  readonly content: RgbImage;
-  readonly styles: readonly RgbImage[];
-  readonly options: StylizeOptions;
-  readonly label: string;
-}
-
 /** Slack client errors can hold whole request and response bodies; what is logged keeps only the code and message. */
 async function slackCall<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -44,21 +34,19 @@ async function slackCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What a job's Slack messages need to know of it. */
-type StatusOf = Pick<SlackJobRequest, 'userId' | 'place' | 'label'>;
-
 /** One job's status message in Slack (posted, then updated) and the upload of its result into the thread. */
 class SlackStatus implements StatusSurface {
   #ts: string | undefined;
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly request: StatusOf,
+    private readonly place: MessagePlace,
+    private readonly spec: JobSpec,
     private readonly log: Logger,
   ) {}
 
   async post(view: StatusView): Promise<void> {
-    const { channel, threadTs } = this.request.place;
+    const { channel, threadTs } = this.place;
     const { text, blocks } = jobView(view);
     const posted = await slackCall(() => this.client.chat.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }));
     this.#ts = posted.ts;
@@ -68,12 +56,14 @@ class SlackStatus implements StatusSurface {
     const ts = this.#ts;
     if (ts === undefined) return;
     const { text, blocks } = jobView(view);
-    await slackCall(() => this.client.chat.update({ channel: this.request.place.channel, ts, text, blocks }));
+    await slackCall(() => this.client.chat.update({ channel: this.place.channel, ts, text, blocks }));
   }
 
   /** Uploads the result into the job's thread: the one it was asked in, else the status message's. */
   async deliver(painting: FinishedPainting): Promise<Delivery> {
-    const { place, label, userId } = this.request;
+    const { place } = this;
+    const { label, requester } = this.spec;
+    const { userId } = requester;
     const threadTs = place.threadTs ?? this.#ts;
     const destination = threadTs ? { channel_id: place.channel, thread_ts: threadTs } : { channel_id: place.channel };
     try {
@@ -111,11 +101,13 @@ export class SlackJobs implements JobRestorer {
     this.#log = log;
   }
 
-  /** Turns the member's reservation into a job and returns its id; throws the queue's UserErrors when it cannot take it. */
-  start(request: SlackJobRequest, reservation: Reservation): string {
-    const { userId, place, content, styles, options, label } = request;
-    const spec = { requester: { platform: PLATFORM, userId }, content, styles, options, label, replyTo: slackReplyTo(place) };
-    return this.#track(spec, place, (s, listener) => reservation.submit(s, listener)).id;
+  /**
+   * Turns the member's reservation into `spec`'s job, posting in `place`, and returns its id; throws the queue's
+   * UserErrors when it cannot take it. The place goes in the job's `replyTo`, for after a restart.
+   */
+  start(place: MessagePlace, spec: JobSpec, reservation: Reservation): string {
+    const job = { ...spec, replyTo: slackReplyTo(place) };
+    return this.#track(job, place, (s, listener) => reservation.submit(s, listener)).id;
   }
 
   restore(spec: JobSpec, submit: (spec: JobSpec, listener: JobListener) => JobHandle): JobHandle {
@@ -137,7 +129,7 @@ export class SlackJobs implements JobRestorer {
     const log = this.#log.child({ userId, channel: place.channel });
     const handle = trackJob({
       spec,
-      surface: new SlackStatus(this.#client, { userId, place, label: spec.label }, log),
+      surface: new SlackStatus(this.#client, place, spec, log),
       intervalMs: this.#intervalMs,
       logger: log,
       submit,

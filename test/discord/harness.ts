@@ -8,11 +8,12 @@ import type { DiscordConfig } from '../../src/config/discord.js';
 import { REPO_ROOT } from '../../src/config/paths.js';
 import { startDiscord } from '../../src/discord/index.js';
 import { startEngine, type StyleEngine } from '../../src/engine/index.js';
+import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
-import { JobQueue } from '../../src/jobs/queue.js';
+import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
 import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
 
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -52,19 +53,26 @@ export async function sharedImage(path: string, side = 64): Promise<Buffer> {
   return sharp(join(SHARED, 'images', path)).resize(side, side, { fit: 'inside' }).jpeg().toBuffer();
 }
 
-/** A presets file with the tiny defaults and two presets. */
-export async function tinyPresetsFile(): Promise<string> {
+/** Two presets that paint their paintings (no network), so Gatys jobs run on the test's engine. */
+const PAINTING_PRESETS = {
+  great_wave: {
+    name: 'The Great Wave (Hokusai)',
+    emoji: '🌊',
+    slack: 'ocean',
+    painting: { image: 'images/styles/hokusai_great_wave.jpg', title: 'The Great Wave off Kanagawa', artist: 'Hokusai', year: 'c. 1831' },
+  },
+  scream: {
+    name: 'The Scream (Munch)',
+    emoji: '😱',
+    slack: 'scream',
+    painting: { image: 'images/styles/munch_the_scream.jpg', title: 'The Scream', artist: 'Edvard Munch', year: '1893' },
+  },
+};
+
+/** A presets file with the tiny defaults and `presets`: by default two that paint their paintings. */
+export async function tinyPresetsFile(presets: Readonly<Record<string, unknown>> = PAINTING_PRESETS): Promise<string> {
   const file = join(await scratchDir(), `presets-${snowflake()}.json`);
-  await writeFile(
-    file,
-    JSON.stringify({
-      defaults: TINY,
-      presets: {
-        '🌊': { name: 'great_wave', title: 'The Great Wave (Hokusai)', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg' },
-        '😱': { name: 'scream', title: 'The Scream (Munch)', slack: 'scream', style: 'images/styles/munch_the_scream.jpg' },
-      },
-    }),
-  );
+  await writeFile(file, JSON.stringify({ defaults: TINY, gallery: { photo: 'images/content/kitten.jpg' }, presets }));
   return file;
 }
 
@@ -83,6 +91,10 @@ export interface BotOptions {
   readonly logger?: Logger;
   /** The bot token the stand-in expects. */
   readonly token?: string;
+  /** Serves presets' style networks; without it the queue has no network lane. */
+  readonly networkEngine?: QueueNetworkEngine;
+  /** The presets (as in config/presets.json, by id) instead of two that paint their paintings. */
+  readonly presets?: Readonly<Record<string, unknown>>;
 }
 
 export interface Bot {
@@ -99,15 +111,24 @@ export interface Bot {
 export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
   const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs, token: options.token });
   const log = options.logger ?? logger;
-  const presetsFile = await tinyPresetsFile();
+  const presetsFile = await tinyPresetsFile(options.presets);
   const optionLimits = { maxSize: 64, maxIterations: 2000 };
   const image = { ...DEFAULT_IMAGE_LIMITS, maxPixels: options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels };
-  const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
-  const queue = new JobQueue({ engine, logger: log, maxPerUser: 2, maxWaiting: 20, timeoutMs: options.timeoutMs ?? 120_000 });
+  const assets = { location: SHARED, cacheDir: join(await scratchDir(), 'cache') };
+  const presets = await loadPresets({ file: presetsFile, assets, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
+  const queue = new JobQueue({
+    engine,
+    networkEngine: options.networkEngine,
+    logger: log,
+    maxPerUser: 2,
+    maxWaiting: 20,
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(),
     presets,
+    gallery: new PresetGallery({ presets, paint: queuePainter(queue, optionLimits, presets.defaults), logger: log }),
     logger: log,
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },
   };

@@ -1,15 +1,16 @@
 import pino from 'pino';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import type { StylizeOptions } from '../../src/engine/types.js';
-import type { JobEvent, JobHandle, JobSpec } from '../../src/jobs/job.js';
+import type { GatysJobSpec, JobEvent, JobHandle, JobSpec } from '../../src/jobs/job.js';
 import type { JobQueue, Reservation } from '../../src/jobs/queue.js';
 import { solidImage } from '../fixtures/images.js';
 
 export const logger = pino({ level: 'silent' });
 
 /** A small job for `userId` on the test platform: one 32 px scale of `iterations`, unless options say otherwise. */
-export function spec(userId: string, options: Partial<StylizeOptions> = {}, side = 32): JobSpec {
+export function spec(userId: string, options: Partial<StylizeOptions> = {}, side = 32): GatysJobSpec {
   return {
+    kind: 'gatys',
     requester: { platform: 'test', userId },
     content: solidImage(side, side, [200, 100, 50]),
     styles: [solidImage(side, side, [10, 20, 30])],

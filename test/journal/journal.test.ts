@@ -4,13 +4,29 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, JOURNAL_FILE, JournalError } from '../../src/jobs/journal/index.js';
-import { JobQueue } from '../../src/jobs/queue.js';
+import type { FeedForwardRequest, FeedForwardResult } from '../../src/engine/feedforward/index.js';
+import { JobAbortedError } from '../../src/errors.js';
+import type { NetworkJobSpec } from '../../src/jobs/job.js';
+import type { ObservedJob } from '../../src/jobs/observer.js';
+import { EngineDownError, JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
 import { solidImage } from '../fixtures/images.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
 import { flush, logger, spec, track } from '../jobs/queue-support.js';
 import { openJournal, recordingLogger, scratchDirs, wreckBesideTheJobs } from './support.js';
 
 const dirs = scratchDirs();
+
+/** A feed-forward engine whose passes never end by themselves: a network job stays running until it is stopped. */
+class HeldNetworkEngine implements QueueNetworkEngine {
+  readonly backend = 'held';
+  readonly maxSide = 1024;
+  readonly asked: string[] = [];
+
+  stylize(request: FeedForwardRequest, { signal }: { readonly signal?: AbortSignal } = {}): Promise<FeedForwardResult> {
+    this.asked.push(request.networkId);
+    return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new JobAbortedError())));
+  }
+}
 const opened: Journal[] = [];
 
 function open(dir: string, options: Parameters<typeof openJournal>[1] = {}): Journal {
@@ -85,11 +101,74 @@ describe('the job journal', () => {
     const [ada, bob] = jobs;
     expect(ada?.requester).toEqual({ platform: 'test', userId: 'ada' });
     const restored = after.specOf({ ...ada!, request: ada!.request! });
+    if (restored.kind !== 'gatys') throw new Error('a Gatys job came back as a network job');
     expect(restored.content).toEqual({ width: 40, height: 24, data: new Uint8Array(photo.data) });
     expect(restored.styles).toEqual([spec('ada').styles[0]]);
     expect(restored.replyTo).toEqual({ channel: 'C1', threadTs: '1.2' });
     expect(restored.label).toBe("ada's job");
-    expect(after.specOf({ ...bob!, request: bob!.request! }).options).toEqual(spec('bob', { iterations: 7 }).options);
+    expect(after.specOf({ ...bob!, request: bob!.request! })).toMatchObject({
+      kind: 'gatys',
+      options: spec('bob', { iterations: 7 }).options,
+    });
+  });
+
+  it("keeps a preset's network job (its network, size, quiet flag and photo) and puts it back in the network lane", async () => {
+    const dir = await dirs.make();
+    const journal = open(dir);
+    const lanes: string[] = [];
+    const laneOf = { onQueued: (job: ObservedJob) => void lanes.push(job.lane) };
+    const network = new HeldNetworkEngine();
+    const engine = new ControlledEngine();
+    const queue = new JobQueue({ engine, networkEngine: network, logger, observers: [journal, laneOf] });
+    const photo = solidImage(40, 24, [9, 8, 7]);
+    const job: NetworkJobSpec = {
+      kind: 'network',
+      requester: { platform: 'test', userId: 'ada' },
+      content: photo,
+      label: 'Great Wave',
+      networkId: 'wave',
+      size: 48,
+      quiet: true,
+      replyTo: { channel: 'C1' },
+    };
+    const first = track(queue, job);
+    await flush();
+    expect(network.asked).toEqual(['wave']);
+    expect(inputsOf(dir, first.id)).toEqual(['0.rgb']);
+    crash(journal);
+
+    const after = open(dir);
+    const [kept] = after.unfinished();
+    expect(kept).toMatchObject({ id: first.id, crashes: 1, inputsKept: true });
+    const restored = after.specOf({ ...kept!, request: kept!.request! });
+    expect(restored).toEqual({ ...job, content: { width: 40, height: 24, data: new Uint8Array(photo.data) } });
+
+    const network2 = new HeldNetworkEngine();
+    const queue2 = new JobQueue({ engine, networkEngine: network2, logger, observers: [after, laneOf] });
+    const events: string[] = [];
+    const handle = queue2.restore(kept!, restored, (event) => void events.push(event.type));
+    await flush();
+    expect(handle.id).toBe(first.id);
+    expect(network2.asked).toEqual(['wave']);
+    expect(lanes).toEqual(['network', 'network']);
+    expect(events).toEqual(['queued', 'started']);
+    await Promise.all([queue.close(), queue2.close()]);
+  });
+
+  it('refuses to put a network job back while there is no network lane, so that it stays journaled', async () => {
+    const dir = await dirs.make();
+    const journal = open(dir);
+    const { queue } = queueOn(journal);
+    const job: NetworkJobSpec = {
+      kind: 'network',
+      requester: { platform: 'test', userId: 'ada' },
+      content: solidImage(32, 32, [1, 2, 3]),
+      label: 'Great Wave',
+      networkId: 'wave',
+      size: 32,
+    };
+    const entry = { id: '00000000-0000-4000-8000-000000000001', submittedAt: 1 };
+    expect(() => queue.restore(entry, job, () => undefined)).toThrow(EngineDownError);
   });
 
   it('journals a job past the size cap without its images: it runs, but could not resume', async () => {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { restoreJobs, type Journal } from '../../src/jobs/journal/index.js';
@@ -13,6 +14,7 @@ import { logger, spec, track } from '../jobs/queue-support.js';
 import { SHARED } from '../support/engine.js';
 import { openJournal, scratchDirs } from './support.js';
 
+const OPTIONS = { maxSize: 64, maxIterations: 100 };
 const dirs = scratchDirs();
 const opened: Journal[] = [];
 
@@ -45,8 +47,8 @@ describe('playground jobs after a restart', () => {
     const after = boot(dir);
     const presets = await loadPresets({
       file: await tinyPresetsFile(),
-      assetsRoot: SHARED,
-      optionLimits: { maxSize: 64, maxIterations: 100 },
+      assets: { location: SHARED, cacheDir: join(dir, 'cache') },
+      optionLimits: OPTIONS,
       imageLimits: DEFAULT_IMAGE_LIMITS,
     });
     const jobs = new PlaygroundJobs(
@@ -54,12 +56,13 @@ describe('playground jobs after a restart', () => {
         queue: after.queue,
         inputs: new InputLimiter(),
         presets,
+        gallery: new PresetGallery({ presets, paint: queuePainter(after.queue, OPTIONS, presets.defaults), logger }),
         logger,
         limits: {
           maxDownloadBytes: 1024 * 1024,
           downloadTimeoutMs: 1000,
           image: DEFAULT_IMAGE_LIMITS,
-          options: { maxSize: 64, maxIterations: 100 },
+          options: OPTIONS,
         },
       },
       logger,

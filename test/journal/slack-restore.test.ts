@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackConfig } from '../../src/config/slack.js';
+import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { restoreJobs, type Journal } from '../../src/jobs/journal/index.js';
@@ -40,7 +41,7 @@ async function boot(
   const queue = new JobQueue({ engine, logger, observers: [journal] });
   const presets = await loadPresets({
     file: await tinyPresetsFile(),
-    assetsRoot: SHARED,
+    assets: { location: SHARED, cacheDir: join(dataDir, 'cache') },
     optionLimits: OPTIONS,
     imageLimits: DEFAULT_IMAGE_LIMITS,
   });
@@ -48,6 +49,7 @@ async function boot(
     queue,
     inputs: new InputLimiter(),
     presets,
+    gallery: new PresetGallery({ presets, paint: queuePainter(queue, OPTIONS, presets.defaults), logger }),
     logger,
     limits: { maxDownloadBytes: LIMITS.maxBytes, downloadTimeoutMs: 5000, image: LIMITS, options: OPTIONS },
   };

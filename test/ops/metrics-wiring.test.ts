@@ -40,7 +40,7 @@ describe('metrics wired to the queue', () => {
     ops.metrics.setBackend(controlled.backend);
     ops.metrics.watchPlatform('test', () => connected);
     const scrape = await serve(ops);
-    const lane = { lane: 'standard' };
+    const lane = { lane: 'gatys' };
     const outcome = (name: string): Record<string, string> => ({ outcome: name, platform: 'test' });
 
     expect(await scrape('easel_jobs_queued_total', { ...lane, platform: 'test' })).toBeUndefined();

@@ -11,6 +11,7 @@ import { decodeImage } from '../../src/images/decode.js';
 import { resizeImage } from '../../src/images/resize.js';
 import { rawPixels, solidImage } from '../fixtures/images.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
+import { startNetworkEngine } from '../presets/support.js';
 import { SHARED, sharedJpeg, startTestPlayground, TINY_LAYERS, type TestPlayground } from './harness.js';
 
 /** Debian's chromium package; .ci/run installs it. */
@@ -160,6 +161,48 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     await page.locator('[data-error-for="styleScale"]', { hasText: 'Style scale must be between 0.1 and 4' }).waitFor();
     expect(await page.locator('[data-field="styleScale"]').getAttribute('class')).toContain('invalid');
     expect(await text(page, '#form-error')).toBe('Please check the highlighted part of the form.');
+  });
+
+  it('paints a network preset left as the form shows it at once, and refuses it other settings', async () => {
+    const engine = new ControlledEngine();
+    const network = await startNetworkEngine();
+    try {
+      const playground = await startTestPlayground(engine, { networkEngine: network });
+      started.push(playground);
+      const page = await openPage(playground);
+      await page.setInputFiles('#content-input', {
+        name: 'kitten.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await sharedJpeg('content/kitten.jpg'),
+      });
+      // The first preset is picked from the start; its card says it is instant, and the painting shows on it.
+      const wave = page.locator('.preset', { hasText: 'The Great Wave' });
+      expect(await wave.getAttribute('aria-checked')).toBe('true');
+      expect(await wave.locator('.preset-instant').innerText()).toBe('Instant');
+      await page.click('#paint');
+
+      await page.locator('#stage', { hasText: 'Done' }).waitFor();
+      expect(await text(page, '#line')).toMatch(/^Here it is!\nThe Great Wave · 48 px · style network\nDone in /);
+      expect(await page.locator('#meter').isHidden()).toBe(true);
+      await page.locator('#picture[src$="/result.png"]').waitFor();
+      const { name, bytes } = await download(page);
+      expect(name).toBe('easel-the-great-wave.png');
+      // The kitten is 3:2, painted at the preset's size as its settings say.
+      expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 48, height: 32 });
+      expect(engine.runs).toEqual([]);
+
+      // A style network alone has no picture of its painting: its emoji stands in.
+      const udnie = page.locator('.preset', { hasText: 'Udnie' });
+      expect(await udnie.locator('.preset-tile').innerText()).toBe('💃');
+      await udnie.click();
+      await page.fill('#field-styleWeight', '0.001');
+      await page.click('#paint');
+      await page
+        .locator('[data-error-for="styleWeight"]', { hasText: 'Udnie is a style network, so only Size applies to it.' })
+        .waitFor();
+    } finally {
+      await network.close();
+    }
   });
 
   it('paints for real on the engine, from the upload to the download', async () => {

@@ -68,11 +68,15 @@ describe('the playground settings', () => {
 describe("the presets' paintings", () => {
   it('come from EASEL_ASSETS, else ../shared, else a folder in the cache they are downloaded into', () => {
     expect(loadConfig({ EASEL_ASSETS: '/srv/art' }).presets).toMatchObject({
-      assetsRoot: '/srv/art',
+      assets: { location: '/srv/art' },
       downloadPaintings: false,
     });
-    expect(loadConfig({}).presets).toMatchObject({ assetsRoot: SHARED, downloadPaintings: false });
+    expect(loadConfig({}).presets).toMatchObject({ assets: { location: SHARED }, downloadPaintings: false });
     const freshClone = presetsConfig(loadSettings({}), '/var/cache/easel', '/nowhere/shared');
-    expect(freshClone).toMatchObject({ assetsRoot: '/var/cache/easel/assets', downloadPaintings: true });
+    expect(freshClone).toEqual({
+      file: expect.any(String),
+      assets: { location: '/var/cache/easel/assets', cacheDir: '/var/cache/easel' },
+      downloadPaintings: true,
+    });
   });
 });

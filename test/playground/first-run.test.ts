@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { PresetsConfig } from '../../src/config/index.js';
 import { REPO_ROOT } from '../../src/config/paths.js';
 import { WeightsError } from '../../src/engine/weights/errors.js';
 import { ensurePaintings, ensureWeights } from '../../src/first-run/index.js';
@@ -45,6 +46,11 @@ function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: s
   return Object.assign(answer, { requests });
 }
 
+/** The presets' config of a fresh machine, whose assets are `location` in the cache: the paintings go there. */
+function paintingsIn(location: string): PresetsConfig {
+  return { file: 'unused', assets: { location, cacheDir: join(location, '..') }, downloadPaintings: true };
+}
+
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe("the presets' paintings on a fresh machine", () => {
@@ -56,16 +62,19 @@ describe("the presets' paintings on a fresh machine", () => {
     const shipped = await readdir(join(SHARED, 'images/styles'));
     expect(Object.keys(KNOWN_PAINTINGS).sort()).toEqual(shipped.map((file) => `images/styles/${file}`).sort());
     const presets = JSON.parse(await readFile(join(REPO_ROOT, 'config/presets.json'), 'utf8')) as {
-      presets: Record<string, { style: string }>;
+      presets: Record<string, { painting?: { image: string } }>;
     };
-    for (const { style } of Object.values(presets.presets)) expect(Object.keys(KNOWN_PAINTINGS)).toContain(style);
+    for (const { painting } of Object.values(presets.presets)) {
+      if (painting) expect(Object.keys(KNOWN_PAINTINGS)).toContain(painting.image);
+    }
   });
 
   it('are downloaded once into the cache, each checked, saying what, where and how far', async () => {
     const assetsRoot = join(await scratch(), 'assets');
+    const presets = paintingsIn(assetsRoot);
     const fetch = paintingsFetch();
     const out = stream();
-    await ensurePaintings({ file: 'unused', assetsRoot, downloadPaintings: true }, { fetch, stream: out });
+    await ensurePaintings(presets, { fetch, stream: out });
 
     const count = Object.keys(KNOWN_PAINTINGS).length;
     expect(fetch.requests).toHaveLength(count);
@@ -81,7 +90,7 @@ describe("the presets' paintings on a fresh machine", () => {
     );
 
     const again = stream();
-    await ensurePaintings({ file: 'unused', assetsRoot, downloadPaintings: true }, { fetch, stream: again });
+    await ensurePaintings(presets, { fetch, stream: again });
     expect(fetch.requests).toHaveLength(count);
     expect(again.text()).toBe('');
   });
@@ -89,10 +98,7 @@ describe("the presets' paintings on a fresh machine", () => {
   it('keep nothing that is not the painting expected, and say which and what to do', async () => {
     const assetsRoot = join(await scratch(), 'assets');
     const bad = 'images/styles/munch_the_scream.jpg';
-    const attempt = ensurePaintings(
-      { file: 'unused', assetsRoot, downloadPaintings: true },
-      { fetch: paintingsFetch(bad), stream: stream() },
-    );
+    const attempt = ensurePaintings(paintingsIn(assetsRoot), { fetch: paintingsFetch(bad), stream: stream() });
     await expect(attempt).rejects.toBeInstanceOf(WeightsError);
     await expect(attempt).rejects.toThrow(
       new RegExp(
@@ -108,10 +114,8 @@ describe("the presets' paintings on a fresh machine", () => {
 
   it('are left alone where the assets are a folder of their own', async () => {
     const fetch = paintingsFetch();
-    await ensurePaintings(
-      { file: 'unused', assetsRoot: '/nowhere', downloadPaintings: false },
-      { fetch, stream: stream() },
-    );
+    const presets = { ...paintingsIn('/nowhere'), downloadPaintings: false };
+    await ensurePaintings(presets, { fetch, stream: stream() });
     expect(fetch.requests).toEqual([]);
   });
 });

@@ -6,12 +6,14 @@ import sharp from 'sharp';
 import { REPO_ROOT } from '../../src/config/paths.js';
 import type { PlaygroundConfig } from '../../src/config/playground.js';
 import type { StyleEngine } from '../../src/engine/engine.js';
+import type { FeedForwardRequest, FeedForwardResult } from '../../src/engine/feedforward/index.js';
+import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import type { JobListener, JobSpec } from '../../src/jobs/job.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
-import { JobQueue } from '../../src/jobs/queue.js';
+import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
 import { startPlayground, type PageFrame, type RunningPlayground } from '../../src/playground/index.js';
 import { solidImage } from '../fixtures/images.js';
 
@@ -38,11 +40,37 @@ export interface PlaygroundOptions {
   readonly maxPerUser?: number;
   /** The job timeout, which also refuses jobs estimated to take longer. */
   readonly timeoutMs?: number;
+  /** The presets' style networks; an InstantNetworkEngine by default. */
+  readonly networkEngine?: QueueNetworkEngine;
   /** Silent by default (EASEL_TEST_LOG sets a level). */
   readonly logger?: Logger;
 }
 
-/** The playground on 127.0.0.1 (a free port) in front of `engine`, with two presets from ../shared. */
+/**
+ * A style network that paints at once: the result is the photo's shape at the size asked, in one colour, and every
+ * request is kept for the test to look at.
+ */
+export class InstantNetworkEngine implements QueueNetworkEngine {
+  readonly backend = 'instant';
+  readonly maxSide = OPTION_LIMITS.maxSize;
+  readonly asked: FeedForwardRequest[] = [];
+
+  stylize(request: FeedForwardRequest): Promise<FeedForwardResult> {
+    this.asked.push(request);
+    const { width, height } = request.image;
+    const scale = request.size / Math.max(width, height);
+    const image = solidImage(Math.round(width * scale), Math.round(height * scale), NETWORK_COLOUR);
+    return Promise.resolve({ image, ms: 20, backend: this.backend });
+  }
+}
+
+/** The colour of every InstantNetworkEngine result. */
+export const NETWORK_COLOUR = [30, 160, 220] as const;
+
+/**
+ * The playground on 127.0.0.1 (a free port) in front of `engine`, with three presets from ../shared: a style network
+ * with its painting (wave), a style network alone (udnie) and a painting alone (starry_night).
+ */
 export async function startTestPlayground(
   engine: StyleEngine,
   options: PlaygroundOptions = {},
@@ -53,19 +81,38 @@ export async function startTestPlayground(
     presetsFile,
     JSON.stringify({
       defaults: TINY,
+      gallery: { photo: 'images/content/kitten.jpg' },
       presets: {
-        '🌊': {
-          name: 'great_wave',
-          title: 'The Great Wave (Hokusai)',
+        wave: {
+          name: 'The Great Wave',
+          emoji: '🌊',
           slack: 'ocean',
-          style: 'images/styles/hokusai_great_wave.jpg',
+          network: 'wave',
+          painting: {
+            image: 'images/styles/hokusai_great_wave.jpg',
+            title: 'The Great Wave off Kanagawa',
+            artist: 'Katsushika Hokusai',
+            year: 'c. 1831',
+          },
         },
-        '🌌': {
-          name: 'starry_night',
-          title: 'The Starry Night (van Gogh)',
+        udnie: {
+          name: 'Udnie',
+          emoji: '💃',
+          slack: 'dancer',
+          network: 'udnie',
+          trainedOn: { title: 'Udnie', artist: 'Francis Picabia', year: '1913' },
+        },
+        starry_night: {
+          name: 'The Starry Night',
+          emoji: '🌌',
           slack: 'milky_way',
-          style: 'images/styles/vangogh_starry_night.jpg',
-          options: { style_weight: 0.0003 },
+          painting: {
+            image: 'images/styles/vangogh_starry_night.jpg',
+            title: 'The Starry Night',
+            artist: 'Vincent van Gogh',
+            year: '1889',
+            options: { style_weight: 0.0003 },
+          },
         },
       },
     }),
@@ -75,6 +122,7 @@ export async function startTestPlayground(
   const image = { ...DEFAULT_IMAGE_LIMITS, maxBytes };
   const queue = new JobQueue({
     engine,
+    networkEngine: options.networkEngine ?? new InstantNetworkEngine(),
     logger,
     maxPerUser: options.maxPerUser ?? 2,
     maxWaiting: 20,
@@ -82,7 +130,7 @@ export async function startTestPlayground(
   });
   const presets = await loadPresets({
     file: presetsFile,
-    assetsRoot: SHARED,
+    assets: { location: SHARED, cacheDir: join(dir, 'cache') },
     optionLimits: OPTION_LIMITS,
     imageLimits: DEFAULT_IMAGE_LIMITS,
   });
@@ -90,6 +138,7 @@ export async function startTestPlayground(
     queue,
     inputs: new InputLimiter(),
     presets,
+    gallery: new PresetGallery({ presets, paint: queuePainter(queue, OPTION_LIMITS, presets.defaults), logger }),
     logger,
     limits: { maxDownloadBytes: maxBytes, downloadTimeoutMs: 5_000, image, options: OPTION_LIMITS },
   };
@@ -101,6 +150,7 @@ export async function startTestPlayground(
     deps,
     chatJob: (userId, listener = () => undefined) => {
       const spec: JobSpec = {
+        kind: 'gatys',
         requester: { platform: 'discord', userId },
         content: solidImage(40, 40, [200, 120, 40]),
         styles: [solidImage(40, 40, [20, 40, 160])],

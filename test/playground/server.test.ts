@@ -8,6 +8,8 @@ import type { PageFrame } from '../../src/playground/index.js';
 import { rawPixels, solidImage } from '../fixtures/images.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
 import {
+  InstantNetworkEngine,
+  NETWORK_COLOUR,
   OPTION_LIMITS,
   sharedJpeg,
   startTestPlayground,
@@ -71,7 +73,7 @@ describe('the playground page', () => {
     const setup = (await (await fetch(new URL('/api/setup', playground.url))).json()) as {
       fields: Array<{ key: string; max?: number; level: string }>;
       defaults: Record<string, unknown>;
-      presets: Array<{ name: string; image: string; values: Record<string, unknown> }>;
+      presets: Array<{ id: string; name: string; image?: string; instant: boolean; values: Record<string, unknown> }>;
       maxUploadBytes: number;
     };
     const offered = optionsUpTo('advanced')
@@ -92,8 +94,14 @@ describe('the playground page', () => {
       ],
     });
     expect(setup.defaults).toMatchObject({ size: 48, iterations: 6, styleWeight: 1e-4 });
-    expect(setup.presets.map((preset) => preset.name)).toEqual(['great_wave', 'starry_night']);
-    expect(setup.presets[1]?.values).toMatchObject({ styleWeight: 0.0003, size: 48 });
+    expect(setup.presets.map(({ id, name, image, instant }) => ({ id, name, image, instant }))).toEqual([
+      { id: 'wave', name: 'The Great Wave', image: '/presets/wave.jpg', instant: true },
+      { id: 'udnie', name: 'Udnie', image: undefined, instant: true },
+      { id: 'starry_night', name: 'The Starry Night', image: '/presets/starry_night.jpg', instant: false },
+    ]);
+    // A preset's form shows its painting's settings; a style network alone has none of its own but the defaults.
+    expect(setup.presets[2]?.values).toMatchObject({ styleWeight: 0.0003, size: 48 });
+    expect(setup.presets[1]?.values).toEqual(setup.defaults);
     expect(setup.maxUploadBytes).toBe(2 * 1024 * 1024);
 
     const thumbnail = await fetch(new URL(setup.presets[0]?.image ?? '', playground.url));
@@ -102,6 +110,7 @@ describe('the playground page', () => {
     // The preset's painting as loaded (no larger than the largest size allowed, 64 px here), within 360 px.
     expect({ width, height, format }).toEqual({ width: 64, height: 44, format: 'jpeg' });
     expect((await fetch(new URL('/presets/nothing.jpg', playground.url))).status).toBe(404);
+    expect((await fetch(new URL('/presets/udnie.jpg', playground.url))).status).toBe(404);
   });
 });
 
@@ -114,7 +123,7 @@ describe('a playground job', () => {
 
     const visitor = await new Visitor(playground.url).open();
     const photo = await sharedJpeg('content/tubingen.jpg');
-    const posted = await visitor.post({ preset: 'great_wave', iterations: '6' }, { content: photo });
+    const posted = await visitor.post({ preset: 'starry_night', iterations: '6' }, { content: photo });
     expect(posted.status).toBe(201);
     const job = (await posted.json()) as { id: string; events: string };
     expect(job.events).toBe(`/api/jobs/${job.id}/events`);
@@ -125,7 +134,7 @@ describe('a playground job', () => {
       waitFor('a frame', () => frames.find(find));
 
     const second = await seen((frame) => frame.position === 2);
-    expect(second).toMatchObject({ stage: 'waiting', label: 'The Great Wave (Hokusai)', cancellable: true });
+    expect(second).toMatchObject({ stage: 'waiting', label: 'The Starry Night', cancellable: true });
     expect(second.line).toMatch(/^You're #2 in line · starts in /);
     alice.finish();
     expect((await seen((frame) => frame.position === 1)).line).toMatch(/^You're next in line/);
@@ -153,7 +162,7 @@ describe('a playground job', () => {
     const done = all.at(-1);
     expect(done).toMatchObject({ stage: 'done', cancellable: false, result: `/api/jobs/${job.id}/result.png` });
     expect(done?.line).toMatch(
-      /^Here it is!\nThe Great Wave \(Hokusai\) · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/,
+      /^Here it is!\nThe Starry Night · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/,
     );
     expect(all.map((frame) => frame.stage)).toEqual([...all.map((frame) => frame.stage)].sort(byStage));
 
@@ -161,7 +170,7 @@ describe('a playground job', () => {
     expect(await visitor.frames(job.events)).toEqual([done]);
 
     const download = await visitor.fetch(done?.download ?? '');
-    expect(download.headers.get('content-disposition')).toBe('attachment; filename="easel-the-great-wave-hokusai.png"');
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename="easel-the-starry-night.png"');
     const result = await rawPixels(Buffer.from(await download.arrayBuffer()));
     expect({ width: result.width, height: result.height, first: [...result.data.slice(0, 3)] }).toEqual({
       width: 48,
@@ -207,14 +216,14 @@ describe('a playground job', () => {
     const painting = await sharedJpeg('styles/munch_the_scream.jpg');
 
     const cases: Array<[Record<string, string>, Record<string, Buffer>, Refusal]> = [
-      [{ preset: 'great_wave' }, {}, { status: 400, error: 'Choose a photo to paint.', field: 'content' }],
+      [{ preset: 'starry_night' }, {}, { status: 400, error: 'Choose a photo to paint.', field: 'content' }],
       [
         {},
         { content: photo },
         { status: 400, error: 'Choose a painting to paint in: pick a preset, or upload one.', field: 'style' },
       ],
       [
-        { preset: 'great_wave' },
+        { preset: 'starry_night' },
         { content: photo, style: painting },
         { status: 400, error: 'Pick a preset or upload a painting, not both.', field: 'style' },
       ],
@@ -224,7 +233,7 @@ describe('a playground job', () => {
         { status: 400, error: 'I don\'t know the preset "mona_lisa". Pick one from the list.', field: 'style' },
       ],
       [
-        { preset: 'great_wave', styleWeight: '5000000' },
+        { preset: 'starry_night', styleWeight: '5000000' },
         { content: photo },
         {
           status: 400,
@@ -233,13 +242,18 @@ describe('a playground job', () => {
         },
       ],
       [
-        { preset: 'great_wave', size: '512' },
+        { preset: 'starry_night', size: '512' },
         { content: photo },
         {
           status: 400,
           error: 'Size must be between 32 and 64 (longest side of the result in pixels); got 512.',
           field: 'size',
         },
+      ],
+      [
+        { preset: 'udnie', styleWeight: '0.001' },
+        { content: photo },
+        { status: 400, error: 'Udnie is a style network, so only Size applies to it.', field: 'styleWeight' },
       ],
       [
         {},
@@ -265,10 +279,10 @@ describe('a playground job', () => {
     }
 
     // None of them kept a place: with one job allowed per member, this one is taken.
-    const accepted = await visitor.post({ preset: 'great_wave' }, { content: photo });
+    const accepted = await visitor.post({ preset: 'starry_night' }, { content: photo });
     expect(accepted.status).toBe(201);
     await engine.nextRun();
-    expect(await refusal(await visitor.post({ preset: 'great_wave' }, { content: photo }))).toEqual({
+    expect(await refusal(await visitor.post({ preset: 'starry_night' }, { content: photo }))).toEqual({
       status: 429,
       error: 'You already have a job in line. Wait for one to finish (or cancel one), then try again.',
     });
@@ -279,9 +293,70 @@ describe('a playground job', () => {
     const { playground } = await open(new ControlledEngine(), { timeoutMs: 1000 });
     const visitor = await new Visitor(playground.url).open();
     const photo = await sharedJpeg('content/tubingen.jpg');
-    const answer = await refusal(await visitor.post({ preset: 'great_wave', iterations: '500' }, { content: photo }));
+    const answer = await refusal(await visitor.post({ preset: 'starry_night', iterations: '500' }, { content: photo }));
     expect(answer).toMatchObject({ status: 400, field: 'iterations' });
     expect(answer.error).toMatch(/^At 48 px I can do about \d+ iterations in the time I allow; try Iterations \d+\.$/);
+  });
+});
+
+/** Every setting of the form as the page fills it in for `presetId` and posts it, with `changes` over them. */
+async function pageForm(
+  visitor: Visitor,
+  presetId: string,
+  changes: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const setup = (await (await visitor.fetch('/api/setup')).json()) as {
+    presets: Array<{ id: string; values: Record<string, string | number | boolean> }>;
+  };
+  const values = setup.presets.find((preset) => preset.id === presetId)?.values ?? {};
+  const shown = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+  return { preset: presetId, ...shown, ...changes };
+}
+
+describe("a preset's style network", () => {
+  it('paints a preset left as the form shows it at once, with its network, and shows just the result', async () => {
+    const network = new InstantNetworkEngine();
+    const { playground, engine } = await open(new ControlledEngine(), { networkEngine: network });
+    const visitor = await new Visitor(playground.url).open();
+    const posted = await visitor.post(await pageForm(visitor, 'wave'), {
+      content: await sharedJpeg('content/tubingen.jpg', 64),
+    });
+    expect(posted.status).toBe(201);
+    const job = (await posted.json()) as { events: string };
+
+    const frames = await visitor.frames(job.events);
+    expect(frames.map((frame) => frame.stage)).toEqual(['done']);
+    expect(frames[0]?.line).toMatch(/^Here it is!\nThe Great Wave · 48 px · style network\nDone in /);
+    expect(frames[0]?.percent).toBeUndefined();
+    expect(network.asked.map(({ networkId, size, image }) => ({ networkId, size, width: image.width }))).toEqual([
+      { networkId: 'wave', size: 48, width: 48 },
+    ]);
+    const result = await rawPixels(Buffer.from(await (await visitor.fetch(frames[0]?.result ?? '')).arrayBuffer()));
+    expect({ width: result.width, height: result.height, first: [...result.data.slice(0, 3)] }).toEqual({
+      width: 48,
+      height: 36,
+      first: [...NETWORK_COLOUR],
+    });
+    expect(engine.runs).toEqual([]);
+  });
+
+  it("takes a new size on the network, and any other change to the painting's settings", async () => {
+    const network = new InstantNetworkEngine();
+    const { playground, engine } = await open(new ControlledEngine(), { networkEngine: network });
+    const visitor = await new Visitor(playground.url).open();
+    const content = await sharedJpeg('content/kitten.jpg');
+
+    const resized = await visitor.post(await pageForm(visitor, 'udnie', { size: '40' }), { content });
+    await visitor.frames(((await resized.json()) as { events: string }).events);
+    expect(network.asked.map(({ networkId, size }) => ({ networkId, size }))).toEqual([{ networkId: 'udnie', size: 40 }]);
+
+    // The same value written another way is no change.
+    const changed = await pageForm(visitor, 'wave', { styleWeight: '0.0005', iterations: '6.0' });
+    expect((await visitor.post(changed, { content })).status).toBe(201);
+    const run = await engine.nextRun();
+    expect(run.request.options).toMatchObject({ styleWeight: 0.0005, iterations: 6, size: 48 });
+    expect(network.asked).toHaveLength(1);
+    run.finish();
   });
 });
 
@@ -307,7 +382,7 @@ describe('who may use the playground', () => {
     expect(answer.body).toContain('This easel playground answers at its loopback address only');
 
     const visitor = await new Visitor(playground.url, { origin: 'http://attacker.example' }).open();
-    const posted = await visitor.post({ preset: 'great_wave' }, { content: await sharedJpeg('content/kitten.jpg') });
+    const posted = await visitor.post({ preset: 'wave' }, { content: await sharedJpeg('content/kitten.jpg') });
     expect(await refusal(posted)).toEqual({
       status: 403,
       error: 'I could not tell who sent that. Reload the page and try again.',

@@ -13,10 +13,11 @@ import type { StyleEngine } from '../../src/engine/engine.js';
 import { startEngine } from '../../src/engine/index.js';
 import type { OptionLimits } from '../../src/options/index.js';
 import type { ImageLimits } from '../../src/images/limits.js';
+import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
-import { JobQueue } from '../../src/jobs/queue.js';
+import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
 import { startSlack } from '../../src/slack/index.js';
 import { sharedContent } from '../fixtures/images.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
@@ -66,7 +67,21 @@ export interface BotOptions {
   readonly signingSecret?: string;
   /** Where the bot logs; silent by default. */
   readonly logger?: Logger;
+  /** Serves presets' style networks; without it the queue has no network lane. */
+  readonly networkEngine?: QueueNetworkEngine;
+  /** The presets (as in config/presets.json, by id) instead of one that paints its painting. */
+  readonly presets?: Readonly<Record<string, unknown>>;
 }
+
+/** One preset that paints its painting (no network), so its jobs run on the test's engine. */
+const PAINTING_PRESETS = {
+  great_wave: {
+    name: 'The Great Wave',
+    emoji: '🌊',
+    slack: 'ocean',
+    painting: { image: 'images/styles/hokusai_great_wave.jpg', title: 'The Great Wave off Kanagawa', artist: 'Hokusai', year: 'c. 1831' },
+  },
+};
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -83,18 +98,17 @@ export async function startBot<Engine extends StyleEngine>(engine: Engine, optio
   const presetsFile = join(dir, 'presets.json');
   await writeFile(
     presetsFile,
-    JSON.stringify({
-      defaults: TINY,
-      presets: { '🌊': { name: 'great_wave', title: 'The Great Wave', slack: 'ocean', style: 'images/styles/hokusai_great_wave.jpg', options: {} } },
-    }),
+    JSON.stringify({ defaults: TINY, gallery: { photo: 'images/content/kitten.jpg' }, presets: options.presets ?? PAINTING_PRESETS }),
   );
   const logger = options.logger ?? pino({ level: 'silent' });
-  const queue = new JobQueue({ engine, logger });
-  const presets = await loadPresets({ file: presetsFile, assetsRoot: SHARED, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
+  const queue = new JobQueue({ engine, networkEngine: options.networkEngine, logger });
+  const assets = { location: SHARED, cacheDir: join(dir, 'cache') };
+  const presets = await loadPresets({ file: presetsFile, assets, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(),
     presets,
+    gallery: new PresetGallery({ presets, paint: queuePainter(queue, OPTION_LIMITS, presets.defaults), logger }),
     logger,
     limits: { maxDownloadBytes: IMAGE_LIMITS.maxBytes, downloadTimeoutMs: 5000, image: IMAGE_LIMITS, options: OPTION_LIMITS },
   };

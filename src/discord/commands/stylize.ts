@@ -1,27 +1,49 @@
-import { MessageFlags, type ChatInputCommandInteraction, type ThreadChannel } from 'discord.js';
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type ThreadChannel,
+} from 'discord.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
 import { inputSides } from '../../jobs/fetch-image.js';
+import type { JobRequester, JobSpec } from '../../jobs/job.js';
 import { userMessage } from '../../jobs/messages.js';
-import type { Preset } from '../../jobs/presets.js';
+import {
+  emojiLabel,
+  planPreset,
+  presetContentSide,
+  presetJob,
+  reservePreset,
+  suggestPresets,
+  type PresetPlan,
+} from '../../jobs/presets.js';
+import type { Reservation } from '../../jobs/queue.js';
 import { resolveOptions } from '../../options/index.js';
 import type { GeneratedOptions } from '../commands.js';
 import type { DiscordContext } from '../context.js';
-import type { Reservation } from '../../jobs/queue.js';
 import { fetchDiscordImage } from '../images.js';
 import { runJob, startResultThread } from '../job-status.js';
 import { discordReplyTo } from '../restore.js';
 import { discordOptionFields, readDiscordOptions } from '../options.js';
 import { InteractionReplyTarget } from '../status-target.js';
 
+/** Discord shows at most 25 suggestions. */
+const MAX_SUGGESTIONS = 25;
+
+/** A style image of the member's own with their settings, or a preset's plan. */
+type StyleRequest =
+  | { readonly kind: 'image'; readonly options: StylizeOptions }
+  | { readonly kind: 'preset'; readonly plan: PresetPlan };
+
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
-function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): { preset: Preset | undefined; options: StylizeOptions } {
+function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): StyleRequest {
   const { presets, limits } = context.deps;
   const args = interaction.options;
-  const presetName = args.getString('preset');
-  const preset = presetName === null ? undefined : presets.byName(presetName);
-  if (presetName !== null && preset === undefined) {
-    throw new UserError('unknown-preset', `I don't know the preset "${presetName}". Pick one from the list.`);
+  const typed = args.getString('preset');
+  const preset = typed === null ? undefined : presets.find(typed);
+  if (typed !== null && preset === undefined) {
+    throw new UserError('unknown-preset', `I don't know the preset "${typed}". Pick one from the list.`);
   }
   const hasStyle = args.getAttachment('style') !== null;
   if (!hasStyle && !preset) {
@@ -30,21 +52,59 @@ function readRequest(interaction: ChatInputCommandInteraction, context: DiscordC
   if (hasStyle && preset) {
     throw new UserError('two-styles', 'Give me either a `style` image or a `preset`, not both.');
   }
-  const options = resolveOptions(readDiscordOptions(args), limits.options, preset?.base ?? presets.defaults);
-  return { preset, options };
+  const asked = readDiscordOptions(args);
+  if (preset) return { kind: 'preset', plan: planPreset(preset, asked, limits.options, presets.defaults) };
+  return { kind: 'image', options: resolveOptions(asked, limits.options, presets.defaults) };
 }
 
 /** The settings, generated from the option schema; commands/stylize.json has the images and the preset. */
 export const generatedOptions: GeneratedOptions = discordOptionFields;
 
-async function resultThread(interaction: ChatInputCommandInteraction, target: InteractionReplyTarget, name: string): Promise<ThreadChannel> {
+/** Suggests presets for what the member is typing into `preset:`, by name, id, Slack name or emoji. */
+export async function autocomplete(interaction: AutocompleteInteraction, context: DiscordContext): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  const found = focused.name === 'preset' ? suggestPresets(context.deps.presets, focused.value, MAX_SUGGESTIONS) : [];
+  const choices = found.map((preset) => ({ name: `${emojiLabel(preset.emoji)} ${preset.name}`, value: preset.id }));
+  await interaction.respond(choices);
+}
+
+async function resultThread(
+  interaction: ChatInputCommandInteraction,
+  target: InteractionReplyTarget,
+  name: string,
+): Promise<ThreadChannel> {
   if (interaction.channel?.isThread()) return interaction.channel;
   const reply = target.reply ?? (await interaction.fetchReply());
   return startResultThread(reply, name);
 }
 
+/** Downloads what the request needs (through the input limiter) and builds its job. */
+async function buildJob(
+  interaction: ChatInputCommandInteraction,
+  context: DiscordContext,
+  request: StyleRequest,
+  requester: JobRequester,
+): Promise<JobSpec> {
+  const contentUrl = interaction.options.getAttachment('content', true).url;
+  const styleUrl = interaction.options.getAttachment('style')?.url;
+  const { maxSize } = context.deps.limits.options;
+  if (request.kind === 'preset') {
+    const side = presetContentSide(request.plan, maxSize);
+    const content = await context.deps.inputs.run(() => fetchDiscordImage(context, contentUrl, 'content image', side));
+    return presetJob(request.plan, requester, content);
+  }
+  const sides = inputSides(request.options, maxSize);
+  const [content, style] = await context.deps.inputs.run(() =>
+    Promise.all([
+      fetchDiscordImage(context, contentUrl, 'content image', sides.content),
+      fetchDiscordImage(context, styleUrl!, 'style image', sides.style),
+    ]),
+  );
+  return { kind: 'gatys', requester, content, styles: [style], options: request.options, label: 'Custom style' };
+}
+
 export async function execute(interaction: ChatInputCommandInteraction, context: DiscordContext): Promise<void> {
-  let request: ReturnType<typeof readRequest>;
+  let request: StyleRequest;
   try {
     request = readRequest(interaction, context);
   } catch (err) {
@@ -52,31 +112,28 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     return;
   }
   await interaction.deferReply();
-  const { preset, options } = request;
   const { deps, logger } = context;
   const user = interaction.user;
-  logger.info({ userId: user.id, interactionId: interaction.id, ackMs: Date.now() - interaction.createdTimestamp, preset: preset?.name }, '/stylize');
+  const preset = request.kind === 'preset' ? request.plan.preset.id : undefined;
+  const ackMs = Date.now() - interaction.createdTimestamp;
+  logger.info({ userId: user.id, interactionId: interaction.id, ackMs, preset }, '/stylize');
   const requester = { platform: 'discord', userId: user.id };
   let reservation: Reservation | undefined;
   try {
-    reservation = deps.queue.reserve(requester, options);
-    const contentAttachment = interaction.options.getAttachment('content', true);
-    const styleAttachment = interaction.options.getAttachment('style');
-    const sides = inputSides(options, deps.limits.options.maxSize);
-    const [content, style] = await deps.inputs.run(() =>
-      Promise.all([
-        fetchDiscordImage(context, contentAttachment.url, 'content image', sides.content),
-        styleAttachment
-          ? fetchDiscordImage(context, styleAttachment.url, 'style image', sides.style)
-          : preset!.loadStyle(),
-      ]),
-    );
-    const label = preset?.title ?? 'Custom style';
+    reservation =
+      request.kind === 'preset'
+        ? reservePreset(deps.queue, requester, request.plan)
+        : deps.queue.reserve(requester, request.options);
+    const spec = await buildJob(interaction, context, request, requester);
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
-      spec: { requester, content, styles: [style], options, label, replyTo: discordReplyTo(interaction.channelId) },
+      spec: { ...spec, replyTo: discordReplyTo(interaction.channelId) },
       status: target,
-      resultThread: () => resultThread(interaction, target, `${label} for ${user.displayName}`),
+      // A network's pass takes under a second: its result goes on the reply itself, with nothing else.
+      resultThread:
+        spec.kind === 'network'
+          ? async () => undefined
+          : () => resultThread(interaction, target, `${spec.label} for ${user.displayName}`),
       reservation,
     });
   } catch (err) {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { AssetsSource } from '../../assets/index.js';
@@ -68,6 +69,9 @@ interface Job {
   readonly reject: (error: Error) => void;
 }
 
+/** How long close() waits for the pass in progress to end before terminating the thread. */
+const CLOSE_GRACE_MS = 5000;
+
 /** The feed-forward worker thread and the jobs sent to it; restarts the thread if it dies. */
 class FeedForwardWorker implements FeedForwardEngine {
   private worker!: Worker;
@@ -136,6 +140,11 @@ class FeedForwardWorker implements FeedForwardEngine {
 
   async close(): Promise<void> {
     this.closing = true;
+    const exited = once(this.worker, 'exit');
+    this.post({ type: 'close' });
+    // A pass takes a second or two at most; a thread still busy after that is stuck and is terminated.
+    const stuck = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    await Promise.race([exited, stuck]);
     await this.worker.terminate();
     this.failAll(new JobAbortedError('The painter was shut down before this one was done.'));
   }

@@ -9,7 +9,9 @@ export type FeedForwardWorkerData = Omit<FeedForwardConfig, 'maxSide'> & { reado
 export type ToFeedForwardWorker =
   | { readonly type: 'stylize'; readonly id: number; readonly request: FeedForwardRequest }
   /** Drops the job if it has not started; a started one finishes and its result is ignored. */
-  | { readonly type: 'abort'; readonly id: number };
+  | { readonly type: 'abort'; readonly id: number }
+  /** Drops every job that has not started, lets the running pass end, then ends the thread. */
+  | { readonly type: 'close' };
 
 export type FromFeedForwardWorker =
   | {

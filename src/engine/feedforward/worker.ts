@@ -60,6 +60,12 @@ async function main(): Promise<void> {
       waiting.delete(message.id);
       return;
     }
+    if (message.type === 'close') {
+      waiting.clear();
+      // Terminating the thread inside a native ONNX call aborts the whole process; ending between passes does not.
+      queue = queue.then(() => process.exit(0));
+      return;
+    }
     waiting.add(message.id);
     queue = queue.then(() => run(message));
   });

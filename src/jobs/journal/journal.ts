@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { StylizeOptions } from '../../engine/types.js';
+import type { RgbImage, StylizeOptions } from '../../engine/types.js';
 import type { JobRequester, JobSpec, ReplyTo } from '../job.js';
 import type { JobObserver, ObservedJob } from '../observer.js';
 import { JournalError, openDatabase, type SalvagedRow } from './database.js';
@@ -18,15 +18,31 @@ export interface JournalOptions {
   readonly logger: Logger;
 }
 
-/** What a job was queued with, apart from who asked and its images' pixels: the `request` column, as JSON. */
-export interface StoredRequest {
+interface StoredBase {
   readonly label: string;
-  readonly options: StylizeOptions;
-  readonly previewIntervalMs?: number;
+  readonly quiet?: boolean;
   readonly replyTo?: ReplyTo;
-  /** The content image's size, then each style image's. */
+  /** The content image's size, then each style image's (a network job has none). */
   readonly images: readonly ImageSize[];
 }
+
+export interface StoredGatysRequest extends StoredBase {
+  readonly kind: 'gatys';
+  readonly options: StylizeOptions;
+  readonly previewIntervalMs?: number;
+}
+
+export interface StoredNetworkRequest extends StoredBase {
+  readonly kind: 'network';
+  readonly networkId: string;
+  readonly size: number;
+}
+
+/**
+ * What a job was queued with, apart from who asked and its images' pixels: the `request` column, as JSON. `kind`
+ * says which lane it goes back to.
+ */
+export type StoredRequest = StoredGatysRequest | StoredNetworkRequest;
 
 /** An unfinished job from before a restart, as the journal has it. */
 export interface JournaledJob {
@@ -59,19 +75,52 @@ function isReplyTo(value: unknown): value is ReplyTo {
   return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
 }
 
+/** Whether a read-back request's own fields are of its kind's shape. */
+function isKindShaped(value: Partial<StoredGatysRequest> | Partial<StoredNetworkRequest>): boolean {
+  if (value.kind === 'network') {
+    const { networkId, size, images } = value;
+    return typeof networkId === 'string' && Number.isInteger(size) && size! > 0 && images?.length === 1;
+  }
+  if (value.kind !== 'gatys') return false;
+  const { options, previewIntervalMs } = value;
+  return typeof options === 'object' && options !== null && ['undefined', 'number'].includes(typeof previewIntervalMs);
+}
+
 /** A request read back, checked as far as the journal itself can: the platform checks its own `replyTo`. */
 export function parseRequest(json: string): StoredRequest | undefined {
   try {
-    const value = JSON.parse(json) as Partial<StoredRequest>;
-    const { label, options, previewIntervalMs, replyTo, images } = value;
-    if (typeof label !== 'string' || typeof options !== 'object' || options === null) return undefined;
+    const value = JSON.parse(json) as Partial<StoredGatysRequest> | Partial<StoredNetworkRequest>;
+    const { label, quiet, replyTo, images } = value;
+    if (typeof label !== 'string' || !['undefined', 'boolean'].includes(typeof quiet)) return undefined;
     if (!Array.isArray(images) || images.length < 1 || !images.every(isSize)) return undefined;
-    if (previewIntervalMs !== undefined && typeof previewIntervalMs !== 'number') return undefined;
     if (replyTo !== undefined && !isReplyTo(replyTo)) return undefined;
-    return value as StoredRequest;
+    return isKindShaped(value) ? (value as StoredRequest) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A spec's images, the content first, and what is stored of it. */
+function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest } {
+  const images = spec.kind === 'network' ? [spec.content] : [spec.content, ...spec.styles];
+  const common = {
+    label: spec.label,
+    images: images.map(({ width, height }) => ({ width, height })),
+    ...(spec.quiet === undefined ? {} : { quiet: spec.quiet }),
+    ...(spec.replyTo === undefined ? {} : { replyTo: spec.replyTo }),
+  };
+  if (spec.kind === 'network') {
+    const { networkId, size } = spec;
+    return { images, request: { kind: 'network', ...common, networkId, size } };
+  }
+  const { options, previewIntervalMs } = spec;
+  const request: StoredGatysRequest = {
+    kind: 'gatys',
+    ...common,
+    options,
+    ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
+  };
+  return { images, request };
 }
 
 /**
@@ -139,16 +188,9 @@ export class Journal implements JobObserver {
       return;
     }
     const { spec } = job;
-    const images = [spec.content, ...spec.styles];
+    const { images, request } = storedOf(spec);
     const bytes = images.reduce((sum, image) => sum + pixelBytes(image), 0);
     const kept = this.#keep(job.id, images, bytes);
-    const request: StoredRequest = {
-      label: spec.label,
-      options: spec.options,
-      ...(spec.previewIntervalMs === undefined ? {} : { previewIntervalMs: spec.previewIntervalMs }),
-      ...(spec.replyTo === undefined ? {} : { replyTo: spec.replyTo }),
-      images: images.map(({ width, height }) => ({ width, height })),
-    };
     try {
       this.#insert.run({
         id: job.id,
@@ -206,17 +248,20 @@ export class Journal implements JobObserver {
 
   /** A journaled job as the queue runs it; throws when its images cannot be read back. */
   specOf(job: JournaledJob & { readonly request: StoredRequest }): JobSpec {
-    const { label, options, previewIntervalMs, replyTo, images } = job.request;
-    const [content, ...styles] = this.#inputs.read(job.id, images);
-    return {
+    const { request } = job;
+    const [content, ...styles] = this.#inputs.read(job.id, request.images);
+    const common = {
       requester: job.requester,
       content: content!,
-      styles,
-      options,
-      label,
-      ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
-      ...(replyTo === undefined ? {} : { replyTo }),
+      label: request.label,
+      ...(request.quiet === undefined ? {} : { quiet: request.quiet }),
+      ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
     };
+    if (request.kind === 'network') {
+      return { kind: 'network', ...common, networkId: request.networkId, size: request.size };
+    }
+    const { options, previewIntervalMs } = request;
+    return { kind: 'gatys', ...common, styles, options, ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }) };
   }
 
   /** Drops a job and its images. */
@@ -240,7 +285,7 @@ export class Journal implements JobObserver {
   }
 
   /** Writes a job's images when they fit under the cap; says whether they were kept. */
-  #keep(jobId: string, images: JobSpec['styles'], bytes: number): boolean {
+  #keep(jobId: string, images: readonly RgbImage[], bytes: number): boolean {
     const used = this.#keptBytes.get()?.bytes ?? 0;
     if (used + bytes > this.#maxInputBytes) {
       this.#logger.warn(

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobSpec } from '../job.js';
-import { QueueClosedError, type JobQueue } from '../queue.js';
+import { EngineDownError, QueueClosedError, type JobQueue } from '../queue.js';
 import type { JobRestorer, LostJob, LostReason } from '../restore.js';
 import type { Journal, JournaledJob, StoredRequest } from './journal.js';
 
@@ -90,7 +90,8 @@ export async function restoreJobs(
       restorer.restore(spec, (restoredSpec, listener) => queue.restore(entry, restoredSpec, listener));
       restored++;
     } catch (err) {
-      if (err instanceof QueueClosedError) {
+      // Closed, or its lane has no engine now (a network job while the networks are down): it waits for a later start.
+      if (err instanceof QueueClosedError || err instanceof EngineDownError) {
         kept++;
         continue;
       }

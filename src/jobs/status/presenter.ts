@@ -5,6 +5,7 @@ import {
   deliveredLine,
   doneLine,
   lostLine,
+  networkSettingsLine,
   progressLine,
   queueLine,
   restoredQueueLine,
@@ -76,7 +77,11 @@ export function presentRefusal(headline: Headline, message: string): StatusView 
 }
 
 export function finishedPainting(spec: JobSpec, event: Extract<JobEvent, { type: 'done' }>): FinishedPainting {
-  return { headline: headlineOf(spec), png: event.png, settings: settingsLine(spec.label, spec.options), done: doneLine(event.result) };
+  const settings =
+    spec.kind === 'gatys'
+      ? settingsLine(spec.label, spec.options)
+      : networkSettingsLine(spec.label, event.result.image);
+  return { headline: headlineOf(spec), png: event.png, settings, done: doneLine(event.result) };
 }
 
 /** The last view of a job that finished, once its result has been delivered (or not). */

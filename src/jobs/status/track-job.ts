@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { JobEvent, JobHandle, JobListener, JobSpec } from '../job.js';
 import { finishedPainting, headlineOf, presentEvent, presentFinished, type Delivery, type FinishedPainting } from './presenter.js';
 import { StatusUpdater, type StatusSink } from './updater.js';
-import { isFinal } from './view.js';
+import { isFinal, type StatusView } from './view.js';
 
 /** A platform's side of a job's status: its status message, and where its results go. */
 export interface StatusSurface extends StatusSink {
@@ -37,20 +37,25 @@ export function trackJob(job: TrackedJob): JobHandle {
       return { kind: 'lost' };
     });
 
+  // A quiet job's member sees its place only when others are ahead of it, then just the result; how it failed
+  // or was cancelled they are always told.
+  const quiet = (view: StatusView, chatter: boolean): StatusView =>
+    spec.quiet && chatter ? { ...view, quiet: true } : view;
+
   // Events arrive asynchronously, so the job's id is known by the first one.
   const listener = async (event: JobEvent): Promise<void> => {
     if (event.type === 'done') {
       const painting = finishedPainting(spec, event);
       const delivery = await deliver(painting);
       log.info({ engineMs: event.result.ms, delivery: delivery.kind }, 'result delivered');
-      await updater.finish(presentFinished(painting, delivery));
+      await updater.finish(quiet(presentFinished(painting, delivery), delivery.kind === 'posted'));
       return;
     }
     const view = presentEvent(headline, jobId, event);
     if (isFinal(view)) await updater.finish(view);
     // A job back after a restart often starts at once; its member must still read that it was brought back.
     else if (event.type === 'queued' && event.restored) updater.announce(view);
-    else updater.show(view);
+    else updater.show(quiet(view, !('position' in event && event.position > 1)));
   };
 
   const handle = job.submit(spec, listener);

@@ -20,8 +20,9 @@ function merge(older: StatusView, newer: StatusView): StatusView {
 /**
  * Keeps one status message showing a job's newest view without ever holding up the job: `show` only
  * records the view, and the message is posted, then edited, one call at a time and at most once every
- * `intervalMs`; views that arrive meanwhile collapse into the newest. A failed post or edit is logged and
- * dropped (the next view replaces it; a post that failed is posted again); only the final view is retried.
+ * `intervalMs`; views that arrive meanwhile collapse into the newest. A quiet view is never posted, only edited
+ * in. A failed post or edit is logged and dropped (the next view replaces it; a post that failed is posted
+ * again); only the final view is retried.
  * Nothing here throws.
  */
 export class StatusUpdater {
@@ -103,6 +104,7 @@ export class StatusUpdater {
 
   async #send(view: StatusView): Promise<void> {
     if (this.#posted) return this.#sink.edit(view);
+    if (view.quiet) return;
     await this.#sink.post(view);
     this.#posted = true;
   }

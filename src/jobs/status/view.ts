@@ -27,6 +27,8 @@ export interface StatusView {
   readonly preview?: RgbImage;
   /** The finished painting as PNG, when it goes on the status message itself. */
   readonly result?: Buffer;
+  /** Not worth a message of its own: it only updates a status message already there, and never posts one. */
+  readonly quiet?: boolean;
 }
 
 /** A view after which nothing else is shown: the job is over, one way or another. */

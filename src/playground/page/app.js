@@ -16,10 +16,10 @@ const FINAL_STAGES = new Set(['done', 'failed', 'cancelled']);
 
 const state = {
   setup: undefined,
-  /** The preset picked, by name; undefined while the "Your own" tab is open. */
+  /** The preset picked, by id. */
   preset: undefined,
   presetTab: true,
-  /** Fields the visitor changed; the rest follow the preset picked. */
+  /** Fields the visitor changed, which picking another preset leaves as they are; the rest follow the preset. */
   touched: new Set(),
   job: undefined,
   events: undefined,
@@ -136,14 +136,19 @@ function applyValues(values) {
   }
 }
 
-function pickPreset(name) {
-  state.preset = name;
+/** The field values of the preset picked, or the defaults. */
+function presetValues() {
+  return state.setup.presets.find((preset) => preset.id === state.preset)?.values ?? state.setup.defaults;
+}
+
+function pickPreset(id) {
+  state.preset = id;
   for (const card of document.querySelectorAll('.preset')) {
-    const picked = card.dataset.preset === name;
+    const picked = card.dataset.preset === id;
     card.setAttribute('aria-checked', String(picked));
     card.tabIndex = picked ? 0 : -1;
   }
-  applyValues(state.setup.presets.find((preset) => preset.name === name)?.values ?? state.setup.defaults);
+  applyValues(presetValues());
 }
 
 function showTab(presets) {
@@ -152,11 +157,23 @@ function showTab(presets) {
   $('#tab-upload').setAttribute('aria-selected', String(!presets));
   $('#gallery').hidden = !presets;
   $('#style-drop').hidden = presets;
-  applyValues(
-    presets
-      ? (state.setup.presets.find((p) => p.name === state.preset)?.values ?? state.setup.defaults)
-      : state.setup.defaults,
-  );
+  applyValues(presets ? presetValues() : state.setup.defaults);
+}
+
+/** The preset's painting, or for a style network alone (whose painting easel does not have) its emoji on a tile. */
+function presetPicture(preset) {
+  if (preset.image === undefined) {
+    const tile = document.createElement('span');
+    tile.className = 'preset-tile';
+    tile.setAttribute('aria-hidden', 'true');
+    tile.textContent = preset.emoji;
+    return tile;
+  }
+  const image = document.createElement('img');
+  image.src = preset.image;
+  image.alt = '';
+  image.loading = 'lazy';
+  return image;
 }
 
 function drawGallery(presets) {
@@ -166,17 +183,21 @@ function drawGallery(presets) {
     card.type = 'button';
     card.className = 'preset';
     card.setAttribute('role', 'radio');
-    card.dataset.preset = preset.name;
-    const image = document.createElement('img');
-    image.src = preset.image;
-    image.alt = '';
-    image.loading = 'lazy';
+    card.dataset.preset = preset.id;
+    card.append(presetPicture(preset));
+    if (preset.instant) {
+      const badge = document.createElement('span');
+      badge.className = 'preset-instant';
+      badge.textContent = 'Instant';
+      badge.title = 'Painted in a moment by a style network, while its settings are left as they are';
+      card.append(badge);
+    }
     const title = document.createElement('span');
     title.className = 'preset-title';
-    title.textContent = preset.title;
-    card.title = `${preset.title}; in chat, react with ${preset.emoji}`;
-    card.append(image, title);
-    card.addEventListener('click', () => pickPreset(preset.name));
+    title.textContent = preset.name;
+    card.title = `${preset.name}: ${preset.credit}. In chat, react with ${preset.emoji}`;
+    card.append(title);
+    card.addEventListener('click', () => pickPreset(preset.id));
     gallery.append(card);
   }
   if (presets.length === 0) {
@@ -304,8 +325,8 @@ async function paint(event) {
 
   const form = new FormData();
   if (state.presetTab) form.append('preset', state.preset);
+  // Every setting: the server counts as asked for only those that differ from the preset's own.
   for (const field of setup.fields) {
-    if (!state.touched.has(field.key)) continue;
     const control = document.getElementById(`field-${field.key}`);
     if (field.kind === 'boolean') form.append(field.key, String(control.checked));
     else if (control.value.trim() !== '') form.append(field.key, control.value.trim());
@@ -358,7 +379,7 @@ async function start() {
     $(field.level === 'advanced' ? '#advanced-fields' : '#fields').append(fieldRow(field));
   }
   drawGallery(setup.presets);
-  if (setup.presets.length > 0) pickPreset(setup.presets[0].name);
+  if (setup.presets.length > 0) pickPreset(setup.presets[0].id);
   else applyValues(setup.defaults);
 
   dropZone($('#content-drop'));

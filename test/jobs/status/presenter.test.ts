@@ -13,6 +13,7 @@ import {
 import { solidImage } from '../../fixtures/images.js';
 
 const spec: JobSpec = {
+  kind: 'gatys',
   requester: { platform: 'test', userId: 'U1' },
   content: solidImage(32, 32, [200, 100, 50]),
   styles: [solidImage(32, 32, [10, 20, 30])],

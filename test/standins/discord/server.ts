@@ -218,6 +218,18 @@ export class DiscordStandIn extends EventEmitter {
     });
   }
 
+  /** What a member's client sends while they type into an option marked autocomplete (`focused`, as typed so far). */
+  sendAutocomplete(user: StandInUser, name: string, focused: CommandOption, channelId = this.channelId): SentInteraction {
+    return this.#interaction(user, channelId, 4, { id: snowflake(), name, type: 1, options: [{ ...focused, focused: true }] });
+  }
+
+  /** The suggestions the bot answered an autocomplete with (callback type 8), once it has. */
+  autocompleteChoices(interaction: SentInteraction): Array<{ name: string; value: string }> | undefined {
+    const callback = this.interactionCallbacks.get(interaction.token);
+    if (callback?.type !== 8) return undefined;
+    return ((callback.body?.data as Json | undefined)?.choices ?? []) as Array<{ name: string; value: string }>;
+  }
+
   clickButton(user: StandInUser, message: StoredMessage, customId: string): SentInteraction {
     return this.#interaction(user, message.channel_id, 3, { custom_id: customId, component_type: 2 }, this.#messageJson(message));
   }

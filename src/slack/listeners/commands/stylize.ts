@@ -2,16 +2,19 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { slackMessage } from '../../wording.js';
 import { howToView } from '../../blocks.js';
 import { parseStylizeCommand } from '../../command-text.js';
+import { planPreset } from '../../../jobs/presets.js';
 import type { SlackContext } from '../../context.js';
+import { postGallery } from '../../gallery.js';
 import { logRefusal } from '../../logging.js';
-import { findPreset, paint, settingsFor } from '../../paint.js';
+import { findPreset, paint, settingsFor, type PaintStyle } from '../../paint.js';
 import { recentImages } from '../../recent-images.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /**
  * `/stylize [preset] [key=value …]`: paints the user's newest image in the style of the one before it,
- * or of a preset; `/stylize cancel` stops their jobs. Acks at once; everything slow happens after.
+ * or of a preset; `/stylize cancel` stops their jobs, `/stylize presets` shows the gallery. Acks at once;
+ * everything slow happens after.
  */
 export function stylize(ctx: SlackContext) {
   return async ({ ack, command, respond, client }: Args): Promise<void> => {
@@ -30,23 +33,27 @@ export function stylize(ctx: SlackContext) {
         await reply(cancelled === 0 ? "You don't have any pictures in progress." : `Cancelled ${cancelled === 1 ? 'your picture' : `your ${cancelled} pictures`}.`);
         return;
       }
+      if (request.kind === 'gallery') {
+        await postGallery(ctx, client, userId, { channel, threadTs: undefined });
+        return;
+      }
+      const { deps } = ctx;
       const preset = request.preset === undefined ? undefined : findPreset(ctx, request.preset);
-      const options = settingsFor(ctx, preset, request.options);
+      // Checked before anything is read from the channel, so a mistake is answered at once.
+      const plan = preset && planPreset(preset, request.options, deps.limits.options, deps.presets.defaults);
+      const options = plan ? undefined : settingsFor(ctx, request.options);
       const images = await recentImages(client, channel, userId);
       const newest = images.at(-1);
       const content = preset ? newest : images.at(-2);
       if (newest === undefined || content === undefined) {
-        await respond({ response_type: 'ephemeral', ...howToView(images.length, ctx.deps.presets.list().map((p) => p.name)) });
+        const ids = deps.presets.list().map((p) => p.id);
+        await respond({ response_type: 'ephemeral', ...howToView(images.length, ids) });
         return;
       }
-      const jobId = await paint(ctx, {
-        userId,
-        place: { channel, threadTs: newest.threadTs },
-        contentUrl: content.url,
-        style: preset ? { preset } : { url: newest.url },
-        options,
-      });
-      log.info({ jobId, preset: preset?.name }, 'slack job requested');
+      const style: PaintStyle = plan ? { kind: 'preset', plan } : { kind: 'image', url: newest.url, options: options! };
+      const place = { channel, threadTs: newest.threadTs };
+      const jobId = await paint(ctx, { userId, place, contentUrl: content.url, style });
+      log.info({ jobId, preset: preset?.id }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
       await reply(slackMessage(err));

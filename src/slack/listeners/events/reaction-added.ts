@@ -3,7 +3,8 @@ import { slackMessage } from '../../wording.js';
 import { RecentClaims } from '../../../jobs/recent-claims.js';
 import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
-import { paint, settingsFor } from '../../paint.js';
+import { planPreset } from '../../../jobs/presets.js';
+import { paint } from '../../paint.js';
 import { imagesOf, type MessageLike } from '../../recent-images.js';
 
 type Args = SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs;
@@ -18,8 +19,9 @@ async function reactedMessage(client: webApi.WebClient, channel: string, ts: str
 }
 
 /**
- * A preset's emoji on a message with an image paints that image in the preset's style, once per message and
- * emoji; a refused one may be tried again. Nothing of the channel is read outside the allow-list.
+ * A preset's emoji on a message with an image paints that image in the preset's style (with its style network
+ * when it has one: under a second, and only the result is posted), once per message and emoji; a refused one may
+ * be tried again. Nothing of the channel is read outside the allow-list.
  */
 export function reactionAdded(ctx: SlackContext) {
   const claims = new RecentClaims();
@@ -34,7 +36,7 @@ export function reactionAdded(ctx: SlackContext) {
       await tell(ctx.allowList.whereIWork).catch((err: unknown) => logRefusal(log, err));
       return;
     }
-    const claim = `${channel}/${ts}/${preset.name}`;
+    const claim = `${channel}/${ts}/${preset.id}`;
     if (!claims.claim(claim)) return;
 
     try {
@@ -44,14 +46,14 @@ export function reactionAdded(ctx: SlackContext) {
         claims.release(claim);
         return;
       }
+      const plan = planPreset(preset, {}, ctx.deps.limits.options, ctx.deps.presets.defaults);
       const jobId = await paint(ctx, {
         userId: event.user,
         place: { channel, threadTs: image.threadTs },
         contentUrl: image.url,
-        style: { preset },
-        options: settingsFor(ctx, preset, {}),
+        style: { kind: 'preset', plan },
       });
-      log.info({ jobId, preset: preset.name }, 'slack job requested');
+      log.info({ jobId, preset: preset.id }, 'slack job requested');
     } catch (err) {
       // A refused request is not a job; removing and re-adding the reaction may try again.
       claims.release(claim);

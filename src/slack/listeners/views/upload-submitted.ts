@@ -41,7 +41,7 @@ export function uploadSubmitted(ctx: SlackContext) {
     for (const { key, blockId, value } of filledOptions(view)) {
       try {
         // One at a time, so the message lands under the field it is about.
-        settingsFor(ctx, undefined, { [key]: value });
+        settingsFor(ctx, { [key]: value });
         settings[key] = value;
       } catch (err) {
         errors[blockId] = slackMessage(err);
@@ -53,12 +53,13 @@ export function uploadSubmitted(ctx: SlackContext) {
       return;
     }
     await ack();
-    const options = settingsFor(ctx, undefined, settings);
+    const options = settingsFor(ctx, settings);
 
     const log = ctx.log.child({ userId, channel });
     try {
       if (!ctx.allowList.allows(channel)) throw new UserError('wrong-channel', ctx.allowList.whereIWork);
-      const jobId = await paint(ctx, { userId, place: { channel, threadTs: undefined }, contentUrl, style: { url: styleUrl }, options });
+      const style = { kind: 'image', url: styleUrl, options } as const;
+      const jobId = await paint(ctx, { userId, place: { channel, threadTs: undefined }, contentUrl, style });
       log.info({ jobId }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
