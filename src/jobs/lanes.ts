@@ -102,6 +102,6 @@ export function networkLane(engine: QueueNetworkEngine): Lane {
       if (spec.kind !== 'network') throw wrongLane('network', spec);
       return engine.stylize({ networkId: spec.networkId, image: spec.content, size: spec.size }, { signal });
     },
-    replace: async () => undefined,
+    replace: () => Promise.resolve(),
   };
 }

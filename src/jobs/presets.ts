@@ -255,7 +255,7 @@ async function parsePainting(
   const year = place.text(entry.year, 'painting.year', /^\S.{0,19}$/u, 'a year as text, like "1889" or "c. 1831"');
   const { user, options } = settle(entry.options, place, 'painting.options', sources.optionLimits, defaults);
   const image = await loadAssetImage(sources, entry.image, place, 'painting.image');
-  return { image: entry.image as string, title, artist, year, options: user, base: options, load: async () => image };
+  return { image: entry.image as string, title, artist, year, options: user, base: options, load: () => Promise.resolve(image) };
 }
 
 function parseTrainedOn(value: unknown, place: Place): JsonObject {
@@ -372,7 +372,7 @@ export async function loadPresets(sources: PresetSources): Promise<PresetCatalog
   const byId = (id: string): Preset | undefined => all.find((preset) => preset.id === id);
   return {
     defaults,
-    galleryPhoto: async () => photo,
+    galleryPhoto: () => Promise.resolve(photo),
     byId,
     byEmoji: (emoji) => {
       const key = emojiKey(emoji);

@@ -34,9 +34,11 @@ function countingPainter(): { paint: TilePainter; asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
-    paint: async (preset: Preset, photo: RgbImage) => {
+    paint: (preset: Preset, photo: RgbImage) => {
       asked.push(preset.id);
-      return solidImage(Math.round(photo.width / 8), Math.round(photo.height / 8), [40 * asked.length, 90, 160]);
+      return Promise.resolve(
+        solidImage(Math.round(photo.width / 8), Math.round(photo.height / 8), [40 * asked.length, 90, 160]),
+      );
     },
   };
 }

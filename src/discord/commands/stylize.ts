@@ -132,7 +132,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       // A network's pass takes under a second: its result goes on the reply itself, with nothing else.
       resultThread:
         spec.kind === 'network'
-          ? async () => undefined
+          ? () => Promise.resolve(undefined)
           : () => resultThread(interaction, target, `${spec.label} for ${user.displayName}`),
       reservation,
     });
