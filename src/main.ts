@@ -9,7 +9,7 @@ import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
 import { ensurePaintings, ensureWeights } from './first-run/index.js';
-import { PresetGallery, queuePainter } from './gallery/index.js';
+import { GALLERY_MEMBER, PresetGallery, queuePainter } from './gallery/index.js';
 import { InputLimiter } from './jobs/input-limiter.js';
 import { Journal, restoreJobs } from './jobs/journal/index.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
@@ -45,7 +45,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     readiness.register(name, () => platforms.find((platform) => platform.name === name)?.connected() ?? false);
   }
   const opsServer = await ops.listen(config.ops, logger);
-  const journal = Journal.open({ ...config.journal, logger });
+  const journal = Journal.open({ ...config.journal, logger, ignore: [GALLERY_MEMBER] });
   readiness.register('journal', () => journal.writable());
 
   const { limits } = config;

@@ -155,6 +155,20 @@ describe('the job journal', () => {
     await Promise.all([queue.close(), queue2.close()]);
   });
 
+  it("keeps none of easel's own jobs (the gallery's tiles): they are painted again at the next start", async () => {
+    const dir = await dirs.make();
+    const journal = open(dir, { ignore: [{ platform: 'easel', userId: 'gallery' }] });
+    const { queue, engine } = queueOn(journal);
+    const tile = track(queue, { ...spec('gallery'), requester: { platform: 'easel', userId: 'gallery' } });
+    const member = track(queue, spec('gallery'));
+    await engine.nextRun();
+
+    expect(journal.holds(tile.id)).toBe(false);
+    expect(inputsOf(dir, tile.id)).toEqual([]);
+    expect(journal.unfinished().map((job) => job.id)).toEqual([member.id]);
+    await queue.close();
+  });
+
   it('refuses to put a network job back while there is no network lane, so that it stays journaled', async () => {
     const dir = await dirs.make();
     const journal = open(dir);

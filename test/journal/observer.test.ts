@@ -40,9 +40,9 @@ describe('the queue observers', () => {
     expect(ada.last()?.type).toBe('done');
     expect(bob.last()).toEqual({ type: 'cancelled', reason: 'restart' });
     expect(heard).toEqual([
-      'queued ada standard',
+      'queued ada gatys',
       'started ada',
-      'queued bob standard',
+      'queued bob gatys',
       'refused ada too-many-jobs',
       'progress ada 4',
       'done ada',

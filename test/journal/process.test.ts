@@ -158,12 +158,12 @@ describe('easel killed and restarted', () => {
     await waitFor('both status messages to say done', () => [adaBack, beaBack].every((m) => m.content.includes('✅')));
 
     const metrics = await second.metrics();
-    expect(sample(metrics, 'easel_jobs_queued_total', { lane: 'standard', platform: 'discord' })).toBe(2);
+    expect(sample(metrics, 'easel_jobs_queued_total', { lane: 'gatys', platform: 'discord' })).toBe(2);
     expect(sample(metrics, 'easel_jobs_total', { outcome: 'done', platform: 'discord' })).toBe(2);
     expect(sample(metrics, 'easel_jobs_total', { outcome: 'failed', platform: 'discord' })).toBe(0);
     expect(sample(metrics, 'easel_iterations_total')).toBe(LONG + TINY_ITERATIONS);
     expect(sample(metrics, 'easel_job_duration_seconds_count', { outcome: 'done' })).toBe(2);
-    expect(sample(metrics, 'easel_queue_depth', { lane: 'standard' })).toBe(0);
+    expect(sample(metrics, 'easel_queue_depth', { lane: 'gatys' })).toBe(0);
     expect(sample(metrics, 'easel_platform_connected', { platform: 'discord' })).toBe(1);
     expect(metrics).toMatch(/^easel_engine_backend_info\{backend="[a-z-]+"\} 1$/m);
     expect(await stop(second, 'SIGTERM')).toBe(0);

@@ -16,6 +16,8 @@ export interface JournalOptions {
   /** Most bytes of input images kept at once; a job whose images would go past it is journaled without them. */
   readonly maxInputBytes: number;
   readonly logger: Logger;
+  /** Members whose jobs are not kept: easel's own work (the gallery's tiles), which it does again at every start. */
+  readonly ignore?: readonly JobRequester[];
 }
 
 interface StoredBase {
@@ -132,6 +134,7 @@ export class Journal implements JobObserver {
   readonly #db: Database.Database;
   readonly #inputs: InputFiles;
   readonly #maxInputBytes: number;
+  readonly #ignore: readonly JobRequester[];
   readonly #logger: Logger;
   /** Jobs read out of a damaged journal that was moved aside at open: they cannot run again. */
   readonly salvaged: readonly JournaledJob[];
@@ -146,6 +149,7 @@ export class Journal implements JobObserver {
     this.#db = db;
     this.#inputs = inputs;
     this.#maxInputBytes = options.maxInputBytes;
+    this.#ignore = options.ignore ?? [];
     this.#logger = options.logger.child({ component: 'journal' });
     this.salvaged = salvaged.map((row) => ({
       id: String(row.id),
@@ -188,6 +192,9 @@ export class Journal implements JobObserver {
       return;
     }
     const { spec } = job;
+    // Not kept, so never restored; the hooks that follow touch no row of it.
+    const { platform, userId } = spec.requester;
+    if (this.#ignore.some((member) => member.platform === platform && member.userId === userId)) return;
     const { images, request } = storedOf(spec);
     const bytes = images.reduce((sum, image) => sum + pixelBytes(image), 0);
     const kept = this.#keep(job.id, images, bytes);
