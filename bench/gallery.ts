@@ -30,7 +30,10 @@ const { values } = parseArgs({
 const SHARED = fileURLToPath(new URL('../../shared/images/', import.meta.url));
 const contents = values.contents.split(',');
 const styles = values.styles.split(',');
-const options = resolveOptions({ size: values.size, iterations: values.iterations }, { maxSize: 4096, maxIterations: 10_000 });
+const options = resolveOptions(
+  { size: values.size, iterations: values.iterations },
+  { maxSize: 4096, maxIterations: 10_000 },
+);
 await mkdir(values.out, { recursive: true });
 
 const engine = await startEngine(loadEngineConfig(process.env), pino({ level: 'warn' }));
@@ -43,13 +46,19 @@ for (const c of contents) {
     const png = await encodeImage(result.image, 'png');
     const file = join(values.out, `${parse(c).name}__${parse(s).name}.png`);
     await writeFile(file, png);
-    tiles.push(await sharp(png).resize({ width: 384, height: 288, fit: 'contain', background: '#fff' }).png().toBuffer());
-    process.stderr.write(`${file}: ${(result.ms / 1000).toFixed(1)} s, loss ${result.losses.initial.total.toPrecision(3)} → ${result.losses.final.total.toPrecision(3)}\n`);
+    tiles.push(
+      await sharp(png).resize({ width: 384, height: 288, fit: 'contain', background: '#fff' }).png().toBuffer(),
+    );
+    process.stderr.write(
+      `${file}: ${(result.ms / 1000).toFixed(1)} s, loss ${result.losses.initial.total.toPrecision(3)} → ${result.losses.final.total.toPrecision(3)}\n`,
+    );
   }
 }
 await engine.close();
 await sharp({ create: { width: 384 * styles.length, height: 288 * contents.length, channels: 3, background: '#fff' } })
-  .composite(tiles.map((input, i) => ({ input, left: (i % styles.length) * 384, top: Math.floor(i / styles.length) * 288 })))
+  .composite(
+    tiles.map((input, i) => ({ input, left: (i % styles.length) * 384, top: Math.floor(i / styles.length) * 288 })),
+  )
   .png()
   .toFile(join(values.out, 'contact-sheet.png'));
 process.stderr.write(`contact sheet: ${join(values.out, 'contact-sheet.png')} (${engine.backend})\n`);

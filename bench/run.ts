@@ -88,7 +88,11 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
       contentTarget: await runtime.features(cImage, DEFAULT_OPTIONS.contentLayer),
       styleLayers: DEFAULT_OPTIONS.styleLayers,
       styleTargets: await runtime.grams({ width: s.width, height: s.height, data: toFloat(s) }, styleLayers),
-      weights: { content: DEFAULT_OPTIONS.contentWeight, style: DEFAULT_OPTIONS.styleWeight, tv: DEFAULT_OPTIONS.tvWeight },
+      weights: {
+        content: DEFAULT_OPTIONS.contentWeight,
+        style: DEFAULT_OPTIONS.styleWeight,
+        tv: DEFAULT_OPTIONS.tvWeight,
+      },
     });
     await evaluator.evaluate(cImage.data);
     const times: number[] = [];
@@ -116,7 +120,9 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
 }
 
 function table(reports: RuntimeReport[]): string {
-  const rows: string[][] = [['runtime', ...sizes.map((s) => `${s}² ms/it`), 'peak RSS', 'tensors before→after', `job ${values['job-size']} px`]];
+  const rows: string[][] = [
+    ['runtime', ...sizes.map((s) => `${s}² ms/it`), 'peak RSS', 'tensors before→after', `job ${values['job-size']} px`],
+  ];
   for (const r of reports) {
     rows.push([
       r.runtime,
@@ -139,12 +145,13 @@ function table(reports: RuntimeReport[]): string {
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ');
-    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ');
+      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}` : line;
+    })
+    .join('\n');
 }
-
 
 interface FeedForwardReport {
   runtime: string;
@@ -256,7 +263,9 @@ if (values.child) {
   const wanted = values.runtimes ? values.runtimes.split(',') : RUNTIME_NAMES.filter((n) => n !== 'cpu');
   if (!values['ff-only']) {
     const reports = wanted.flatMap((name) => runChild<RuntimeReport>('--child', name) ?? []);
-    process.stdout.write(`\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px\n\n${table(reports)}\n`);
+    process.stdout.write(
+      `\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px\n\n${table(reports)}\n`,
+    );
   }
   if (!values['no-ff']) {
     const reports = wanted.flatMap((name) => runChild<FeedForwardReport>('--ff-child', name) ?? []);

@@ -23,7 +23,9 @@ import { startSlack } from './slack/index.js';
 function layersInUse(presets: PresetCatalog): LayerName[] {
   const paintings = presets.list().flatMap((preset) => (preset.painting ? [preset.painting.base] : []));
   const settings = [presets.defaults, ...paintings];
-  return [...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)]))];
+  return [
+    ...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)])),
+  ];
 }
 
 async function start(config: Config, logger: Logger): Promise<void> {
@@ -112,7 +114,15 @@ async function start(config: Config, logger: Logger): Promise<void> {
   if (playground) platforms.push(playground);
   for (const platform of platforms) metrics.watchPlatform(platform.name, () => platform.connected());
   await restoreJobs(journal, queue, new Map(platforms.map((platform) => [platform.name, platform.restorer])), logger);
-  logger.info({ backend: engine.backend, slots: engine.slots, platforms: platforms.map((p) => p.name), presets: presets.list().length }, 'easel is running');
+  logger.info(
+    {
+      backend: engine.backend,
+      slots: engine.slots,
+      platforms: platforms.map((p) => p.name),
+      presets: presets.list().length,
+    },
+    'easel is running',
+  );
   // Painted now, so the first /presets is answered at once; from the cache folder after the first start.
   gallery.picture().catch((err: unknown) => logger.warn({ err }, 'the presets gallery could not be painted yet'));
   // Apart from the JSON log, so that whoever ran `npm start` sees where to go.

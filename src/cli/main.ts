@@ -35,7 +35,9 @@ async function inputs(cmd: CliCommand): Promise<{ content: Uint8Array; styles: U
   const [contentPath, ...stylePaths] = cmd.inputs;
   return {
     content: await readInput(contentPath!, 'content image'),
-    styles: await Promise.all(stylePaths.map((p, i) => readInput(p, stylePaths.length > 1 ? `style image ${i + 1}` : 'style image'))),
+    styles: await Promise.all(
+      stylePaths.map((p, i) => readInput(p, stylePaths.length > 1 ? `style image ${i + 1}` : 'style image')),
+    ),
   };
 }
 
@@ -62,7 +64,11 @@ async function run(cmd: CliCommand, engineConfig: EngineConfig, limits: OptionLi
   const { content, styles, note } = await inputs(cmd);
   const decoded = {
     content: await decodeImage(content, DEFAULT_IMAGE_LIMITS, { what: 'content image' }),
-    styles: await Promise.all(styles.map((s, i) => decodeImage(s, DEFAULT_IMAGE_LIMITS, { what: styles.length > 1 ? `style image ${i + 1}` : 'style image' }))),
+    styles: await Promise.all(
+      styles.map((s, i) =>
+        decodeImage(s, DEFAULT_IMAGE_LIMITS, { what: styles.length > 1 ? `style image ${i + 1}` : 'style image' }),
+      ),
+    ),
   };
 
   let engine: StyleEngine | undefined;
@@ -71,13 +77,23 @@ async function run(cmd: CliCommand, engineConfig: EngineConfig, limits: OptionLi
     // The runtime that loaded may paint less than the operator allows; checked again so that a too-large --size
     // is worded like any other mistake.
     const options = resolveOptions(requested, { ...limits, maxSize: engine.maxSide });
-    if (!cmd.json) process.stderr.write(`easel: ${engine.backend} backend${note ? `, ${note}` : ''}, ${options.size} px, ${options.iterations} iterations\n`);
+    if (!cmd.json)
+      process.stderr.write(
+        `easel: ${engine.backend} backend${note ? `, ${note}` : ''}, ${options.size} px, ${options.iterations} iterations\n`,
+      );
     const bar = progressBar();
-    const result = await engine.stylize(0, { content: decoded.content, styles: decoded.styles, options }, { onProgress: bar.update });
+    const result = await engine.stylize(
+      0,
+      { content: decoded.content, styles: decoded.styles, options },
+      { onProgress: bar.update },
+    );
     bar.done();
     await writeFile(output, await encodeImage(result.image, format));
     if (cmd.json) process.stdout.write(`${JSON.stringify(summary(result))}\n`);
-    else process.stderr.write(`easel: wrote ${output} (${result.image.width}×${result.image.height}) in ${(result.ms / 1000).toFixed(1)} s\n`);
+    else
+      process.stderr.write(
+        `easel: wrote ${output} (${result.image.width}×${result.image.height}) in ${(result.ms / 1000).toFixed(1)} s\n`,
+      );
   } finally {
     await engine?.close();
   }

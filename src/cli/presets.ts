@@ -46,7 +46,10 @@ export async function runPreset(cmd: CliCommand, limits: OptionLimits, logger: L
   const presets = await catalogue(limits);
   const preset = presets.find(id);
   if (!preset) {
-    const ids = presets.list().map((p) => p.id).join(', ');
+    const ids = presets
+      .list()
+      .map((p) => p.id)
+      .join(', ');
     const message = `There is no preset "${id}". The presets are ${ids} (easel presets lists them).`;
     throw new UserError('unknown-preset', message);
   }

@@ -26,7 +26,10 @@ const SWIRLS = `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"
     const x = 30 + (i % 3) * 95;
     const y = 30 + Math.floor(i / 3) * 95;
     return [28, 20, 12, 5]
-      .map((r, k) => `<circle cx="${x}" cy="${y}" r="${r}" fill="none" stroke="${['#f2d14b', '#7fb2e5', '#f7eb9a', '#3c64b4'][k]}" stroke-width="6"/>`)
+      .map(
+        (r, k) =>
+          `<circle cx="${x}" cy="${y}" r="${r}" fill="none" stroke="${['#f2d14b', '#7fb2e5', '#f7eb9a', '#3c64b4'][k]}" stroke-width="6"/>`,
+      )
       .join('');
   }).join('')}
   ${Array.from({ length: 14 }, (_, i) => `<path d="M${-20 + i * 22} 256 Q${i * 22} 200 ${10 + i * 22} 150" stroke="#0f1a3d" stroke-width="7" fill="none"/>`).join('')}
@@ -42,7 +45,11 @@ export async function demoImages(assetsRoot = resolve(REPO_ROOT, '../shared')): 
   const content = join(assetsRoot, 'images/content/tubingen.jpg');
   const style = join(assetsRoot, 'images/styles/vangogh_starry_night.jpg');
   if (existsSync(content) && existsSync(style)) {
-    return { content: await readFile(content), style: await readFile(style), source: 'tubingen.jpg × vangogh_starry_night.jpg' };
+    return {
+      content: await readFile(content),
+      style: await readFile(style),
+      source: 'tubingen.jpg × vangogh_starry_night.jpg',
+    };
   }
   return {
     content: await sharp(Buffer.from(LANDSCAPE)).png().toBuffer(),

@@ -54,7 +54,11 @@ export interface PresetsConfig {
  * The assets: presets.assets (a folder or URL), else ../shared next to the repository when it exists, else a folder
  * in the cache that the presets' paintings are downloaded into on the first start.
  */
-export function presetsConfig(settings: Settings, cacheDir: string, shared = resolve(REPO_ROOT, '../shared')): PresetsConfig {
+export function presetsConfig(
+  settings: Settings,
+  cacheDir: string,
+  shared = resolve(REPO_ROOT, '../shared'),
+): PresetsConfig {
   const { file, assets } = settings.presets;
   if (assets !== undefined) return { file, assets: { location: assets, cacheDir }, downloadPaintings: false };
   if (existsSync(shared)) return { file, assets: { location: shared, cacheDir }, downloadPaintings: false };

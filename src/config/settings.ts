@@ -189,9 +189,21 @@ export const SETTINGS = {
     ),
   },
   queue: {
-    maxPerUser: setting('EASEL_QUEUE_PER_USER', integer(1, 100), 'Jobs one user may have waiting, running or downloading.'),
-    maxWaiting: setting('EASEL_QUEUE_MAX', integer(1, 10_000), 'Jobs waiting or downloading in all; members take turns, round-robin.'),
-    timeoutMs: setting('EASEL_JOB_TIMEOUT_MS', integer(1_000, 24 * 3_600_000), 'A running job is stopped after this; a job estimated to take longer is refused up front.'),
+    maxPerUser: setting(
+      'EASEL_QUEUE_PER_USER',
+      integer(1, 100),
+      'Jobs one user may have waiting, running or downloading.',
+    ),
+    maxWaiting: setting(
+      'EASEL_QUEUE_MAX',
+      integer(1, 10_000),
+      'Jobs waiting or downloading in all; members take turns, round-robin.',
+    ),
+    timeoutMs: setting(
+      'EASEL_JOB_TIMEOUT_MS',
+      integer(1_000, 24 * 3_600_000),
+      'A running job is stopped after this; a job estimated to take longer is refused up front.',
+    ),
     graceMs: setting(
       'EASEL_JOB_GRACE_MS',
       integer(0, 10 * 60_000),

@@ -18,7 +18,11 @@ const REPLIES = {
   'not-found': 'That job has already finished.',
 } as const;
 
-export async function handleCancel(context: DiscordContext, interaction: ButtonInteraction, jobId: string): Promise<void> {
+export async function handleCancel(
+  context: DiscordContext,
+  interaction: ButtonInteraction,
+  jobId: string,
+): Promise<void> {
   const outcome = context.deps.queue.cancel(jobId, interaction.user.id);
   context.logger.info({ jobId, userId: interaction.user.id, outcome }, 'cancel button');
   await interaction.reply({ content: REPLIES[outcome], flags: MessageFlags.Ephemeral });

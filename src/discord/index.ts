@@ -13,7 +13,12 @@ import { discordRestorer } from './restore.js';
 
 function createClient(config: DiscordConfig): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.GuildMessageReactions,
+      GatewayIntentBits.MessageContent,
+    ],
     // Reactions on messages from before the bot started arrive without the message, channel or reaction cached.
     partials: [Partials.Message, Partials.Channel, Partials.Reaction],
     // An agent of our own: another undici in the process (Slack's Socket Mode ships v7) can replace the global
@@ -41,7 +46,9 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
   });
   const onReaction = presetReactionHandler(context);
   client.on(Events.MessageReactionAdd, (reaction, user) => {
-    onReaction(reaction, user).catch((err: unknown) => logger.error({ err, messageId: reaction.message.id, userId: user.id }, 'preset reaction failed'));
+    onReaction(reaction, user).catch((err: unknown) =>
+      logger.error({ err, messageId: reaction.message.id, userId: user.id }, 'preset reaction failed'),
+    );
   });
 
   const ready = once(client, Events.ClientReady);
@@ -50,7 +57,10 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
   const appId = config.applicationId ?? client.application?.id;
   if (appId === undefined) throw new Error('Discord did not say which application this bot is');
   await registerCommands(client.rest, appId, config.guildId, commands);
-  logger.info({ user: client.user?.tag, commands: commands.map((c) => c.data.name), scope: config.guildId ? 'guild' : 'global' }, 'discord ready');
+  logger.info(
+    { user: client.user?.tag, commands: commands.map((c) => c.data.name), scope: config.guildId ? 'guild' : 'global' },
+    'discord ready',
+  );
 
   return {
     name: 'discord',

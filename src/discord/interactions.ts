@@ -30,10 +30,13 @@ export function interactionHandler(context: DiscordContext, commands: readonly C
       context.logger.error({ err, interactionId: interaction.id, userId: interaction.user.id }, 'interaction failed');
       if (!interaction.isRepliable()) return;
       const content = `⚠️ ${userMessage(err)}`;
-      const answer = interaction.deferred || interaction.replied
-        ? interaction.editReply({ content })
-        : interaction.reply({ content, flags: MessageFlags.Ephemeral });
-      await answer.catch((replyErr: unknown) => context.logger.warn({ err: replyErr }, 'could not tell the user about the failure'));
+      const answer =
+        interaction.deferred || interaction.replied
+          ? interaction.editReply({ content })
+          : interaction.reply({ content, flags: MessageFlags.Ephemeral });
+      await answer.catch((replyErr: unknown) =>
+        context.logger.warn({ err: replyErr }, 'could not tell the user about the failure'),
+      );
     }
   };
 }

@@ -14,7 +14,8 @@ import { discordReplyTo } from './restore.js';
 import { ChannelMessageTarget } from './status-target.js';
 import { statusText } from './status-view.js';
 
-export const NO_THREADS = "I can't make threads here. Ask an admin to give me Create Public Threads, or use me in another channel.";
+export const NO_THREADS =
+  "I can't make threads here. Ask an admin to give me Create Public Threads, or use me in another channel.";
 
 async function threadFor(message: Message, name: string): Promise<ThreadChannel> {
   if (message.channel.isThread()) return message.channel;
@@ -23,7 +24,10 @@ async function threadFor(message: Message, name: string): Promise<ThreadChannel>
 
 /** Answers on the message itself, for a request that has no thread (and gets none). */
 async function answer(message: Message, headline: Headline, text: string): Promise<void> {
-  await message.reply({ content: statusText(presentRefusal(headline, text)), allowedMentions: { users: [], repliedUser: false } });
+  await message.reply({
+    content: statusText(presentRefusal(headline, text)),
+    allowedMentions: { users: [], repliedUser: false },
+  });
 }
 
 /**

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const appId = await applicationId(rest, discord.applicationId);
   await registerCommands(rest, appId, discord.guildId, commands);
   const names = commands.map((command) => `/${command.data.name}`).join(', ');
-  console.log(`Registered ${names} ${discord.guildId ? `in guild ${discord.guildId}` : 'globally (may take up to an hour to appear)'}.`);
+  console.log(
+    `Registered ${names} ${discord.guildId ? `in guild ${discord.guildId}` : 'globally (may take up to an hour to appear)'}.`,
+  );
 }
 
 main().catch((err: unknown) => {

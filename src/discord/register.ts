@@ -16,6 +16,7 @@ export async function registerCommands(
   commands: readonly Command[],
 ): Promise<void> {
   const body = commands.map((command) => command.data);
-  const route = guildId === undefined ? Routes.applicationCommands(appId) : Routes.applicationGuildCommands(appId, guildId);
+  const route =
+    guildId === undefined ? Routes.applicationCommands(appId) : Routes.applicationGuildCommands(appId, guildId);
   await rest.put(route, { body });
 }

@@ -80,12 +80,17 @@ export class InteractionReplyTarget implements StatusTarget {
     const channel = await this.#channel();
     this.#fallback = await channel.send(asNewMessage(payload));
     await this.interaction
-      .editReply({ content: `Still going; I'll keep you posted here instead: ${this.#fallback.url}`, components: [], attachments: [] })
+      .editReply({
+        content: `Still going; I'll keep you posted here instead: ${this.#fallback.url}`,
+        components: [],
+        attachments: [],
+      })
       .catch(() => undefined);
   }
 
   async #channel(): Promise<SendableChannels> {
-    const channel = this.interaction.channel ?? (await this.interaction.client.channels.fetch(this.interaction.channelId));
+    const channel =
+      this.interaction.channel ?? (await this.interaction.client.channels.fetch(this.interaction.channelId));
     if (!channel?.isSendable()) throw new Error(`channel ${this.interaction.channelId} is not one the bot can post in`);
     return channel;
   }

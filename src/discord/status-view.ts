@@ -30,7 +30,8 @@ export function statusText(view: StatusView): string {
  */
 export async function renderStatus(view: StatusView): Promise<MessageEditOptions> {
   const content = statusText(view);
-  const components = view.buttons.length === 0 ? [] : [new ActionRowBuilder<ButtonBuilder>().addComponents(view.buttons.map(button))];
+  const components =
+    view.buttons.length === 0 ? [] : [new ActionRowBuilder<ButtonBuilder>().addComponents(view.buttons.map(button))];
   const image = view.result ?? (view.preview ? await encodeImage(view.preview, 'png') : undefined);
   if (image) {
     const name = view.result ? 'result.png' : 'preview.png';

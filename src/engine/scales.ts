@@ -29,7 +29,13 @@ export function fitDimensions(width: number, height: number, side: number): { wi
   };
 }
 
-export function planScales(contentWidth: number, contentHeight: number, size: number, iterations: number, scales = 0): Scale[] {
+export function planScales(
+  contentWidth: number,
+  contentHeight: number,
+  size: number,
+  iterations: number,
+  scales = 0,
+): Scale[] {
   const count = Math.min(scales > 0 ? scales : autoScaleCount(size), iterations);
   const finalIterations = count === 1 ? iterations : Math.max(1, Math.round(iterations * FINAL_SHARE));
   const coarseIterations = iterations - finalIterations;

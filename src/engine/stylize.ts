@@ -53,7 +53,10 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
       width: scale.width,
       height: scale.height,
       contentLayer: options.contentLayer,
-      contentTarget: await ctx.runtime.features({ width: scale.width, height: scale.height, data: toFloat(content) }, options.contentLayer),
+      contentTarget: await ctx.runtime.features(
+        { width: scale.width, height: scale.height, data: toFloat(content) },
+        options.contentLayer,
+      ),
       styleLayers: options.styleLayers,
       styleTargets: targets,
       weights: { content: options.contentWeight, style: options.styleWeight, tv: options.tvWeight },
@@ -138,7 +141,12 @@ async function scaledContent(request: StylizeRequest, scale: Scale): Promise<Rgb
 }
 
 /** Blended Gram targets: Σ_k b_k · A_l^k with b normalised to sum to 1 (see losses.md). */
-async function styleTargets(request: StylizeRequest, scale: Scale, content: RgbImage, ctx: StylizeContext): Promise<Float32Array[]> {
+async function styleTargets(
+  request: StylizeRequest,
+  scale: Scale,
+  content: RgbImage,
+  ctx: StylizeContext,
+): Promise<Float32Array[]> {
   const { options, styles } = request;
   const blend = styles.map((_, k) => options.styleBlend[k] ?? options.styleBlend[0]!);
   const blendSum = blend.reduce((a, b) => a + b, 0);
@@ -172,7 +180,12 @@ async function upsample(x: Float32Array, from: Scale, to: Scale): Promise<Float3
 }
 
 /** The current pixels as a picture, with the content's colours put back when they are preserved. */
-async function render(x: Float32Array, scale: Scale, request: StylizeRequest, options: StylizeOptions): Promise<RgbImage> {
+async function render(
+  x: Float32Array,
+  scale: Scale,
+  request: StylizeRequest,
+  options: StylizeOptions,
+): Promise<RgbImage> {
   const image = toRgb(x, scale.width, scale.height);
   if (!options.preserveColors) return image;
   return restoreColors(image, await resizeExact(request.content, scale.width, scale.height));

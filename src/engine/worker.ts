@@ -30,14 +30,22 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 /** The image's buffer, to move rather than copy, where it holds these pixels alone (a view may share a pool). */
 function movable(image: RgbImage | undefined): ArrayBuffer[] {
   const data = image?.data;
-  return data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer as ArrayBuffer] : [];
+  return data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+    ? [data.buffer as ArrayBuffer]
+    : [];
 }
 
 async function start(): Promise<Runtime> {
   const started = performance.now();
   const weights = await loadConvWeights(config.weights, config.layers);
   const { runtime, skipped } = await openRuntime(config.backend, weights, { threads: config.threads });
-  send({ type: 'ready', backend: runtime.name, maxSide: Math.min(runtime.maxSide, config.maxSide ?? Infinity), skipped: skipped.map(describe), loadMs: performance.now() - started });
+  send({
+    type: 'ready',
+    backend: runtime.name,
+    maxSide: Math.min(runtime.maxSide, config.maxSide ?? Infinity),
+    skipped: skipped.map(describe),
+    loadMs: performance.now() - started,
+  });
   return runtime;
 }
 

@@ -63,9 +63,7 @@ export async function drawSheet(tiles: readonly GalleryTile[], tileWidth = 256):
       const textLeft = left + (emoji ? EMOJI_SIDE + 10 : 4);
       const size = fontSizeFor(text, left + tileWidth - textLeft - 4);
       const baseline = top + tileHeight + LABEL_HEIGHT / 2 + size * 0.35;
-      texts.push(
-        `<text x="${textLeft}" y="${baseline.toFixed(1)}" font-size="${size}">${escapeXml(text)}</text>`,
-      );
+      texts.push(`<text x="${textLeft}" y="${baseline.toFixed(1)}" font-size="${size}">${escapeXml(text)}</text>`);
     }),
   );
   const labels = Buffer.from(

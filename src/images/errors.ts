@@ -15,7 +15,8 @@ export class ImageInputError extends UserError {
 
 export class NotAnImageError extends ImageInputError {
   constructor(what?: string) {
-    const problem = what === undefined ? "That file isn't an image I can read" : `The ${what} isn't in a format I can read`;
+    const problem =
+      what === undefined ? "That file isn't an image I can read" : `The ${what} isn't in a format I can read`;
     super('not-an-image', `${problem}. Send a JPEG, PNG, WebP, GIF, AVIF or TIFF.`, what);
   }
 }

@@ -10,7 +10,13 @@ export function sharpFromRgb(img: RgbImage): Sharp {
 /** Wraps the output of `.raw().toBuffer({ resolveWithObject: true })`, which must be 8-bit RGB. */
 export function rgbFromRaw({ data, info }: { data: Buffer; info: OutputInfo }): RgbImage {
   if (info.channels !== 3 || data.byteLength !== info.width * info.height * 3) {
-    throw new Error(`expected ${info.width}×${info.height} 8-bit RGB, got ${info.channels} channels in ${data.byteLength} bytes`);
+    throw new Error(
+      `expected ${info.width}×${info.height} 8-bit RGB, got ${info.channels} channels in ${data.byteLength} bytes`,
+    );
   }
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }

@@ -18,7 +18,8 @@ export class AllowList {
   /** The polite answer outside the list, naming where the bot does work. */
   get whereIWork(): string {
     const mentions = this.#channels.map((id) => `<#${id}>`);
-    const list = mentions.length > 1 ? `${mentions.slice(0, -1).join(', ')} or ${mentions.at(-1) ?? ''}` : (mentions[0] ?? '');
+    const list =
+      mentions.length > 1 ? `${mentions.slice(0, -1).join(', ')} or ${mentions.at(-1) ?? ''}` : (mentions[0] ?? '');
     return `Sorry, I only paint in ${list}. Come and find me there! 🎨`;
   }
 }

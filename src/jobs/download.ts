@@ -32,13 +32,7 @@ export interface DownloadOptions {
 
 /** Why a download failed: for the log and for tests, never for the member. */
 export type DownloadFailure =
-  | 'refused-host'
-  | 'refused-address'
-  | 'too-many-redirects'
-  | 'http-status'
-  | 'too-large'
-  | 'timeout'
-  | 'network';
+  'refused-host' | 'refused-address' | 'too-many-redirects' | 'http-status' | 'too-large' | 'timeout' | 'network';
 
 /** Redirects followed before giving up; a platform's file host needs one at most. */
 const MAX_REDIRECTS = 3;

@@ -255,7 +255,15 @@ async function parsePainting(
   const year = place.text(entry.year, 'painting.year', /^\S.{0,19}$/u, 'a year as text, like "1889" or "c. 1831"');
   const { user, options } = settle(entry.options, place, 'painting.options', sources.optionLimits, defaults);
   const image = await loadAssetImage(sources, entry.image, place, 'painting.image');
-  return { image: entry.image as string, title, artist, year, options: user, base: options, load: () => Promise.resolve(image) };
+  return {
+    image: entry.image as string,
+    title,
+    artist,
+    year,
+    options: user,
+    base: options,
+    load: () => Promise.resolve(image),
+  };
 }
 
 function parseTrainedOn(value: unknown, place: Place): JsonObject {

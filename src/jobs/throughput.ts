@@ -1,4 +1,3 @@
-
 /**
  * Milliseconds per cost unit before any job has finished, per backend, from the README's measurements; on the
  * slow side, so the first estimates do not promise too much. `onnx`: a 1024 px default job (100 iterations) took

@@ -24,10 +24,13 @@ export interface OpsServer {
 /** Why a server could not listen, ending "The … port 127.0.0.1:9464 …": in use, not allowed, not this machine's. */
 export function whyNotListening(cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException).code;
-  return code === 'EADDRINUSE' ? 'is in use by another program' :
-    code === 'EACCES' ? 'needs privileges easel does not have' :
-    code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' :
-    `could not be opened (${code ?? String(cause)})`;
+  return code === 'EADDRINUSE'
+    ? 'is in use by another program'
+    : code === 'EACCES'
+      ? 'needs privileges easel does not have'
+      : code === 'EADDRNOTAVAIL'
+        ? 'is not an address of this machine'
+        : `could not be opened (${code ?? String(cause)})`;
 }
 
 /** The ops port could not be opened: in use, or an address this machine does not have. */

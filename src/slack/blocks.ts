@@ -20,7 +20,13 @@ function section(text: string): types.SectionBlock {
 function button(spec: StatusButton): types.Button {
   switch (spec.kind) {
     case 'cancel':
-      return { type: 'button', action_id: CANCEL_ACTION, value: spec.jobId, style: 'danger', text: { type: 'plain_text', text: 'Cancel' } };
+      return {
+        type: 'button',
+        action_id: CANCEL_ACTION,
+        value: spec.jobId,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Cancel' },
+      };
   }
 }
 
@@ -35,8 +41,14 @@ export function jobView(view: StatusView): MessageView {
 /** What to do when /stylize found too few images, with a button that opens the upload modal. */
 export function howToView(found: number, presetNames: readonly string[]): MessageView {
   const window = `the last ${IMAGE_WINDOW_MS / 60_000} minutes`;
-  const seen = found === 0 ? `I didn't find any images from you here in ${window}.` : `I found only one image from you here in ${window}.`;
-  const presets = presetNames.length > 0 ? `\nOr post one photo and use a preset: ${presetNames.map((n) => `\`/stylize ${n}\``).join(', ')}.` : '';
+  const seen =
+    found === 0
+      ? `I didn't find any images from you here in ${window}.`
+      : `I found only one image from you here in ${window}.`;
+  const presets =
+    presetNames.length > 0
+      ? `\nOr post one photo and use a preset: ${presetNames.map((n) => `\`/stylize ${n}\``).join(', ')}.`
+      : '';
   const text = `${seen}\nPost two images (first the photo, then the style), then run \`/stylize\` again.${presets}`;
   return {
     text,
@@ -44,7 +56,14 @@ export function howToView(found: number, presetNames: readonly string[]): Messag
       section(text),
       {
         type: 'actions',
-        elements: [{ type: 'button', action_id: OPEN_UPLOAD_ACTION, text: { type: 'plain_text', text: 'Upload images' }, style: 'primary' }],
+        elements: [
+          {
+            type: 'button',
+            action_id: OPEN_UPLOAD_ACTION,
+            text: { type: 'plain_text', text: 'Upload images' },
+            style: 'primary',
+          },
+        ],
       },
     ],
   };

@@ -19,7 +19,10 @@ export type StylizeCommand =
 
 /** Slack may send typographic quotes and non-breaking spaces; both come from phones and copy-paste. */
 function normalise(text: string): string {
-  return text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[“”]/g, '"').trim();
+  return text
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[“”]/g, '"')
+    .trim();
 }
 
 /** `next` as the preset, unless one was named already; `asTyped` is how the user wrote it. */
@@ -39,7 +42,9 @@ function optionKey(typed: string): OptionKey {
 
 /** Parses the text after `/stylize`: `cancel`, `presets`, or a preset name, and `key=value` settings. */
 export function parseStylizeCommand(text: string): StylizeCommand {
-  const words = normalise(text).split(/\s+/).filter((word) => word !== '');
+  const words = normalise(text)
+    .split(/\s+/)
+    .filter((word) => word !== '');
   if (words.length === 1 && words[0]?.toLowerCase() === 'cancel') return { kind: 'cancel' };
   if (words.length === 1 && words[0]?.toLowerCase() === 'presets') return { kind: 'gallery' };
 

@@ -14,7 +14,11 @@ export async function postGallery(
   place: MessagePlace,
 ): Promise<void> {
   const { png, presets } = await ctx.deps.gallery.picture();
-  const credits = creditLines(presets, (preset) => `:${preset.slackName}:`, (name) => `*${name}*`);
+  const credits = creditLines(
+    presets,
+    (preset) => `:${preset.slackName}:`,
+    (name) => `*${name}*`,
+  );
   const howTo = 'React to a picture with one of these emoji, or type `/stylize preset=<name>` after posting one.';
   const { channel, threadTs } = place;
   const destination = threadTs ? { channel_id: channel, thread_ts: threadTs } : { channel_id: channel };

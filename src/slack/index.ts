@@ -16,7 +16,12 @@ export async function startSlack(deps: PlatformDeps, config: SlackConfig): Promi
   // A receiver of our own in Socket Mode, to follow its connection as it drops and comes back.
   const socket =
     connection.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: connection.appToken, logger, logLevel: logger.getLevel(), installerOptions: { clientOptions } })
+      ? new SocketModeReceiver({
+          appToken: connection.appToken,
+          logger,
+          logLevel: logger.getLevel(),
+          installerOptions: { clientOptions },
+        })
       : undefined;
   const app = new App({
     token: config.botToken,

@@ -25,7 +25,10 @@ export function findPreset(ctx: SlackContext, name: string): Preset {
   const { presets } = ctx.deps;
   const preset = presets.find(name);
   if (preset) return preset;
-  const ids = presets.list().map((p) => `\`${p.id}\``).join(', ');
+  const ids = presets
+    .list()
+    .map((p) => `\`${p.id}\``)
+    .join(', ');
   throw new UserError('unknown-preset', `I don't know a preset called "${name}". Try one of ${ids}.`);
 }
 

@@ -30,7 +30,10 @@ export interface MessageLike {
 
 export class NotInChannelError extends UserError {
   constructor() {
-    super('not-in-channel', "I can't see the messages here yet. Add me to this channel (type `/invite @` and my name), then try again.");
+    super(
+      'not-in-channel',
+      "I can't see the messages here yet. Add me to this channel (type `/invite @` and my name), then try again.",
+    );
   }
 }
 
@@ -60,7 +63,8 @@ export function imagesOf(message: MessageLike): PostedImage[] {
   const images: PostedImage[] = [];
   for (const file of message.files ?? []) {
     const url = file.url_private_download ?? file.url_private;
-    if (file.id === undefined || url === undefined || file.is_external === true || !file.mimetype?.startsWith('image/')) continue;
+    if (file.id === undefined || url === undefined || file.is_external === true || !file.mimetype?.startsWith('image/'))
+      continue;
     images.push({ fileId: file.id, url, messageTs: ts, threadTs: message.thread_ts ?? ts });
   }
   return images;
@@ -70,10 +74,17 @@ export function imagesOf(message: MessageLike): PostedImage[] {
  * The images `userId` posted in `channel` in the last IMAGE_WINDOW_MS, oldest first, searching the
  * channel and the threads that had replies in that time.
  */
-export async function recentImages(client: webApi.WebClient, channel: string, userId: string, now = Date.now()): Promise<PostedImage[]> {
+export async function recentImages(
+  client: webApi.WebClient,
+  channel: string,
+  userId: string,
+  now = Date.now(),
+): Promise<PostedImage[]> {
   const cutoff = (now - IMAGE_WINDOW_MS) / 1000;
   const history = await client.conversations.history({ channel, limit: HISTORY_LIMIT }).catch((err: unknown) => {
-    throw slackErrorCode(err) === 'not_in_channel' || slackErrorCode(err) === 'channel_not_found' ? new NotInChannelError() : err;
+    throw slackErrorCode(err) === 'not_in_channel' || slackErrorCode(err) === 'channel_not_found'
+      ? new NotInChannelError()
+      : err;
   });
   const topLevel: readonly MessageLike[] = history.messages ?? [];
   const threads = topLevel
@@ -82,7 +93,12 @@ export async function recentImages(client: webApi.WebClient, channel: string, us
     .slice(0, MAX_THREADS);
   const replies = await Promise.all(
     threads.map(async (parent) => {
-      const thread = await client.conversations.replies({ channel, ts: parent.ts ?? '', oldest: String(cutoff), limit: HISTORY_LIMIT });
+      const thread = await client.conversations.replies({
+        channel,
+        ts: parent.ts ?? '',
+        oldest: String(cutoff),
+        limit: HISTORY_LIMIT,
+      });
       const messages: readonly MessageLike[] = thread.messages ?? [];
       return messages.filter((m) => m.ts !== parent.ts);
     }),

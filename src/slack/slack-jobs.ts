@@ -48,7 +48,9 @@ class SlackStatus implements StatusSurface {
   async post(view: StatusView): Promise<void> {
     const { channel, threadTs } = this.place;
     const { text, blocks } = jobView(view);
-    const posted = await slackCall(() => this.client.chat.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+    const posted = await slackCall(() =>
+      this.client.chat.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+    );
     this.#ts = posted.ts;
   }
 

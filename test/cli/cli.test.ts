@@ -38,10 +38,23 @@ function expectOneFriendlyLine(stderr: string): void {
 describe('easel CLI', () => {
   it('stylizes and prints the JSON summary', async () => {
     const out = join(dir, 'out.webp');
-    const { code, stdout } = await easel('stylize', CONTENT, STYLE, '-o', out, '--size', '48', '--iterations', '3', '--json');
+    const { code, stdout } = await easel(
+      'stylize',
+      CONTENT,
+      STYLE,
+      '-o',
+      out,
+      '--size',
+      '48',
+      '--iterations',
+      '3',
+      '--json',
+    );
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(summary).sort()).toEqual(['backend', 'height', 'iterations', 'losses', 'ms', 'msPerIteration', 'width'].sort());
+    expect(Object.keys(summary).sort()).toEqual(
+      ['backend', 'height', 'iterations', 'losses', 'ms', 'msPerIteration', 'width'].sort(),
+    );
     expect(summary).toMatchObject({ backend: 'wasm', width: 48, height: 32, iterations: 3 });
     const losses = summary.losses as { initial: Record<string, number>; final: Record<string, number> };
     expect(Object.keys(losses.final).sort()).toEqual(['content', 'style', 'total', 'tv']);
@@ -79,7 +92,9 @@ describe('easel CLI', () => {
     const { code, stderr } = await easel('stylize', CONTENT, STYLE, '-o', join(dir, 'x.png'), '--size', '5000');
     expect(code).toBe(2);
     expectOneFriendlyLine(stderr);
-    expect(stderr).toMatch(/^easel: --size must be between 32 and 1024 \(longest side of the result in pixels\); got 5000\.$/m);
+    expect(stderr).toMatch(
+      /^easel: --size must be between 32 and 1024 \(longest side of the result in pixels\); got 5000\.$/m,
+    );
   });
 
   it("words a size above the runtime's own cap like any other mistake", async () => {

@@ -35,7 +35,13 @@ describe(`${DEFAULTS_FILE}`, () => {
 
   it('is what an empty environment gets', () => {
     const settings = loadSettings({});
-    expect(settings.queue).toEqual({ maxPerUser: 2, maxWaiting: 20, timeoutMs: 900_000, graceMs: 10_000, shutdownGraceMs: 8_000 });
+    expect(settings.queue).toEqual({
+      maxPerUser: 2,
+      maxWaiting: 20,
+      timeoutMs: 900_000,
+      graceMs: 10_000,
+      shutdownGraceMs: 8_000,
+    });
     expect(settings.limits).toEqual({
       maxSize: 1024,
       maxIterations: 500,
@@ -60,7 +66,13 @@ describe('an operator file (EASEL_CONFIG)', () => {
       { EASEL_QUEUE_PER_USER: '4', EASEL_QUEUE_MAX: ' ' },
     );
     const settings = loadSettings(env);
-    expect(settings.queue).toEqual({ maxPerUser: 4, maxWaiting: 50, timeoutMs: 900_000, graceMs: 10_000, shutdownGraceMs: 8_000 });
+    expect(settings.queue).toEqual({
+      maxPerUser: 4,
+      maxWaiting: 50,
+      timeoutMs: 900_000,
+      graceMs: 10_000,
+      shutdownGraceMs: 8_000,
+    });
     expect(settings.discord.channels).toEqual(['123456789012345678']);
     expect(settings.logLevel).toBe('debug');
   });
@@ -110,7 +122,10 @@ describe('an operator file (EASEL_CONFIG)', () => {
     const SECRET = 'is a secret and is read from';
     const cases: Array<[unknown, string]> = [
       [{ discord: { token: 'abc' } }, `FILE: "discord.token" ${SECRET} DISCORD_TOKEN only; remove it from the file.`],
-      [{ slack: { botToken: 'xoxb-1' } }, `FILE: "slack.botToken" ${SECRET} SLACK_BOT_TOKEN only; remove it from the file.`],
+      [
+        { slack: { botToken: 'xoxb-1' } },
+        `FILE: "slack.botToken" ${SECRET} SLACK_BOT_TOKEN only; remove it from the file.`,
+      ],
       [
         { queue: { maxWaitng: 5 } },
         'FILE: there is no setting "queue.maxWaitng"; "queue" takes maxPerUser, maxWaiting, timeoutMs, graceMs, shutdownGraceMs.',

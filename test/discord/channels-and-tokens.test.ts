@@ -36,7 +36,13 @@ describe('the channel allow-list', () => {
     const { standIn } = bot;
     const [content, style] = await images(bot);
 
-    const sent = standIn.sendCommand(user('uma'), 'stylize', options(content, style), [content, style], standIn.otherChannelId);
+    const sent = standIn.sendCommand(
+      user('uma'),
+      'stylize',
+      options(content, style),
+      [content, style],
+      standIn.otherChannelId,
+    );
     const callback = await waitFor('the answer', () => standIn.interactionCallbacks.get(sent.token));
     const data = callback.body?.data as { content: string; flags: number };
     expect(data.content).toBe(`Sorry, I only paint in <#${standIn.channelId}>. Come and find me there! 🎨`);
@@ -70,9 +76,13 @@ describe('interaction token lifetime', () => {
 
     vi.setSystemTime(Date.now() + 14.5 * 60_000);
     run.progress(4);
-    await waitFor('the reply to point elsewhere', () => /Still going; I'll keep you posted here instead: http/.test(reply.content));
+    await waitFor('the reply to point elsewhere', () =>
+      /Still going; I'll keep you posted here instead: http/.test(reply.content),
+    );
     const fallback = await waitFor('the new message', () =>
-      standIn.messagesIn(standIn.channelId).find((message) => message.id !== reply.id && message.content.includes(`Painting… ${run.percentAt(4)}%`)),
+      standIn
+        .messagesIn(standIn.channelId)
+        .find((message) => message.id !== reply.id && message.content.includes(`Painting… ${run.percentAt(4)}%`)),
     );
 
     // Past the token's death: everything now goes through the bot's own message.

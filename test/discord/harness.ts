@@ -50,7 +50,10 @@ export async function cleanScratch(): Promise<void> {
 
 /** A painting or photo from ../shared, shrunk to `side` px, as JPEG bytes. */
 export async function sharedImage(path: string, side = 64): Promise<Buffer> {
-  return sharp(join(SHARED, 'images', path)).resize(side, side, { fit: 'inside' }).jpeg().toBuffer();
+  return sharp(join(SHARED, 'images', path))
+    .resize(side, side, { fit: 'inside' })
+    .jpeg()
+    .toBuffer();
 }
 
 /** Two presets that paint their paintings (no network), so Gatys jobs run on the test's engine. */
@@ -59,13 +62,23 @@ const PAINTING_PRESETS = {
     name: 'The Great Wave (Hokusai)',
     emoji: '🌊',
     slack: 'ocean',
-    painting: { image: 'images/styles/hokusai_great_wave.jpg', title: 'The Great Wave off Kanagawa', artist: 'Hokusai', year: 'c. 1831' },
+    painting: {
+      image: 'images/styles/hokusai_great_wave.jpg',
+      title: 'The Great Wave off Kanagawa',
+      artist: 'Hokusai',
+      year: 'c. 1831',
+    },
   },
   scream: {
     name: 'The Scream (Munch)',
     emoji: '😱',
     slack: 'scream',
-    painting: { image: 'images/styles/munch_the_scream.jpg', title: 'The Scream', artist: 'Edvard Munch', year: '1893' },
+    painting: {
+      image: 'images/styles/munch_the_scream.jpg',
+      title: 'The Scream',
+      artist: 'Edvard Munch',
+      year: '1893',
+    },
   },
 };
 
@@ -109,7 +122,10 @@ export interface Bot {
  * (test/jobs/controlled-engine.ts) whose jobs progress only when the test says, or the real tiny engine.
  */
 export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
-  const standIn = await DiscordStandIn.start({ interactionTokenTtlMs: options.standInTokenTtlMs, token: options.token });
+  const standIn = await DiscordStandIn.start({
+    interactionTokenTtlMs: options.standInTokenTtlMs,
+    token: options.token,
+  });
   const log = options.logger ?? logger;
   const presetsFile = await tinyPresetsFile(options.presets);
   const optionLimits = { maxSize: 64, maxIterations: 2000 };
@@ -173,13 +189,17 @@ export async function waitFor<T>(what: string, find: () => T | undefined | false
 
 /** The messages in a channel or thread that carry a result. */
 export function resultsIn(standIn: DiscordStandIn, channelId: string): StoredMessage[] {
-  return standIn.messagesIn(channelId).filter((message) => message.attachments.some((a) => a.filename === 'result.png'));
+  return standIn
+    .messagesIn(channelId)
+    .filter((message) => message.attachments.some((a) => a.filename === 'result.png'));
 }
 
 /** The message's texts over time, newest last. */
 /** The bot's replies to a message, in the channel (they answer reactions that got no thread). */
 export function botRepliesTo(standIn: DiscordStandIn, message: StoredMessage): StoredMessage[] {
-  return standIn.messagesIn(message.channel_id).filter((m) => m.author.bot && m.id !== message.id && m.content.startsWith('🎨'));
+  return standIn
+    .messagesIn(message.channel_id)
+    .filter((m) => m.author.bot && m.id !== message.id && m.content.startsWith('🎨'));
 }
 
 export function texts(message: StoredMessage): string[] {
@@ -194,5 +214,8 @@ export async function recordTiming(name: string, figures: Record<string, number>
   console.log(`[timing] ${name}: ${JSON.stringify(figures)}`);
   const dir = join(REPO_ROOT, 'out');
   await mkdir(dir, { recursive: true });
-  await appendFile(join(dir, 'discord-timings.jsonl'), `${JSON.stringify({ name, ...figures, at: new Date().toISOString() })}\n`);
+  await appendFile(
+    join(dir, 'discord-timings.jsonl'),
+    `${JSON.stringify({ name, ...figures, at: new Date().toISOString() })}\n`,
+  );
 }

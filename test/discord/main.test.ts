@@ -35,19 +35,30 @@ describe('easel as a process', () => {
       // The playground starts with the bot; a free port, so that nothing else on 8080 stops it.
       PORT: '0',
     };
-    child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/main.ts')], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/main.ts')], {
+      env,
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
     await waitFor('the commands to be registered', () => standIn!.commands.get(standIn!.guildId));
     const content = standIn.hostFile('kitten.jpg', await sharedImage('content/kitten.jpg'), 'image/jpeg');
-    const sent = standIn.sendCommand(user('yvonne'), 'stylize', [
-      { name: 'content', type: 11, value: content.id },
-      { name: 'preset', type: 3, value: 'great_wave' },
-    ], [content]);
+    const sent = standIn.sendCommand(
+      user('yvonne'),
+      'stylize',
+      [
+        { name: 'content', type: 11, value: content.id },
+        { name: 'preset', type: 3, value: 'great_wave' },
+      ],
+      [content],
+    );
     const reply = await waitFor('the deferred reply', () => standIn!.originalResponse(sent));
-    await waitFor('the result', () => standIn!.messagesIn(reply.id).find((m) => m.attachments.some((a) => a.filename === 'result.png')));
+    await waitFor('the result', () =>
+      standIn!.messagesIn(reply.id).find((m) => m.attachments.some((a) => a.filename === 'result.png')),
+    );
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -2,7 +2,18 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NO_THREADS } from '../../src/discord/reactions.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
 import type { StandInUser, StoredMessage } from '../standins/discord/server.js';
-import { LEAKS, botRepliesTo, cleanScratch, resultsIn, sharedImage, startBot, texts, user, waitFor, type Bot } from './harness.js';
+import {
+  LEAKS,
+  botRepliesTo,
+  cleanScratch,
+  resultsIn,
+  sharedImage,
+  startBot,
+  texts,
+  user,
+  waitFor,
+  type Bot,
+} from './harness.js';
 
 let engine: ControlledEngine;
 let bot: Bot;
@@ -35,9 +46,13 @@ describe('preset reactions', () => {
     const poster = user('olivia');
     const message = await photoMessage(poster, 'look at this bird');
     const photo = message.attachments[0]!;
-    const embedded = standIn.postUserMessage(poster, standIn.channelId, 'and this link', [], [
-      { type: 'image', url: photo.url, image: { url: photo.url, proxy_url: photo.proxy_url, width: 64, height: 64 } },
-    ]);
+    const embedded = standIn.postUserMessage(
+      poster,
+      standIn.channelId,
+      'and this link',
+      [],
+      [{ type: 'image', url: photo.url, image: { url: photo.url, proxy_url: photo.proxy_url, width: 64, height: 64 } }],
+    );
     const textOnly = standIn.postUserMessage(poster, standIn.channelId, 'no pictures here');
 
     const [peggy, rupert] = [user('peggy'), user('rupert')];
@@ -51,7 +66,9 @@ describe('preset reactions', () => {
 
     const wave = await engine.nextRun();
     wave.progress(4);
-    const status = await waitFor('the status in the thread', () => standIn.messagesIn(message.id).find((m) => m.content.includes(`Painting… ${wave.percentAt(4)}% · iteration 4/8`)));
+    const status = await waitFor('the status in the thread', () =>
+      standIn.messagesIn(message.id).find((m) => m.content.includes(`Painting… ${wave.percentAt(4)}% · iteration 4/8`)),
+    );
     wave.finish();
     (await engine.nextRun()).finish();
 
@@ -80,7 +97,11 @@ describe('preset reactions', () => {
     const trent = user('trent');
     standIn.addReaction(trent, message, '🌊');
     const answer = await waitFor('the explanation', () => repliesTo(message)[0]);
-    expect(answer.content.startsWith(`🎨 **The Great Wave (Hokusai)** for <@${trent.id}>\n⚠️ The image is damaged or cut short`)).toBe(true);
+    expect(
+      answer.content.startsWith(
+        `🎨 **The Great Wave (Hokusai)** for <@${trent.id}>\n⚠️ The image is damaged or cut short`,
+      ),
+    ).toBe(true);
     expect(message.thread).toBeUndefined();
 
     // The refusal did not use up the reaction: adding it again is a new try.
@@ -92,17 +113,25 @@ describe('preset reactions', () => {
   it('makes no thread for a member at their limit, and paints once one of their jobs is done', async () => {
     const { standIn } = bot;
     const quinn = user('quinn');
-    const [first, second, third] = [await photoMessage(user('p1')), await photoMessage(user('p2')), await photoMessage(user('p3'))];
+    const [first, second, third] = [
+      await photoMessage(user('p1')),
+      await photoMessage(user('p2')),
+      await photoMessage(user('p3')),
+    ];
     standIn.addReaction(quinn, first, '🌊');
     const running = await engine.nextRun();
     standIn.addReaction(quinn, second, '🌊');
-    await waitFor('the second job to wait', () => standIn.messagesIn(second.id).some((m) => m.content.includes("You're next in line")));
+    await waitFor('the second job to wait', () =>
+      standIn.messagesIn(second.id).some((m) => m.content.includes("You're next in line")),
+    );
 
     standIn.addReaction(quinn, third, '🌊');
     const refusal = await waitFor('the refusal', () => repliesTo(third)[0]);
     expect(refusal.content).toContain('⚠️ You already have 2 jobs in line.');
     expect(third.thread).toBeUndefined();
-    expect(standIn.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/messages/${third.id}/threads`))).toEqual([]);
+    expect(
+      standIn.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/messages/${third.id}/threads`)),
+    ).toEqual([]);
 
     running.finish();
     await waitFor('the first picture to be painted', () => resultsIn(standIn, first.id)[0]);
@@ -116,7 +145,9 @@ describe('preset reactions', () => {
   it('says so when it may not make threads, and leaves nothing running', async () => {
     const { standIn } = bot;
     const message = await photoMessage(user('uri'));
-    standIn.refuseOnce((request) => request.method === 'POST' && request.path.endsWith(`/messages/${message.id}/threads`));
+    standIn.refuseOnce(
+      (request) => request.method === 'POST' && request.path.endsWith(`/messages/${message.id}/threads`),
+    );
     const vera = user('vera');
     standIn.addReaction(vera, message, '😱');
     const answer = await waitFor('the explanation', () => repliesTo(message)[0]);

@@ -3,8 +3,26 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { StyleEngine } from '../../src/engine/index.js';
 import type { RgbImage } from '../../src/engine/types.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
-import type { CommandOption, SentInteraction, StandInUser, StoredAttachment, StoredMessage } from '../standins/discord/server.js';
-import { LEAKS, cleanScratch, recordTiming, resultsIn, sharedImage, startBot, startTinyEngine, texts, user, waitFor, type Bot } from './harness.js';
+import type {
+  CommandOption,
+  SentInteraction,
+  StandInUser,
+  StoredAttachment,
+  StoredMessage,
+} from '../standins/discord/server.js';
+import {
+  LEAKS,
+  cleanScratch,
+  recordTiming,
+  resultsIn,
+  sharedImage,
+  startBot,
+  startTinyEngine,
+  texts,
+  user,
+  waitFor,
+  type Bot,
+} from './harness.js';
 
 let bot: Bot;
 
@@ -42,7 +60,12 @@ describe('/stylize on the real engine', () => {
     const { standIn } = bot;
     const content = await hostShared('content/kitten.jpg');
     const style = await hostShared('styles/hokusai_great_wave.jpg');
-    const sent = standIn.sendCommand(user('alice'), 'stylize', [...attachments(content, style), iterations(8)], [content, style]);
+    const sent = standIn.sendCommand(
+      user('alice'),
+      'stylize',
+      [...attachments(content, style), iterations(8)],
+      [content, style],
+    );
 
     const reply = await waitFor('the deferred reply', () => standIn.originalResponse(sent));
     const ack = standIn.interactionCallbacks.get(sent.token)!;
@@ -87,7 +110,10 @@ describe('/stylize', () => {
   }
 
   it('registers its command with a preset option that autocompletes', () => {
-    const commands = bot.standIn.commands.get(bot.standIn.guildId) as Array<{ name: string; options: Array<{ name: string; autocomplete?: boolean }> }>;
+    const commands = bot.standIn.commands.get(bot.standIn.guildId) as Array<{
+      name: string;
+      options: Array<{ name: string; autocomplete?: boolean }>;
+    }>;
     const stylize = commands.find((command) => command.name === 'stylize');
     expect(stylize?.options.find((option) => option.name === 'preset')).toMatchObject({ autocomplete: true });
   });
@@ -97,7 +123,12 @@ describe('/stylize', () => {
     const content = await hostShared('content/kitten.jpg');
     const style = await hostShared('styles/hokusai_great_wave.jpg');
     const alice = user('alice');
-    const sent = standIn.sendCommand(alice, 'stylize', [...attachments(content, style), iterations(40)], [content, style]);
+    const sent = standIn.sendCommand(
+      alice,
+      'stylize',
+      [...attachments(content, style), iterations(40)],
+      [content, style],
+    );
     const reply = await replyTo(sent);
     const run = await engine.nextRun();
     await waitFor('the start', () => reply.content.includes('🖌️ Starting to paint'));
@@ -107,7 +138,12 @@ describe('/stylize', () => {
     await waitFor('the first step', () => reply.content.includes(`Painting… ${percents[0]}% · iteration 10/40 · `));
     const preview: RgbImage = run.request.content;
     run.progress(20, { preview });
-    await waitFor('the preview', () => reply.content.includes(`${percents[1]}% · iteration 20/40 · `) && reply.attachments.some((a) => a.filename === 'preview.png'));
+    await waitFor(
+      'the preview',
+      () =>
+        reply.content.includes(`${percents[1]}% · iteration 20/40 · `) &&
+        reply.attachments.some((a) => a.filename === 'preview.png'),
+    );
     run.progress(39);
     await waitFor('the last step', () => reply.content.includes(`Painting… ${percents[2]}% · iteration 39/40`));
     expect(reply.attachments.map((a) => a.filename)).toEqual(['preview.png']);
@@ -117,10 +153,14 @@ describe('/stylize', () => {
     const result = await resultOf(sent);
     expect(result.content).toContain(`<@${alice.id}>, here's your painting!`);
     expect(result.content).toContain('Custom style · 48 px · 40 iterations (lbfgs)');
-    await waitFor('the reply to say where the result is', () => /✅ Done in .* It's in the thread: <#\d+>/.test(reply.content));
+    await waitFor('the reply to say where the result is', () =>
+      /✅ Done in .* It's in the thread: <#\d+>/.test(reply.content),
+    );
     expect(reply.components).toEqual([]);
     expect(reply.attachments).toEqual([]);
-    const steps = texts(reply).filter((text) => text.includes('Painting…')).map((text) => /\d+%/.exec(text)?.[0]);
+    const steps = texts(reply)
+      .filter((text) => text.includes('Painting…'))
+      .map((text) => /\d+%/.exec(text)?.[0]);
     expect(steps).toEqual(percents.map((percent) => `${percent}%`));
     for (const text of texts(reply)) expect(text).not.toMatch(LEAKS);
   });
@@ -130,8 +170,18 @@ describe('/stylize', () => {
     const content = await hostShared('content/kitten.jpg');
     const cases: Array<[CommandOption[], RegExp]> = [
       [attachments(content), /attach a `style` image or pick a `preset`/],
-      [[...attachments(content), { name: 'preset', type: 3, value: 'great_wave' }, { name: 'size', type: 4, value: 999 }], /`size` must be between 32 and 64/],
-      [[...attachments(content), { name: 'preset', type: 3, value: 'mona_lisa' }], /I don't know the preset "mona_lisa"/],
+      [
+        [
+          ...attachments(content),
+          { name: 'preset', type: 3, value: 'great_wave' },
+          { name: 'size', type: 4, value: 999 },
+        ],
+        /`size` must be between 32 and 64/,
+      ],
+      [
+        [...attachments(content), { name: 'preset', type: 3, value: 'mona_lisa' }],
+        /I don't know the preset "mona_lisa"/,
+      ],
     ];
     for (const [options, message] of cases) {
       const sent = standIn.sendCommand(user('bob'), 'stylize', options, [content]);
@@ -149,12 +199,23 @@ describe('/stylize', () => {
     const content = await hostShared('content/kitten.jpg');
     const jpeg = await sharedImage('styles/hokusai_great_wave.jpg', 64);
     const bad: Array<[StoredAttachment, RegExp]> = [
-      [standIn.hostFile('notes.txt', Buffer.from('not a painting at all'), 'text/plain'), /The style image isn't in a format I can read/],
-      [standIn.hostFile('broken.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'image/jpeg'), /The style image is damaged or cut short/],
-      [await hostShared('styles/munch_the_scream.jpg', 400), /The style image is \d+×400 px .* the limit is 40000 pixels/],
+      [
+        standIn.hostFile('notes.txt', Buffer.from('not a painting at all'), 'text/plain'),
+        /The style image isn't in a format I can read/,
+      ],
+      [
+        standIn.hostFile('broken.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'image/jpeg'),
+        /The style image is damaged or cut short/,
+      ],
+      [
+        await hostShared('styles/munch_the_scream.jpg', 400),
+        /The style image is \d+×400 px .* the limit is 40000 pixels/,
+      ],
     ];
     for (const [style, message] of bad) {
-      const reply = await replyTo(standIn.sendCommand(user('carol'), 'stylize', attachments(content, style), [content, style]));
+      const reply = await replyTo(
+        standIn.sendCommand(user('carol'), 'stylize', attachments(content, style), [content, style]),
+      );
       await waitFor(`the message ${message}`, () => message.test(reply.content));
       expect(reply.content).not.toMatch(LEAKS);
     }
@@ -167,7 +228,12 @@ describe('/stylize', () => {
 
   it('paints with a preset instead of a style image', async () => {
     const content = await hostShared('content/robin.jpg');
-    const sent = bot.standIn.sendCommand(user('dave'), 'stylize', [...attachments(content), { name: 'preset', type: 3, value: 'scream' }], [content]);
+    const sent = bot.standIn.sendCommand(
+      user('dave'),
+      'stylize',
+      [...attachments(content), { name: 'preset', type: 3, value: 'scream' }],
+      [content],
+    );
     const run = await engine.nextRun();
     expect(run.request.styles).toHaveLength(1);
     run.finish();
@@ -188,20 +254,27 @@ describe('/stylize', () => {
     const first = await engine.nextRun();
     await waitFor('the first job to start', () => replies[0]!.content.includes('Starting to paint'));
     await waitFor('the places', () =>
-      ["You're next in line", "You're #2 in line", "You're #3 in line"].every((place, index) => replies[index + 1]!.content.includes(place)),
+      ["You're next in line", "You're #2 in line", "You're #3 in line"].every((place, index) =>
+        replies[index + 1]!.content.includes(place),
+      ),
     );
 
     first.finish();
     await resultOf(sent[0]!);
     const second = await engine.nextRun();
-    await waitFor('everyone to move up', () => replies[2]!.content.includes("You're next in line") && replies[3]!.content.includes("You're #2 in line"));
+    await waitFor(
+      'everyone to move up',
+      () => replies[2]!.content.includes("You're next in line") && replies[3]!.content.includes("You're #2 in line"),
+    );
     expect(resultsIn(standIn, replies[1]!.id)).toEqual([]);
     // Served in the order asked: each result arrives while the later jobs still wait.
     let run = second;
     for (let index = 1; index < sent.length; index++) {
       run.finish();
       await resultOf(sent[index]!);
-      expect(sent.slice(index + 1).flatMap((later) => resultsIn(standIn, standIn.originalResponse(later)!.id))).toEqual([]);
+      expect(sent.slice(index + 1).flatMap((later) => resultsIn(standIn, standIn.originalResponse(later)!.id))).toEqual(
+        [],
+      );
       if (index < sent.length - 1) run = await engine.nextRun();
     }
     expect(engine.runs).toHaveLength(4);
@@ -212,7 +285,8 @@ describe('/stylize', () => {
     const content = await hostShared('content/golden_gate.jpg');
     const style = await hostShared('styles/turner_the_shipwreck.jpg');
     const [ivan, judy, mallory] = ['ivan', 'judy', 'mallory'].map(user) as [StandInUser, StandInUser, StandInUser];
-    const ask = (who: StandInUser) => replyTo(standIn.sendCommand(who, 'stylize', attachments(content, style), [content, style]));
+    const ask = (who: StandInUser) =>
+      replyTo(standIn.sendCommand(who, 'stylize', attachments(content, style), [content, style]));
     const running = await ask(ivan);
     const run = await engine.nextRun();
     run.progress(1);
@@ -228,12 +302,16 @@ describe('/stylize', () => {
 
     expect(await click(mallory, waiting)).toBe("That's someone else's job; you can only cancel your own.");
     expect(await click(judy, waiting)).toBe("Okay, I've stopped it.");
-    await waitFor('the waiting job to say it was cancelled', () => waiting.content.includes('✖️ Cancelled. Nothing was painted.'));
+    await waitFor('the waiting job to say it was cancelled', () =>
+      waiting.content.includes('✖️ Cancelled. Nothing was painted.'),
+    );
     expect(waiting.components).toEqual([]);
 
     const button = cancelButton(running);
     expect(await click(ivan, running, button)).toBe("Okay, I've stopped it.");
-    await waitFor('the running job to say it was cancelled', () => running.content.includes('Cancelled. Nothing was painted.'));
+    await waitFor('the running job to say it was cancelled', () =>
+      running.content.includes('Cancelled. Nothing was painted.'),
+    );
     expect(run.aborted).toBe(true);
     expect(await click(ivan, running, button)).toBe('That job has already finished.');
     expect(bot.queue.running + bot.queue.waiting).toBe(0);
@@ -244,12 +322,25 @@ describe('/stylize', () => {
     const { standIn } = bot;
     const content = await hostShared('content/stata_center.jpg');
     const style = await hostShared('styles/hokusai_great_wave.jpg');
-    const sent = standIn.sendCommand(user('niaj'), 'stylize', [...attachments(content, style), iterations(40)], [content, style]);
-    standIn.rateLimitOnce((request) => request.method === 'PATCH' && request.path.includes(sent.token) && String(request.body?.content).includes('Painting…'), 0.2);
+    const sent = standIn.sendCommand(
+      user('niaj'),
+      'stylize',
+      [...attachments(content, style), iterations(40)],
+      [content, style],
+    );
+    standIn.rateLimitOnce(
+      (request) =>
+        request.method === 'PATCH' &&
+        request.path.includes(sent.token) &&
+        String(request.body?.content).includes('Painting…'),
+      0.2,
+    );
     const reply = await replyTo(sent);
     const run = await engine.nextRun();
     run.progress(10);
-    await waitFor('the refused edit', () => standIn.requests.some((request) => request.status === 429 && request.path.includes(sent.token)));
+    await waitFor('the refused edit', () =>
+      standIn.requests.some((request) => request.status === 429 && request.path.includes(sent.token)),
+    );
     await waitFor('the progress to show after all', () => reply.content.includes(`Painting… ${run.percentAt(10)}%`));
     run.finish();
     await resultOf(sent);

@@ -25,7 +25,12 @@ describe('the cost of a job', () => {
   });
 
   it('rises with every iteration, never falls across scales, and is exactly 1 at the end', () => {
-    const jobs = [[640, 480, 512, 100, 0], [300, 900, 1024, 37, 0], [64, 64, 64, 5, 1], [500, 400, 256, 7, 3]] as const;
+    const jobs = [
+      [640, 480, 512, 100, 0],
+      [300, 900, 1024, 37, 0],
+      [64, 64, 64, 5, 1],
+      [500, 400, 256, 7, 3],
+    ] as const;
     for (const [width, height, size, iterations, scales] of jobs) {
       const cost = jobCost(width, height, options({ size, iterations, scales }));
       let previous = 0;
@@ -50,7 +55,10 @@ describe('the cost of a job', () => {
     expect(withStyles(square, { width: 1000, height: 500 }) - withStyles(square)).toBeCloseTo(secondSquare / 2, 6);
 
     // style_scale=4 at 1024 px would be a 4096² style; the runtime's 1536 px caps it.
-    const capped = jobCost(1024, 1024, options({ size: 1024, styleScale: 4, scales: 1 }), { styles: [square], maxSide: 1536 });
+    const capped = jobCost(1024, 1024, options({ size: 1024, styleScale: 4, scales: 1 }), {
+      styles: [square],
+      maxSide: 1536,
+    });
     const atCap = jobCost(1024, 1024, options({ size: 1024, styleScale: 1.5, scales: 1 }), { styles: [square] });
     expect(capped.total).toBe(atCap.total);
   });

@@ -6,7 +6,13 @@ import { JobAbortedError, UserError } from '../../src/errors.js';
 import type { StyleEngine } from '../../src/engine/index.js';
 import type { Progress } from '../../src/engine/types.js';
 import { SHARED_VGG19_SHA256 } from '../../src/engine/weights/known-sources.js';
-import { expectAbortWithinOneIteration, quickOptions, SHARED_VGG19, sharedImage, startTestEngine } from '../support/engine.js';
+import {
+  expectAbortWithinOneIteration,
+  quickOptions,
+  SHARED_VGG19,
+  sharedImage,
+  startTestEngine,
+} from '../support/engine.js';
 import { serveDirectory, type StaticServer } from '../support/static-server.js';
 
 let server: StaticServer;
@@ -15,7 +21,11 @@ let engine: StyleEngine;
 beforeAll(async () => {
   // Weights come over loopback HTTP so the engine exercises download, verification and cache.
   server = await serveDirectory(SHARED_VGG19);
-  engine = await startTestEngine('wasm', { location: `${server.url}model.json`, cacheDir: await mkdtemp(join(tmpdir(), 'easel-weights-')), sha256: SHARED_VGG19_SHA256 });
+  engine = await startTestEngine('wasm', {
+    location: `${server.url}model.json`,
+    cacheDir: await mkdtemp(join(tmpdir(), 'easel-weights-')),
+    sha256: SHARED_VGG19_SHA256,
+  });
 });
 
 afterAll(async () => {
@@ -30,7 +40,11 @@ describe('the engine in its worker thread', () => {
     const progress: Progress[] = [];
     const content = await sharedImage('content/robin.jpg');
     const styles = [await sharedImage('styles/munch_the_scream.jpg')];
-    const result = await engine.stylize(0, { content, styles, options: quickOptions({ iterations: 3 }) }, { onProgress: (p) => progress.push(p) });
+    const result = await engine.stylize(
+      0,
+      { content, styles, options: quickOptions({ iterations: 3 }) },
+      { onProgress: (p) => progress.push(p) },
+    );
     expect(result.backend).toBe('wasm');
     expect([result.image.width, result.image.height]).toEqual([64, 64]);
     expect(progress.map((p) => p.iteration)).toEqual([1, 2, 3]);
@@ -57,7 +71,11 @@ describe('the engine in its worker thread', () => {
     const content = await sharedImage('content/kitten.jpg');
     const running = new AbortController();
     const request = { content, styles: [content], options: quickOptions() };
-    const first = engine.stylize(0, { ...request, options: quickOptions({ iterations: 100 }) }, { signal: running.signal });
+    const first = engine.stylize(
+      0,
+      { ...request, options: quickOptions({ iterations: 100 }) },
+      { signal: running.signal },
+    );
     await expect(engine.stylize(0, request)).rejects.toThrow(/slot 0 is busy/);
     await expect(engine.stylize(1, request)).rejects.toBeInstanceOf(RangeError);
     running.abort();

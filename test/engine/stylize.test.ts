@@ -23,7 +23,10 @@ let style: RgbImage;
 
 beforeAll(async () => {
   const layers = [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)];
-  runtime = await createTfjsRuntime('wasm', await loadConvWeights({ location: SHARED_VGG19, cacheDir: '/nonexistent' }, layers));
+  runtime = await createTfjsRuntime(
+    'wasm',
+    await loadConvWeights({ location: SHARED_VGG19, cacheDir: '/nonexistent' }, layers),
+  );
   content = await sharedImage('content/tubingen.jpg', 96);
   style = await sharedImage('styles/vangogh_starry_night.jpg', 96);
 });
@@ -157,7 +160,11 @@ describe('stylize with the real VGG19 weights', () => {
     let gramCalls = 0;
     const counting: Runtime = { ...runtime, grams: (image, layers) => (gramCalls++, runtime.grams(image, layers)) };
     const styleCache = new StyleTargetCache();
-    const request = { content, styles: [style, second], options: quickOptions({ styleBlend: [0.7, 0.3], iterations: 2 }) };
+    const request = {
+      content,
+      styles: [style, second],
+      options: quickOptions({ styleBlend: [0.7, 0.3], iterations: 2 }),
+    };
     await stylize(request, context({ runtime: counting, styleCache }));
     expect(gramCalls).toBe(2);
     await stylize(request, context({ runtime: counting, styleCache }));

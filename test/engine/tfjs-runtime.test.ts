@@ -30,7 +30,10 @@ describe('tfjs ops', () => {
   });
 
   it("gives the max-pool's stock gradient after a ReLU, for odd sizes too", () => {
-    for (const [h, w] of [[6, 8], [7, 5]] as const) {
+    for (const [h, w] of [
+      [6, 8],
+      [7, 5],
+    ] as const) {
       const x = tf.relu(tf.randomNormal<tf.Rank.R4>([1, h, w, 3], 0, 1, 'float32', h));
       const dy = tf.randomNormal([1, Math.floor(h / 2), Math.floor(w / 2), 3], 0, 1, 'float32', w);
       const ours = tf.grad((input) => tf.sum(tf.mul(maxPool2x2(input as tf.Tensor4D), dy)))(x);
@@ -50,7 +53,9 @@ describe('tfjs ops', () => {
     const dy = tf.randomNormal([1, 7, 9, 6], 0, 1, 'float32', 6);
     const conv = makeConv(kernel, bias);
     const ours = tf.grad((input) => tf.sum(tf.mul(conv.apply(input as tf.Tensor4D), dy)))(x);
-    const stock = tf.grad((input) => tf.sum(tf.mul(tf.add(tf.conv2d(input as tf.Tensor4D, kernel, 1, 'same'), bias), dy)))(x);
+    const stock = tf.grad((input) =>
+      tf.sum(tf.mul(tf.add(tf.conv2d(input as tf.Tensor4D, kernel, 1, 'same'), bias), dy)),
+    )(x);
     const err = tf.norm(tf.sub(ours, stock)).dataSync()[0]! / tf.norm(stock).dataSync()[0]!;
     expect(err).toBeLessThan(1e-6);
     conv.dispose();
@@ -99,7 +104,7 @@ describe('tfjs runtime', () => {
     evaluator.dispose();
   });
 
-  it("matches finite differences of the full loss along random directions", async () => {
+  it('matches finite differences of the full loss along random directions', async () => {
     const target = { width, height, data: randomImage(width, height, 11) };
     const styleLayers = [
       { layer: 'block1_conv1', weight: 0.3 },
@@ -111,7 +116,10 @@ describe('tfjs runtime', () => {
       contentLayer: 'block2_conv2',
       contentTarget: await runtime.features(target, 'block2_conv2'),
       styleLayers,
-      styleTargets: await runtime.grams({ width, height, data: randomImage(width, height, 12) }, ['block1_conv1', 'block2_conv1']),
+      styleTargets: await runtime.grams({ width, height, data: randomImage(width, height, 12) }, [
+        'block1_conv1',
+        'block2_conv1',
+      ]),
       weights: { content: 1, style: 1e-3, tv: 0.5 },
     });
     const x = randomImage(width, height, 13);
@@ -122,7 +130,8 @@ describe('tfjs runtime', () => {
       const h = 0.05;
       const plus = Float32Array.from(x, (v, i) => v + h * direction[i]!);
       const minus = Float32Array.from(x, (v, i) => v - h * direction[i]!);
-      const numeric = ((await evaluator.evaluate(plus)).losses.total - (await evaluator.evaluate(minus)).losses.total) / (2 * h);
+      const numeric =
+        ((await evaluator.evaluate(plus)).losses.total - (await evaluator.evaluate(minus)).losses.total) / (2 * h);
       const analytic = gradient.reduce((sum, g, i) => sum + g * direction[i]!, 0);
       expect(Math.abs(numeric - analytic) / Math.abs(analytic)).toBeLessThan(2e-2);
     }

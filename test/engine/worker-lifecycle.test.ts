@@ -117,7 +117,11 @@ describe('the engine worker slots', () => {
     const starts = (): number => messages('engine worker starting').length;
     expect(starts()).toBe(1);
 
-    for (const [waitMs, failures] of [[1000, 1], [2000, 2], [4000, 3]] as const) {
+    for (const [waitMs, failures] of [
+      [1000, 1],
+      [2000, 2],
+      [4000, 3],
+    ] as const) {
       await vi.advanceTimersByTimeAsync(waitMs - 1);
       expect(starts()).toBe(failures);
       await vi.advanceTimersByTimeAsync(1);

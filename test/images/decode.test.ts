@@ -98,7 +98,9 @@ describe('decodeImage: formats', () => {
   });
 
   it('converts a CMYK JPEG to sRGB', async () => {
-    const red = await sharp(halves(32, 32, RED, RED), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+    const red = await sharp(halves(32, 32, RED, RED), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toBuffer();
     const cmyk = await sharp(red).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
 
@@ -277,9 +279,7 @@ describe('decodeImage: refusals', () => {
 
     expect(error).toBeInstanceOf(FileTooLargeError);
     expect(error.code).toBe('file-too-large');
-    expect(error.message).toBe(
-      'That file is 25.4 MB; the limit is 25 MB. Send a smaller or more compressed version.',
-    );
+    expect(error.message).toBe('That file is 25.4 MB; the limit is 25 MB. Send a smaller or more compressed version.');
   });
 
   it('refuses a decompression bomb from its header', async () => {
@@ -312,7 +312,11 @@ describe('decodeImage: refusals', () => {
   });
 
   it('checks the minimum side after applying EXIF orientation', async () => {
-    const stored = await sharp(smallPng).resize(40, 12, { fit: 'fill' }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const stored = await sharp(smallPng)
+      .resize(40, 12, { fit: 'fill' })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const error = await refusal(stored);
     expect(error.message).toContain('12×40 px');
   });
@@ -324,7 +328,9 @@ describe('decodeImage: refusals', () => {
     const notImage = await refusal(Buffer.from('hello'), DEFAULT_IMAGE_LIMITS, 'style image');
 
     expect(tooSmall.what).toBe('style image');
-    expect(tooSmall.message).toBe('The style image is 12×40 px; I need at least 16 px on each side. Send a bigger one.');
+    expect(tooSmall.message).toBe(
+      'The style image is 12×40 px; I need at least 16 px on each side. Send a bigger one.',
+    );
     expect(notImage.message).toBe(
       "The style image isn't in a format I can read. Send a JPEG, PNG, WebP, GIF, AVIF or TIFF.",
     );

@@ -13,6 +13,8 @@ describe('AllowList', () => {
 
   it('says where it works in the same words on every platform', () => {
     expect(new AllowList(['C1']).whereIWork).toBe('Sorry, I only paint in <#C1>. Come and find me there! 🎨');
-    expect(new AllowList(['C1', 'C2', 'C3']).whereIWork).toBe('Sorry, I only paint in <#C1>, <#C2> or <#C3>. Come and find me there! 🎨');
+    expect(new AllowList(['C1', 'C2', 'C3']).whereIWork).toBe(
+      'Sorry, I only paint in <#C1>, <#C2> or <#C3>. Come and find me there! 🎨',
+    );
   });
 });

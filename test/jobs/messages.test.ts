@@ -4,7 +4,18 @@ import { OptionError } from '../../src/errors.js';
 import { elapsed, progressLine, queueLine, roughDuration, settingsLine, userMessage } from '../../src/jobs/messages.js';
 
 const losses = { total: 1, content: 1, style: 1, tv: 1 };
-const progress = { scale: 1, scales: 1, width: 64, height: 64, iteration: 21, iterations: 50, fraction: 0.42, losses, elapsedMs: 1, etaMs: 70_000 };
+const progress = {
+  scale: 1,
+  scales: 1,
+  width: 64,
+  height: 64,
+  iteration: 21,
+  iterations: 50,
+  fraction: 0.42,
+  losses,
+  elapsedMs: 1,
+  etaMs: 70_000,
+};
 
 describe('messages', () => {
   it('words progress and the line', () => {
@@ -24,14 +35,25 @@ describe('messages', () => {
   });
 
   it('shows user errors as they are and hides everything else', () => {
-    expect(userMessage(new OptionError('size', { kind: 'range', min: 32, max: 1024 }, { given: 2000 }))).toBe('`size` must be between 32 and 1024; got 2000.');
+    expect(userMessage(new OptionError('size', { kind: 'range', min: 32, max: 1024 }, { given: 2000 }))).toBe(
+      '`size` must be between 32 and 1024; got 2000.',
+    );
     const hidden = userMessage(new TypeError("Cannot read properties of undefined (reading 'data')"));
     expect(hidden).toContain('Sorry');
     expect(hidden).not.toContain('undefined');
   });
 
   it('lists the settings used', () => {
-    const options = { ...DEFAULT_OPTIONS, size: 512, iterations: 100, optimizer: 'lbfgs' as const, contentWeight: 1, styleWeight: 0.001, tvWeight: 1 / 3, seed: 7 };
+    const options = {
+      ...DEFAULT_OPTIONS,
+      size: 512,
+      iterations: 100,
+      optimizer: 'lbfgs' as const,
+      contentWeight: 1,
+      styleWeight: 0.001,
+      tvWeight: 1 / 3,
+      seed: 7,
+    };
     expect(settingsLine('The Great Wave', { ...options, preserveColors: true })).toBe(
       'The Great Wave · 512 px · 100 iterations (lbfgs) · content weight 1 · style weight 0.001 · tv weight 0.333 · seed 7 · original colours kept',
     );

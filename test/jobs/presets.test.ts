@@ -23,7 +23,12 @@ const optionLimits = { maxSize: 1024, maxIterations: 500 };
 let dir: string;
 
 function sources(file: string): PresetSources {
-  return { file, assets: { location: SHARED, cacheDir: join(dir, 'cache') }, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS };
+  return {
+    file,
+    assets: { location: SHARED, cacheDir: join(dir, 'cache') },
+    optionLimits,
+    imageLimits: DEFAULT_IMAGE_LIMITS,
+  };
 }
 
 async function presetsFile(content: unknown): Promise<string> {
@@ -40,7 +45,13 @@ const painting = {
   year: 'c. 1831',
 };
 const wave = { name: 'The Great Wave', emoji: '🌊', slack: 'ocean', network: 'wave', painting };
-const udnie = { name: 'Udnie', emoji: '💃', slack: 'dancer', network: 'udnie', trainedOn: { artist: 'Francis Picabia' } };
+const udnie = {
+  name: 'Udnie',
+  emoji: '💃',
+  slack: 'dancer',
+  network: 'udnie',
+  trainedOn: { artist: 'Francis Picabia' },
+};
 
 function file(presets: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { defaults: {}, gallery, presets, ...extra };
@@ -142,7 +153,8 @@ describe('planPreset', () => {
   beforeAll(async () => {
     catalog = await loadPresets(sources(await presetsFile(file({ wave, udnie }, { defaults: { size: 320 } }))));
   });
-  const plan = (id: string, asked: Record<string, unknown>) => planPreset(catalog.byId(id)!, asked, optionLimits, catalog.defaults);
+  const plan = (id: string, asked: Record<string, unknown>) =>
+    planPreset(catalog.byId(id)!, asked, optionLimits, catalog.defaults);
 
   it('uses the network when nothing, or only a size, is asked for', () => {
     expect(plan('wave', {})).toMatchObject({ kind: 'network', network: 'wave', size: 320 });
@@ -183,22 +195,86 @@ describe('loadPresets refuses a broken catalogue with one error naming the prese
     ['no name', { wave: { ...wave, name: undefined } }, 'preset "wave": "name" must be a short name'],
     ['an emoji that is text', { wave: { ...wave, emoji: 'wave' } }, 'preset "wave": "emoji" must be one emoji'],
     ['two emoji', { wave: { ...wave, emoji: '🌊🌊' } }, 'preset "wave": "emoji" must be one emoji'],
-    ['a Slack name with colons', { wave: { ...wave, slack: ':ocean:' } }, 'preset "wave": "slack" must be a Slack emoji name'],
-    ['an unknown network', { wave: { ...wave, network: 'starry' } }, 'preset "wave": "network" must be one of the style networks'],
-    ['neither network nor painting', { wave: { name: 'W', emoji: '🌊', slack: 'ocean' } }, 'preset "wave": "network" or "painting" is needed'],
-    ['a painting without a title', { wave: { ...wave, painting: { ...painting, title: '' } } }, 'preset "wave": "painting.title" must be'],
-    ['a painting without a year', { wave: { ...wave, painting: { ...painting, year: undefined } } }, 'preset "wave": "painting.year" must be'],
-    ['a missing painting file', { wave: { ...wave, painting: { ...painting, image: 'images/styles/nope.jpg' } } }, 'preset "wave": "painting.image" (images/styles/nope.jpg)'],
-    ['a path outside the assets', { wave: { ...wave, painting: { ...painting, image: '../etc/passwd' } } }, 'preset "wave": "painting.image" must be a path inside'],
-    ['an out-of-range option', { wave: { ...wave, painting: { ...painting, options: { iterations: 100000 } } } }, 'preset "wave": "painting.options": `iterations` must be between 1 and 500'],
-    ['an unknown option', { wave: { ...wave, painting: { ...painting, options: { brush: 3 } } } }, 'preset "wave": "painting.options": I don\'t know the option "brush"'],
-    ['a bad layer', { wave: { ...wave, painting: { ...painting, options: { content_layer: 'conv9' } } } }, 'preset "wave": "painting.options.content_layer" must be a VGG19 layer'],
-    ['a network without credit', { udnie: { ...udnie, trainedOn: undefined } }, 'preset "udnie": "trainedOn" is needed'],
-    ['credit beside a painting', { wave: { ...wave, trainedOn: { artist: 'Hokusai' } } }, 'preset "wave": "trainedOn" is only for presets without a painting'],
-    ['a shared emoji', { wave, udnie: { ...udnie, emoji: '🌊️' } }, 'preset "udnie": "emoji" "🌊️" is also preset "wave"\'s'],
-    ['a shared Slack name', { wave, udnie: { ...udnie, slack: 'ocean' } }, 'preset "udnie": "slack" "ocean" is also preset "wave"\'s'],
-    ['a shared name', { wave, udnie: { ...udnie, name: 'the great wave' } }, 'preset "udnie": "name" "the great wave" is also preset "wave"\'s'],
-    ['a Slack name that is another id', { wave, udnie: { ...udnie, slack: 'wave' } }, 'preset "udnie": "slack" "wave" is preset "wave"\'s id'],
+    [
+      'a Slack name with colons',
+      { wave: { ...wave, slack: ':ocean:' } },
+      'preset "wave": "slack" must be a Slack emoji name',
+    ],
+    [
+      'an unknown network',
+      { wave: { ...wave, network: 'starry' } },
+      'preset "wave": "network" must be one of the style networks',
+    ],
+    [
+      'neither network nor painting',
+      { wave: { name: 'W', emoji: '🌊', slack: 'ocean' } },
+      'preset "wave": "network" or "painting" is needed',
+    ],
+    [
+      'a painting without a title',
+      { wave: { ...wave, painting: { ...painting, title: '' } } },
+      'preset "wave": "painting.title" must be',
+    ],
+    [
+      'a painting without a year',
+      { wave: { ...wave, painting: { ...painting, year: undefined } } },
+      'preset "wave": "painting.year" must be',
+    ],
+    [
+      'a missing painting file',
+      { wave: { ...wave, painting: { ...painting, image: 'images/styles/nope.jpg' } } },
+      'preset "wave": "painting.image" (images/styles/nope.jpg)',
+    ],
+    [
+      'a path outside the assets',
+      { wave: { ...wave, painting: { ...painting, image: '../etc/passwd' } } },
+      'preset "wave": "painting.image" must be a path inside',
+    ],
+    [
+      'an out-of-range option',
+      { wave: { ...wave, painting: { ...painting, options: { iterations: 100000 } } } },
+      'preset "wave": "painting.options": `iterations` must be between 1 and 500',
+    ],
+    [
+      'an unknown option',
+      { wave: { ...wave, painting: { ...painting, options: { brush: 3 } } } },
+      'preset "wave": "painting.options": I don\'t know the option "brush"',
+    ],
+    [
+      'a bad layer',
+      { wave: { ...wave, painting: { ...painting, options: { content_layer: 'conv9' } } } },
+      'preset "wave": "painting.options.content_layer" must be a VGG19 layer',
+    ],
+    [
+      'a network without credit',
+      { udnie: { ...udnie, trainedOn: undefined } },
+      'preset "udnie": "trainedOn" is needed',
+    ],
+    [
+      'credit beside a painting',
+      { wave: { ...wave, trainedOn: { artist: 'Hokusai' } } },
+      'preset "wave": "trainedOn" is only for presets without a painting',
+    ],
+    [
+      'a shared emoji',
+      { wave, udnie: { ...udnie, emoji: '🌊️' } },
+      'preset "udnie": "emoji" "🌊️" is also preset "wave"\'s',
+    ],
+    [
+      'a shared Slack name',
+      { wave, udnie: { ...udnie, slack: 'ocean' } },
+      'preset "udnie": "slack" "ocean" is also preset "wave"\'s',
+    ],
+    [
+      'a shared name',
+      { wave, udnie: { ...udnie, name: 'the great wave' } },
+      'preset "udnie": "name" "the great wave" is also preset "wave"\'s',
+    ],
+    [
+      'a Slack name that is another id',
+      { wave, udnie: { ...udnie, slack: 'wave' } },
+      'preset "udnie": "slack" "wave" is preset "wave"\'s id',
+    ],
   ])('%s', async (_case, presets, message) => {
     const err = await loadError(file(presets));
     expect(err.message).toContain(message);
@@ -210,9 +286,17 @@ describe('loadPresets refuses a broken catalogue with one error naming the prese
     ['a stray top-level key', file({ wave }, { extras: {} }), '"extras" is not a key here'],
     ['no presets', file({}), '"presets" must be an object of presets by id'],
     ['no gallery photo', { presets: { wave } }, '"gallery" must be an object'],
-    ['a missing gallery photo', file({ wave }, { gallery: { photo: 'images/content/nope.jpg' } }), '"gallery.photo" (images/content/nope.jpg)'],
+    [
+      'a missing gallery photo',
+      file({ wave }, { gallery: { photo: 'images/content/nope.jpg' } }),
+      '"gallery.photo" (images/content/nope.jpg)',
+    ],
     ['a bad default', file({ wave }, { defaults: { size: 'big' } }), '"defaults": `size` needs a number'],
-    ['the retired preview_every', file({ wave }, { defaults: { preview_every: 5 } }), 'I don\'t know the option "preview_every"'],
+    [
+      'the retired preview_every',
+      file({ wave }, { defaults: { preview_every: 5 } }),
+      'I don\'t know the option "preview_every"',
+    ],
   ])('%s', async (_case, content, message) => {
     expect((await loadError(content)).message).toContain(message);
   });

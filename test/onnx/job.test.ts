@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StyleEngine } from '../../src/engine/index.js';
 import type { Progress } from '../../src/engine/types.js';
-import { expectAbortWithinOneIteration, quickOptions, SHARED_VGG19, sharedImage, startTestEngine } from '../support/engine.js';
+import {
+  expectAbortWithinOneIteration,
+  quickOptions,
+  SHARED_VGG19,
+  sharedImage,
+  startTestEngine,
+} from '../support/engine.js';
 
 let engine: StyleEngine;
 
@@ -21,7 +27,10 @@ describe('a whole job on the onnx runtime', () => {
       0,
       {
         content,
-        styles: [await sharedImage('styles/vangogh_starry_night.jpg', 96), await sharedImage('styles/hokusai_great_wave.jpg', 96)],
+        styles: [
+          await sharedImage('styles/vangogh_starry_night.jpg', 96),
+          await sharedImage('styles/hokusai_great_wave.jpg', 96),
+        ],
         options: quickOptions({ iterations: 30, scales: 2, preserveColors: true, styleBlend: [0.5, 0.5] }),
       },
       { onProgress: (p) => progress.push(p) },
@@ -35,6 +44,10 @@ describe('a whole job on the onnx runtime', () => {
   });
 
   it('aborts within one iteration', async () => {
-    await expectAbortWithinOneIteration(engine, await sharedImage('content/kitten.jpg'), await sharedImage('styles/munch_the_scream.jpg'));
+    await expectAbortWithinOneIteration(
+      engine,
+      await sharedImage('content/kitten.jpg'),
+      await sharedImage('styles/munch_the_scream.jpg'),
+    );
   });
 });

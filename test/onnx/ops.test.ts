@@ -29,7 +29,12 @@ import { runGraph } from './run-graph.js';
 
 function randomHwc(height: number, width: number, channels: number, seed: number, scale = 1): Hwc {
   const rand = randomSource(seed);
-  return hwc(height, width, channels, Array.from({ length: height * width * channels }, () => rand() * scale));
+  return hwc(
+    height,
+    width,
+    channels,
+    Array.from({ length: height * width * channels }, () => rand() * scale),
+  );
 }
 
 const nchw = (x: Hwc) => ({ data: toChw(x), dims: [1, x.channels, x.height, x.width] });
@@ -88,20 +93,23 @@ describe('VGG ops against plain loops', () => {
   it("gives the conv's input-gradient, matching finite differences", async () => {
     const x = randomHwc(5, 6, 4, 4);
     const dy = randomHwc(5, 6, 5, 5);
-    const { dx } = await runGraph(
-      (b) => ({ dx: convInputGradient(b, b.input('dy', [1, 5, 5, 6]), secondConv) }),
-      { dy: nchw(dy) },
+    const { dx } = await runGraph((b) => ({ dx: convInputGradient(b, b.input('dy', [1, 5, 5, 6]), secondConv) }), {
+      dy: nchw(dy),
+    });
+    const numeric = numericGradient(
+      (probe) => dot(conv({ ...x, data: probe }, secondConv, false).data, dy.data),
+      x.data,
+      1e-3,
     );
-    const numeric = numericGradient((probe) => dot(conv({ ...x, data: probe }, secondConv, false).data, dy.data), x.data, 1e-3);
     expect(relativeError(fromChw(5, 6, 4, dx!).data, numeric)).toBeLessThan(1e-5);
   });
 
   it('passes the gradient only where the ReLU output is positive', async () => {
     const output = Float32Array.of(0, 2, 0, 0.5);
-    const { dz } = await runGraph(
-      (b) => ({ dz: reluGradient(b, b.input('g', [4]), b.input('f', [4])) }),
-      { g: { data: Float32Array.of(1, -2, 3, -4), dims: [4] }, f: { data: output, dims: [4] } },
-    );
+    const { dz } = await runGraph((b) => ({ dz: reluGradient(b, b.input('g', [4]), b.input('f', [4])) }), {
+      g: { data: Float32Array.of(1, -2, 3, -4), dims: [4] },
+      f: { data: output, dims: [4] },
+    });
     expect(Array.from(dz!)).toEqual([0, -2, 0, -4]);
   });
 
@@ -122,7 +130,9 @@ describe('VGG ops against plain loops', () => {
         },
         { x: nchw(x), dy: nchw(dy) },
       );
-      expect(relativeError(fromChw(pooledReference.height, pooledReference.width, 2, pooled!).data, pooledReference.data)).toBeLessThan(1e-7);
+      expect(
+        relativeError(fromChw(pooledReference.height, pooledReference.width, 2, pooled!).data, pooledReference.data),
+      ).toBeLessThan(1e-7);
       const numeric = numericGradient((probe) => dot(maxPool({ ...x, data: probe }).data, dy.data), x.data, 1e-4);
       const gradient = fromChw(height, width, 2, dx!);
       expect(relativeError(gradient.data, numeric)).toBeLessThan(1e-6);
@@ -151,7 +161,9 @@ describe('loss terms against losses.md', () => {
   });
 
   it('computes the Gram matrix FᵀF / M', async () => {
-    const { g } = await runGraph((b) => ({ g: gramMatrix(b, b.input('f', [1, 4, 3, 5]), 4).gram }), { f: nchw(features) });
+    const { g } = await runGraph((b) => ({ g: gramMatrix(b, b.input('f', [1, 4, 3, 5]), 4).gram }), {
+      f: nchw(features),
+    });
     expect(relativeError(g!, gram(features))).toBeLessThan(1e-6);
   });
 

@@ -38,7 +38,9 @@ export function conv(x: Hwc, { kernel, bias, inChannels, outChannels }: ConvWeig
             const xx = j + kx - 1;
             if (xx < 0 || xx >= width) continue;
             for (let c = 0; c < inChannels; c++) {
-              sum += x.data[(y * width + xx) * inChannels + c]! * kernel[((ky * 3 + kx) * inChannels + c) * outChannels + o]!;
+              sum +=
+                x.data[(y * width + xx) * inChannels + c]! *
+                kernel[((ky * 3 + kx) * inChannels + c) * outChannels + o]!;
             }
           }
         }
@@ -70,7 +72,11 @@ export function maxPool(x: Hwc): Hwc {
 }
 
 /** Activations of each of `layers` for an HWC RGB image in 0..255. */
-export function vgg(image: Hwc, weights: ReadonlyMap<LayerName, ConvWeights>, layers: readonly LayerName[]): Map<LayerName, Hwc> {
+export function vgg(
+  image: Hwc,
+  weights: ReadonlyMap<LayerName, ConvWeights>,
+  layers: readonly LayerName[],
+): Map<LayerName, Hwc> {
   const out = new Map<LayerName, Hwc>();
   let x = preprocess(image);
   for (const layer of layersUpTo(layers)) {

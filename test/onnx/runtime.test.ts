@@ -29,7 +29,10 @@ async function specFor(width: number, height: number): Promise<EvaluatorSpec> {
     contentLayer: 'block2_conv1',
     contentTarget: await runtime.features(target, 'block2_conv1'),
     styleLayers,
-    styleTargets: await runtime.grams(target, styleLayers.map((s) => s.layer)),
+    styleTargets: await runtime.grams(
+      target,
+      styleLayers.map((s) => s.layer),
+    ),
     weights: lossWeights,
   };
 }

@@ -31,7 +31,10 @@ async function sharedImage(path: string): Promise<Float32Array> {
 let weights: Map<LayerName, ConvWeights>;
 let onnx: Runtime;
 beforeAll(async () => {
-  weights = await loadConvWeights({ location: SHARED_VGG19, cacheDir: tmpdir() }, [contentLayer, ...styleLayers.map((s) => s.layer)]);
+  weights = await loadConvWeights({ location: SHARED_VGG19, cacheDir: tmpdir() }, [
+    contentLayer,
+    ...styleLayers.map((s) => s.layer),
+  ]);
   onnx = await createOnnxRuntime({ weights, threads: 2 });
 });
 afterAll(() => onnx.dispose());
@@ -61,7 +64,11 @@ describe('onnx runtime with the real VGG19 weights', () => {
         contentTarget: await tfjs.features(photo, contentLayer),
         styleLayers,
         styleTargets: await tfjs.grams(painting, layers),
-        weights: { content: DEFAULT_OPTIONS.contentWeight, style: DEFAULT_OPTIONS.styleWeight, tv: DEFAULT_OPTIONS.tvWeight },
+        weights: {
+          content: DEFAULT_OPTIONS.contentWeight,
+          style: DEFAULT_OPTIONS.styleWeight,
+          tv: DEFAULT_OPTIONS.tvWeight,
+        },
       };
       expect(relativeError(await onnx.features(photo, contentLayer), spec.contentTarget)).toBeLessThan(1e-4);
       const onnxGrams = await onnx.grams(painting, layers);

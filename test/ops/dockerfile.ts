@@ -90,7 +90,12 @@ export function isDockerIgnored(path: string, dockerignore: string): boolean {
     const glob = posix.normalize(pattern.slice(negated ? 1 : 0)).replace(/^\/+/, '');
     const source = glob
       .split('**')
-      .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+      .map((part) =>
+        part
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]'),
+      )
       .join('.*');
     const regex = new RegExp(`^${source}$`);
     if (candidates.some((candidate) => regex.test(candidate))) ignored = !negated;

@@ -32,7 +32,10 @@ export const rosenbrock: Objective = (x) => {
 };
 
 /** ½ Σ aᵢ(xᵢ − cᵢ)² with curvatures aᵢ spread log-evenly over [1, condition]; its minimum is 0 at c. */
-export function illConditionedQuadratic(size: number, condition: number): { objective: Objective; minimum: Float32Array } {
+export function illConditionedQuadratic(
+  size: number,
+  condition: number,
+): { objective: Objective; minimum: Float32Array } {
   const curvature = Float64Array.from({ length: size }, (_, i) => condition ** (i / (size - 1)));
   const minimum = Float32Array.from({ length: size }, (_, i) => Math.sin(i + 1) * 3);
   const objective: Objective = (x) => {

@@ -103,7 +103,9 @@ describe('OptionError', () => {
     expect(error.message).toBe(`\`style_weight\` ${rest}`);
     expect(error.messageFor((key) => `--${key}`)).toBe(`--styleWeight ${rest}`);
     const unknown = refusal({ colour: 'red' }).messageFor((key) => `<${key}>`);
-    expect(unknown).toMatch(/^I don't know the option "colour"\. Options I understand: <contentWeight>, <styleWeight>,/);
+    expect(unknown).toMatch(
+      /^I don't know the option "colour"\. Options I understand: <contentWeight>, <styleWeight>,/,
+    );
   });
 
   it('words a bound that has no minimum, as the painter raises for its own size cap', () => {

@@ -161,9 +161,7 @@ describe('a playground job', () => {
     const all = await streamed;
     const done = all.at(-1);
     expect(done).toMatchObject({ stage: 'done', cancellable: false, result: `/api/jobs/${job.id}/result.png` });
-    expect(done?.line).toMatch(
-      /^Here it is!\nThe Starry Night · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/,
-    );
+    expect(done?.line).toMatch(/^Here it is!\nThe Starry Night · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/);
     expect(all.map((frame) => frame.stage)).toEqual([...all.map((frame) => frame.stage)].sort(byStage));
 
     // Coming back to a job that is over, the page gets its last frame at once.
@@ -348,7 +346,9 @@ describe("a preset's style network", () => {
 
     const resized = await visitor.post(await pageForm(visitor, 'udnie', { size: '40' }), { content });
     await visitor.frames(((await resized.json()) as { events: string }).events);
-    expect(network.asked.map(({ networkId, size }) => ({ networkId, size }))).toEqual([{ networkId: 'udnie', size: 40 }]);
+    expect(network.asked.map(({ networkId, size }) => ({ networkId, size }))).toEqual([
+      { networkId: 'udnie', size: 40 },
+    ]);
 
     // The same value written another way is no change.
     const changed = await pageForm(visitor, 'wave', { styleWeight: '0.0005', iterations: '6.0' });

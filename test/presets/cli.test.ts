@@ -36,7 +36,13 @@ describe('easel preset and easel presets', () => {
     const out = join(dir, 'wave.png');
     const { code, stdout } = await easel('preset', 'wave', PHOTO, '-o', out, '--size', '48', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ preset: 'wave', network: 'wave', backend: 'onnx', width: 48, height: 32 });
+    expect(JSON.parse(stdout)).toMatchObject({
+      preset: 'wave',
+      network: 'wave',
+      backend: 'onnx',
+      width: 48,
+      height: 32,
+    });
     const written = await decodeImage(await readFile(out));
     expect([written.width, written.height]).toEqual([48, 32]);
   });
@@ -46,7 +52,10 @@ describe('easel preset and easel presets', () => {
     const cases: Array<[string[], RegExp]> = [
       [['preset', 'mona_lisa', PHOTO, '-o', out], /^easel: There is no preset "mona_lisa"\. The presets are wave, /],
       [['preset', 'wave', join(dir, 'nope.jpg'), '-o', out], /^easel: The image ".*nope\.jpg" does not exist\.$/],
-      [['preset', 'udnie', PHOTO, '-o', out, '--iterations', '5'], /^easel: Udnie is a style network, so only --size applies to it\.$/],
+      [
+        ['preset', 'udnie', PHOTO, '-o', out, '--iterations', '5'],
+        /^easel: Udnie is a style network, so only --size applies to it\.$/,
+      ],
       [['preset', 'wave', PHOTO, '-o', out, '--size', '99999'], /^easel: --size must be between 32 and \d+/],
       [['preset', 'wave', '-o', out], /^easel: preset needs a preset id and one image/],
     ];
@@ -63,7 +72,11 @@ describe('easel preset and easel presets', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(14);
-    expect(lines[0]).toMatch(/^wave +🌊 +:ocean: +network wave \+ painting +The Great Wave: The Great Wave off Kanagawa, Katsushika Hokusai, c\. 1831$/);
-    expect(lines.find((line) => line.startsWith('udnie'))).toMatch(/network udnie +Udnie: style network trained on a painting by Francis Picabia/);
+    expect(lines[0]).toMatch(
+      /^wave +🌊 +:ocean: +network wave \+ painting +The Great Wave: The Great Wave off Kanagawa, Katsushika Hokusai, c\. 1831$/,
+    );
+    expect(lines.find((line) => line.startsWith('udnie'))).toMatch(
+      /network udnie +Udnie: style network trained on a painting by Francis Picabia/,
+    );
   });
 });

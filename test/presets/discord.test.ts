@@ -3,7 +3,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { FeedForwardEngine } from '../../src/engine/feedforward/index.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
 import type { CommandOption, StandInUser, StoredAttachment, StoredMessage } from '../standins/discord/server.js';
-import { cleanScratch, LEAKS, resultsIn, sharedImage, startBot, texts, user, waitFor, type Bot } from '../discord/harness.js';
+import {
+  cleanScratch,
+  LEAKS,
+  resultsIn,
+  sharedImage,
+  startBot,
+  texts,
+  user,
+  waitFor,
+  type Bot,
+} from '../discord/harness.js';
 import { startNetworkEngine, TEST_PRESETS } from './support.js';
 
 /**
@@ -57,7 +67,9 @@ describe('/stylize preset:', () => {
       const found = standIn.originalResponse(sent);
       return found?.attachments.some((a) => a.filename === 'result.png') && found;
     });
-    expect(reply.content).toMatch(/^🎨 \*\*The Great Wave\*\* for <@\d+>\n✅ Here it is!\nThe Great Wave · 48 px · style network\nDone in/);
+    expect(reply.content).toMatch(
+      /^🎨 \*\*The Great Wave\*\* for <@\d+>\n✅ Here it is!\nThe Great Wave · 48 px · style network\nDone in/,
+    );
     // The deferred reply, then the result: no place in line, no progress.
     expect(texts(reply).filter((text) => text !== '')).toHaveLength(1);
     expect(await pngSize(reply, 'result.png')).toEqual([48, 32]);
@@ -74,7 +86,12 @@ describe('/stylize preset:', () => {
     expect(run.request.options).toMatchObject({ iterations: 5, styleWeight: 0.0001 });
     run.finish();
 
-    const refused = standIn.sendCommand(user('cat'), 'stylize', [content(picture), preset('udnie'), iterations], [picture]);
+    const refused = standIn.sendCommand(
+      user('cat'),
+      'stylize',
+      [content(picture), preset('udnie'), iterations],
+      [picture],
+    );
     const answer = await waitFor('the refusal', () => standIn.interactionCallbacks.get(refused.token));
     expect(answer.body).toMatchObject({ data: { content: 'Udnie is a style network, so only `size` applies to it.' } });
   });
@@ -104,7 +121,9 @@ describe('preset reactions', () => {
     const fay = user('fay');
     standIn.addReaction(fay, message, '💃');
     const result = await waitFor('the result in the thread', () => resultsIn(standIn, message.id)[0]);
-    expect(result.content).toMatch(new RegExp(`^<@${fay.id}>, here's your painting!\nUdnie · 48 px · style network\nDone in`));
+    expect(result.content).toMatch(
+      new RegExp(`^<@${fay.id}>, here's your painting!\nUdnie · 48 px · style network\nDone in`),
+    );
     expect(await pngSize(result, 'result.png')).toEqual([48, 48]);
     // The thread holds the result and nothing else: no status message.
     expect(standIn.messagesIn(message.id)).toEqual([result]);
@@ -116,7 +135,12 @@ describe('preset reactions', () => {
     const picture = await photo('content/tubingen.jpg');
     const style = await photo('styles/vangogh_starry_night.jpg');
     const styleOption: CommandOption = { name: 'style', type: 11, value: style.id };
-    standIn.sendCommand(user('gus'), 'stylize', [content(picture), styleOption, { name: 'iterations', type: 4, value: 500 }], [picture, style]);
+    standIn.sendCommand(
+      user('gus'),
+      'stylize',
+      [content(picture), styleOption, { name: 'iterations', type: 4, value: 500 }],
+      [picture, style],
+    );
     const long = await engine.nextRun();
     long.progress(10);
 
@@ -133,7 +157,9 @@ describe('preset reactions', () => {
     const message = await photoMessage(user('jo'));
     standIn.addReaction(user('kim'), message, '🌌');
     const run = await engine.nextRun();
-    const status = await waitFor('the status', () => standIn.messagesIn(message.id).find((m) => m.content.includes('Starting to paint')));
+    const status = await waitFor('the status', () =>
+      standIn.messagesIn(message.id).find((m) => m.content.includes('Starting to paint')),
+    );
     run.finish();
     await waitFor('the result', () => resultsIn(standIn, message.id)[0]);
     await waitFor('the status to say it is done', () => status.content.includes('✅ Done in'));

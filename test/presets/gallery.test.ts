@@ -22,7 +22,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'easel-gallery-'));
   const file = join(dir, 'presets.json');
   await writeFile(file, JSON.stringify({ gallery: { photo: 'images/content/kitten.jpg' }, presets: TEST_PRESETS }));
-  const sources = { file, assets: { location: SHARED, cacheDir: dir }, optionLimits: { maxSize: 64, maxIterations: 10 } };
+  const sources = {
+    file,
+    assets: { location: SHARED, cacheDir: dir },
+    optionLimits: { maxSize: 64, maxIterations: 10 },
+  };
   catalog = await loadPresets({ ...sources, imageLimits: DEFAULT_IMAGE_LIMITS });
 });
 afterAll(async () => {
@@ -92,7 +96,13 @@ describe('PresetGallery', () => {
     expect(second).toBe(first);
     expect(first.presets.map((preset) => preset.id)).toEqual(['wave', 'udnie', 'starry_night']);
     expect((await sharp(first.png).metadata()).format).toBe('png');
-    expect(creditLines(first.presets, (p) => p.emoji, (name) => name)[1]).toBe('💃 Udnie: style network trained on a painting by Francis Picabia');
+    expect(
+      creditLines(
+        first.presets,
+        (p) => p.emoji,
+        (name) => name,
+      )[1],
+    ).toBe('💃 Udnie: style network trained on a painting by Francis Picabia');
   });
 
   it('tries again after a failure, and serves a picture kept in the cache folder after a restart', async () => {
@@ -110,7 +120,12 @@ describe('PresetGallery', () => {
     expect(await readdir(cacheDir)).toEqual([expect.stringMatching(/^presets-[0-9a-f]{16}\.png$/)]);
 
     const restarted = countingPainter();
-    const after = await new PresetGallery({ presets: catalog, paint: restarted.paint, cacheDir, logger: quiet }).picture();
+    const after = await new PresetGallery({
+      presets: catalog,
+      paint: restarted.paint,
+      cacheDir,
+      logger: quiet,
+    }).picture();
     expect(restarted.asked).toEqual([]);
     expect(after.png.equals(painted.png)).toBe(true);
     expect(asked).toHaveLength(3);

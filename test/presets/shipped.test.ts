@@ -7,7 +7,14 @@ import { startEngine, type StyleEngine } from '../../src/engine/index.js';
 import type { RgbImage } from '../../src/engine/types.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/images/limits.js';
 import type { JobEvent } from '../../src/jobs/job.js';
-import { loadPresets, planPreset, presetJob, type Preset, type PresetCatalog, type PresetPlan } from '../../src/jobs/presets.js';
+import {
+  loadPresets,
+  planPreset,
+  presetJob,
+  type Preset,
+  type PresetCatalog,
+  type PresetPlan,
+} from '../../src/jobs/presets.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { SHARED, SHARED_VGG19, sharedImage } from '../support/engine.js';
 import { startNetworkEngine } from './support.js';
@@ -27,16 +34,26 @@ let photo: RgbImage;
 
 beforeAll(async () => {
   const assets = { location: SHARED, cacheDir: '/nonexistent-cache' };
-  catalog = await loadPresets({ file: join(REPO_ROOT, 'config/presets.json'), assets, optionLimits: limits, imageLimits: DEFAULT_IMAGE_LIMITS });
+  catalog = await loadPresets({
+    file: join(REPO_ROOT, 'config/presets.json'),
+    assets,
+    optionLimits: limits,
+    imageLimits: DEFAULT_IMAGE_LIMITS,
+  });
   const layers = [
     ...new Set(
-      catalog.list().flatMap(({ painting }) =>
-        painting ? [painting.base.contentLayer, ...painting.base.styleLayers.map((s) => s.layer)] : [],
-      ),
+      catalog
+        .list()
+        .flatMap(({ painting }) =>
+          painting ? [painting.base.contentLayer, ...painting.base.styleLayers.map((s) => s.layer)] : [],
+        ),
     ),
   ];
   [gatys, network, photo] = await Promise.all([
-    startEngine({ weights: { location: SHARED_VGG19, cacheDir: '/nonexistent-cache' }, slots: 1, threads: 2, layers }, logger),
+    startEngine(
+      { weights: { location: SHARED_VGG19, cacheDir: '/nonexistent-cache' }, slots: 1, threads: 2, layers },
+      logger,
+    ),
     startNetworkEngine(64),
     sharedImage('content/tubingen.jpg', 64),
   ]);
@@ -71,7 +88,12 @@ describe('every shipped preset', () => {
   it('paints as a reaction would, 40 px on its longest side', async () => {
     const results = await Promise.all(
       presets().map(async (preset) => {
-        const plan = planPreset(preset, { size: 40, iterations: preset.network ? undefined : 2 }, limits, catalog.defaults);
+        const plan = planPreset(
+          preset,
+          { size: 40, iterations: preset.network ? undefined : 2 },
+          limits,
+          catalog.defaults,
+        );
         const image = await paint(plan, `reaction-${preset.id}`);
         return [preset.id, plan.kind, image.width, image.height];
       }),

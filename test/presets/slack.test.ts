@@ -56,7 +56,10 @@ describe('presets in Slack', () => {
     const long = await engine.nextRun();
 
     const picture = postJpeg(slack, 'U2', 'C1', await photo('robin.jpg', 40));
-    await slack.send('events_api', reactionAdded({ user: 'U3', channel: 'C1', ts: picture.ts, reaction: 'dancer', itemUser: 'U2' }));
+    await slack.send(
+      'events_api',
+      reactionAdded({ user: 'U3', channel: 'C1', ts: picture.ts, reaction: 'dancer', itemUser: 'U2' }),
+    );
     const upload = await slack.waitForUpload();
     expect(upload.threadTs).toBe(picture.ts);
     expect(upload.comment).toContain('<@U3>');

@@ -8,7 +8,13 @@ import { SHARED } from '../support/engine.js';
  */
 export function startNetworkEngine(maxSide = 48): Promise<FeedForwardEngine> {
   return startFeedForwardEngine(
-    { assets: { location: SHARED, cacheDir: '/nonexistent-cache' }, backend: 'onnx', threads: 1, maxSide, preload: ['wave'] },
+    {
+      assets: { location: SHARED, cacheDir: '/nonexistent-cache' },
+      backend: 'onnx',
+      threads: 1,
+      maxSide,
+      preload: ['wave'],
+    },
     pino({ level: 'silent' }),
   );
 }
@@ -28,6 +34,11 @@ export const TEST_PRESETS = {
     name: 'The Starry Night',
     emoji: '🌌',
     slack: 'milky_way',
-    painting: { image: 'images/styles/vangogh_starry_night.jpg', title: 'The Starry Night', artist: 'Vincent van Gogh', year: '1889' },
+    painting: {
+      image: 'images/styles/vangogh_starry_night.jpg',
+      title: 'The Starry Night',
+      artist: 'Vincent van Gogh',
+      year: '1889',
+    },
   },
 };

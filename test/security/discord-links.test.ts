@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../standins/discord/server.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
-import { LEAKS, botRepliesTo, cleanScratch, sharedImage, startBot, user, waitFor, type Bot } from '../discord/harness.js';
+import {
+  LEAKS,
+  botRepliesTo,
+  cleanScratch,
+  sharedImage,
+  startBot,
+  user,
+  waitFor,
+  type Bot,
+} from '../discord/harness.js';
 
 /**
  * Issue 8, part 1, through the real discord.js bot: a member's link to a server inside, and an attachment whose
@@ -47,9 +56,13 @@ describe('Discord downloads', () => {
     const { standIn } = bot;
     const proxied = standIn.hostFile('bird.jpg', await sharedImage('content/robin.jpg'), 'image/jpeg');
     const link = `${internalBase}/bird.jpg`;
-    const message = standIn.postUserMessage(user('olivia'), standIn.channelId, link, [], [
-      { type: 'image', url: link, image: { url: link, proxy_url: proxied.proxy_url, width: 64, height: 64 } },
-    ]);
+    const message = standIn.postUserMessage(
+      user('olivia'),
+      standIn.channelId,
+      link,
+      [],
+      [{ type: 'image', url: link, image: { url: link, proxy_url: proxied.proxy_url, width: 64, height: 64 } }],
+    );
     standIn.addReaction(user('peggy'), message, '🌊');
     const painted = (m: StoredMessage): boolean => m.attachments.some((a) => a.filename === 'result.png');
     await waitFor('the result', () => standIn.messagesIn(message.id).find(painted));
@@ -59,11 +72,17 @@ describe('Discord downloads', () => {
   it('refuses an embed that points at a loopback server, with the same message as any failed download', async () => {
     const { standIn } = bot;
     const link = `${internalBase}/admin/export.png`;
-    const message = standIn.postUserMessage(user('olivia'), standIn.channelId, link, [], [
-      { type: 'image', url: link, image: { url: link, proxy_url: link }, thumbnail: { url: link, proxy_url: link } },
-    ]);
+    const message = standIn.postUserMessage(
+      user('olivia'),
+      standIn.channelId,
+      link,
+      [],
+      [{ type: 'image', url: link, image: { url: link, proxy_url: link }, thumbnail: { url: link, proxy_url: link } }],
+    );
     standIn.addReaction(user('rupert'), message, '😱');
-    const refusal = await waitFor('the refusal', () => botRepliesTo(standIn, message).find((m) => REFUSED.test(lastLine(m))));
+    const refusal = await waitFor('the refusal', () =>
+      botRepliesTo(standIn, message).find((m) => REFUSED.test(lastLine(m))),
+    );
     expect(refusal.content).not.toMatch(LEAKS);
     expect(internalRequests).toEqual([]);
   });
@@ -71,10 +90,15 @@ describe('Discord downloads', () => {
   it('refuses an attachment whose CDN address redirects to a loopback server', async () => {
     const { standIn } = bot;
     const content = standIn.redirectFile('photo.png', `${internalBase}/latest/meta-data/`);
-    const sent = standIn.sendCommand(user('trent'), 'stylize', [
-      { name: 'content', type: 11, value: content.id },
-      { name: 'preset', type: 3, value: 'great_wave' },
-    ], [content]);
+    const sent = standIn.sendCommand(
+      user('trent'),
+      'stylize',
+      [
+        { name: 'content', type: 11, value: content.id },
+        { name: 'preset', type: 3, value: 'great_wave' },
+      ],
+      [content],
+    );
     const reply = await waitFor('the reply', () => standIn.originalResponse(sent));
     await waitFor('the refusal', () => REFUSED.test(reply.content));
     expect(internalRequests).toEqual([]);

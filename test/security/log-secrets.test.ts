@@ -66,18 +66,28 @@ describe('a whole run at debug level', () => {
       const content = standIn.hostFile('kitten.jpg', await discord.sharedImage('content/kitten.jpg'), 'image/jpeg');
       const wave = await discord.sharedImage('styles/hokusai_great_wave.jpg');
       const style = standIn.hostFile('wave.jpg', wave, 'image/jpeg');
-      const sent = standIn.sendCommand(discord.user('alice'), 'stylize', [
-        { name: 'content', type: 11, value: content.id },
-        { name: 'style', type: 11, value: style.id },
-      ], [content, style]);
+      const sent = standIn.sendCommand(
+        discord.user('alice'),
+        'stylize',
+        [
+          { name: 'content', type: 11, value: content.id },
+          { name: 'style', type: 11, value: style.id },
+        ],
+        [content, style],
+      );
       const reply = await discord.waitFor('the reply', () => standIn.originalResponse(sent));
       await discord.waitFor('the result', () => /Done in/.test(reply.content));
       // A refused download logs its cause.
       const bad = standIn.redirectFile('bad.png', 'http://169.254.169.254/latest/meta-data/');
-      const refused = standIn.sendCommand(discord.user('bob'), 'stylize', [
-        { name: 'content', type: 11, value: bad.id },
-        { name: 'preset', type: 3, value: 'great_wave' },
-      ], [bad]);
+      const refused = standIn.sendCommand(
+        discord.user('bob'),
+        'stylize',
+        [
+          { name: 'content', type: 11, value: bad.id },
+          { name: 'preset', type: 3, value: 'great_wave' },
+        ],
+        [bad],
+      );
       const refusal = await discord.waitFor('the refusal', () => standIn.originalResponse(refused));
       await discord.waitFor('the refusal text', () => refusal.content.includes("couldn't download"));
 

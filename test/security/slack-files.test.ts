@@ -50,7 +50,14 @@ describe('Slack downloads', () => {
     const { slack } = bot;
     postJpeg(slack, 'U1', 'C1', await photo());
     const url = `${elsewhereBase}/files-pri/T1-F1/style.jpg`;
-    slack.postFile({ channel: 'C1', user: 'U1', name: 'style.jpg', mimetype: 'image/jpeg', bytes: await painting(), url });
+    slack.postFile({
+      channel: 'C1',
+      user: 'U1',
+      name: 'style.jpg',
+      mimetype: 'image/jpeg',
+      bytes: await painting(),
+      url,
+    });
     expect(await answerTo('U1')).toMatchObject({
       response_type: 'ephemeral',
       text:
@@ -66,7 +73,15 @@ describe('Slack downloads', () => {
     postJpeg(slack, 'U2', 'C1', await photo());
     const url = `${elsewhereBase}/drive.jpg`;
     const bytes = await painting();
-    slack.postFile({ channel: 'C1', user: 'U2', name: 'drive.jpg', mimetype: 'image/jpeg', bytes, url, external: true });
+    slack.postFile({
+      channel: 'C1',
+      user: 'U2',
+      name: 'drive.jpg',
+      mimetype: 'image/jpeg',
+      bytes,
+      url,
+      external: true,
+    });
     expect((await answerTo('U2')).text).toMatch(/^I found only one image from you here/);
     expect(received).toEqual([]);
   });

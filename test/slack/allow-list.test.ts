@@ -11,11 +11,21 @@ test('outside the allow-list the bot says, only to the asker, where it works', a
 
   await command(slack, 'U1', 'C9', '');
   const reply = await slack.waitForResponse();
-  expect(reply).toMatchObject({ response_type: 'ephemeral', text: 'Sorry, I only paint in <#C1> or <#C2>. Come and find me there! 🎨' });
+  expect(reply).toMatchObject({
+    response_type: 'ephemeral',
+    text: 'Sorry, I only paint in <#C1> or <#C2>. Come and find me there! 🎨',
+  });
 
-  await slack.send('events_api', reactionAdded({ user: 'U2', channel: 'C9', ts: picture.ts, reaction: 'ocean', itemUser: 'U1' }));
+  await slack.send(
+    'events_api',
+    reactionAdded({ user: 'U2', channel: 'C9', ts: picture.ts, reaction: 'ocean', itemUser: 'U1' }),
+  );
   const ephemeral = await slack.waitForCall('chat.postEphemeral');
-  expect(ephemeral.args).toMatchObject({ channel: 'C9', user: 'U2', text: 'Sorry, I only paint in <#C1> or <#C2>. Come and find me there! 🎨' });
+  expect(ephemeral.args).toMatchObject({
+    channel: 'C9',
+    user: 'U2',
+    text: 'Sorry, I only paint in <#C1> or <#C2>. Come and find me there! 🎨',
+  });
   // Nothing of a channel outside the list is read, for the command or the reaction.
   expect(slack.calls.filter((call) => call.method.startsWith('conversations.'))).toEqual([]);
 

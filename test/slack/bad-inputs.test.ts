@@ -21,20 +21,36 @@ test('each unusable input gets a clear private answer, and the next good request
   const good = await photo('tubingen.jpg', 40);
 
   postJpeg(slack, 'U1', 'C1', good);
-  slack.postFile({ channel: 'C1', user: 'U1', name: 'notes.png', mimetype: 'image/png', bytes: Buffer.from('shopping list: eggs, milk') });
+  slack.postFile({
+    channel: 'C1',
+    user: 'U1',
+    name: 'notes.png',
+    mimetype: 'image/png',
+    bytes: Buffer.from('shopping list: eggs, milk'),
+  });
   expect(await answerTo('U1')).toMatchObject({
     response_type: 'ephemeral',
     text: "The style image isn't in a format I can read. Send a JPEG, PNG, WebP, GIF, AVIF or TIFF.",
   });
 
-  slack.postFile({ channel: 'C1', user: 'U2', name: 'cut.jpg', mimetype: 'image/jpeg', bytes: good.subarray(0, good.length / 2) });
+  slack.postFile({
+    channel: 'C1',
+    user: 'U2',
+    name: 'cut.jpg',
+    mimetype: 'image/jpeg',
+    bytes: good.subarray(0, good.length / 2),
+  });
   postJpeg(slack, 'U2', 'C1', await painting());
   expect((await answerTo('U2')).text).toMatch(/^The photo is damaged or cut short/);
 
-  const huge = await sharp({ create: { width: 1200, height: 1000, channels: 3, background: '#808080' } }).png().toBuffer();
+  const huge = await sharp({ create: { width: 1200, height: 1000, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
   postJpeg(slack, 'U3', 'C1', good);
   slack.postFile({ channel: 'C1', user: 'U3', name: 'huge.png', mimetype: 'image/png', bytes: huge });
-  expect((await answerTo('U3')).text).toMatch(/^The style image is 1200×1000 px \(1\.2 megapixels\); the limit is 1 megapixels/);
+  expect((await answerTo('U3')).text).toMatch(
+    /^The style image is 1200×1000 px \(1\.2 megapixels\); the limit is 1 megapixels/,
+  );
 
   expect((await answerTo('U4', 'iterations=lots')).text).toMatch(/`iterations` needs a number/);
   expect((await answerTo('U4', 'preset=nosuch')).text).toMatch(/I don't know a preset called "nosuch"/);
@@ -53,18 +69,38 @@ test('each unusable input gets a clear private answer, and the next good request
 test('with no images, /stylize explains what to do and offers a form whose submission is painted', async () => {
   const { slack } = bot();
   // Too old to count: more than 10 minutes ago.
-  slack.postFile({ channel: 'C1', user: 'U1', name: 'old.jpg', mimetype: 'image/jpeg', bytes: await photo(), at: Date.now() - 11 * 60_000 });
+  slack.postFile({
+    channel: 'C1',
+    user: 'U1',
+    name: 'old.jpg',
+    mimetype: 'image/jpeg',
+    bytes: await photo(),
+    at: Date.now() - 11 * 60_000,
+  });
 
   const howTo = await answerTo('U1');
   expect(howTo.text).toMatch(/^I didn't find any images from you here in the last 10 minutes\.\nPost two images/);
   const button = JSON.stringify(howTo.blocks);
   expect(button).toContain(OPEN_UPLOAD_ACTION);
 
-  await slack.send('interactive', buttonClick({ user: 'U1', channel: 'C1', messageTs: '1.000001', actionId: OPEN_UPLOAD_ACTION, value: '', responseUrl: slack.responseUrl() }));
+  await slack.send(
+    'interactive',
+    buttonClick({
+      user: 'U1',
+      channel: 'C1',
+      messageTs: '1.000001',
+      actionId: OPEN_UPLOAD_ACTION,
+      value: '',
+      responseUrl: slack.responseUrl(),
+    }),
+  );
   const opened = await slack.waitForCall('views.open');
   const view = opened.args.view as JsonObject & { blocks: { block_id: string; element: { type: string } }[] };
   expect(view.callback_id).toBe(UPLOAD_VIEW);
-  expect(view.blocks.filter((b) => b.element.type === 'file_input').map((b) => b.block_id)).toEqual([UPLOAD_FIELDS.content, UPLOAD_FIELDS.style]);
+  expect(view.blocks.filter((b) => b.element.type === 'file_input').map((b) => b.block_id)).toEqual([
+    UPLOAD_FIELDS.content,
+    UPLOAD_FIELDS.style,
+  ]);
 
   const content = slack.hostFile('photo.jpg', 'image/jpeg', await photo('kitten.jpg', 40));
   const style = slack.hostFile('style.jpg', 'image/jpeg', await painting());
@@ -83,7 +119,10 @@ test('with no images, /stylize explains what to do and offers a form whose submi
     );
 
   const refused = await submit('-1');
-  expect(refused.payload).toMatchObject({ response_action: 'errors', errors: { [optionBlockId('styleWeight')]: expect.stringMatching(/`style_weight` must be between 0 and/) } });
+  expect(refused.payload).toMatchObject({
+    response_action: 'errors',
+    errors: { [optionBlockId('styleWeight')]: expect.stringMatching(/`style_weight` must be between 0 and/) },
+  });
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
 
   await submit('0.01');

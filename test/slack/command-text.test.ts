@@ -7,7 +7,10 @@ test.each([
   ['  Cancel ', { kind: 'cancel' }],
   ['ocean', { kind: 'paint', preset: 'ocean', options: {} }],
   [':ocean: iterations=50', { kind: 'paint', preset: 'ocean', options: { iterations: '50' } }],
-  ['preset=great_wave style_weight="0.002"\u00a0size=256', { kind: 'paint', preset: 'great_wave', options: { styleWeight: '0.002', size: '256' } }],
+  [
+    'preset=great_wave style_weight="0.002"\u00a0size=256',
+    { kind: 'paint', preset: 'great_wave', options: { styleWeight: '0.002', size: '256' } },
+  ],
   ['cancel iterations=5', { kind: 'paint', preset: 'cancel', options: { iterations: '5' } }],
 ])('reads %j', (text, expected) => {
   expect(parseStylizeCommand(text)).toEqual(expected);

@@ -13,7 +13,9 @@ describe('Slack configuration', () => {
   });
 
   test('reads Socket Mode settings, the allow-list and an API base for stand-ins', () => {
-    expect(slackSettings({ ...SOCKET, EASEL_SLACK_CHANNELS: ' C1, G2 ,', SLACK_API_URL: 'http://127.0.0.1:9/api' })).toEqual({
+    expect(
+      slackSettings({ ...SOCKET, EASEL_SLACK_CHANNELS: ' C1, G2 ,', SLACK_API_URL: 'http://127.0.0.1:9/api' }),
+    ).toEqual({
       botToken: 'xoxb-1',
       connection: { mode: 'socket', appToken: 'xapp-1' },
       apiUrl: 'http://127.0.0.1:9/api/',
@@ -23,19 +25,30 @@ describe('Slack configuration', () => {
   });
 
   test('reads HTTP mode settings', () => {
-    const config = slackSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', EASEL_SLACK_MODE: 'HTTP', EASEL_SLACK_PORT: '8080' });
+    const config = slackSettings({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      EASEL_SLACK_MODE: 'HTTP',
+      EASEL_SLACK_PORT: '8080',
+    });
     expect(config?.connection).toEqual({ mode: 'http', signingSecret: 's', port: 8080 });
     expect(config?.apiUrl).toBeUndefined();
   });
 
   test.each([
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_APP_TOKEN is not set; it is needed for Socket Mode (or set EASEL_SLACK_MODE=http).'],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      'SLACK_APP_TOKEN is not set; it is needed for Socket Mode (or set EASEL_SLACK_MODE=http).',
+    ],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, 'SLACK_BOT_TOKEN is not set; it is needed to connect to Slack.'],
     [
       { SLACK_BOT_TOKEN: 'xoxb-1', EASEL_SLACK_MODE: 'http' },
       'SLACK_SIGNING_SECRET is not set; it is needed to verify requests in HTTP mode.',
     ],
-    [{ ...SOCKET, EASEL_SLACK_MODE: 'webhook' }, 'EASEL_SLACK_MODE (slack.mode) must be one of socket, http; got "webhook".'],
+    [
+      { ...SOCKET, EASEL_SLACK_MODE: 'webhook' },
+      'EASEL_SLACK_MODE (slack.mode) must be one of socket, http; got "webhook".',
+    ],
     [
       { ...SOCKET, EASEL_SLACK_CHANNELS: 'C1,#general' },
       'EASEL_SLACK_CHANNELS (slack.channels) must be channel ids like C0123ABCD, separated by commas; "#general" is not one.',

@@ -23,7 +23,13 @@ import { sharedContent } from '../fixtures/images.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
 import { SHARED, SHARED_VGG19 } from '../support/engine.js';
 import { slashCommand } from '../standins/slack/envelopes.js';
-import { startSlackStandIn, type Ack, type ApiCall, type SlackStandIn, type StoredMessage } from '../standins/slack/server.js';
+import {
+  startSlackStandIn,
+  type Ack,
+  type ApiCall,
+  type SlackStandIn,
+  type StoredMessage,
+} from '../standins/slack/server.js';
 
 /** Tiny settings so a real job takes about a second on two CPU cores. */
 const TINY = {
@@ -79,7 +85,12 @@ const PAINTING_PRESETS = {
     name: 'The Great Wave',
     emoji: '🌊',
     slack: 'ocean',
-    painting: { image: 'images/styles/hokusai_great_wave.jpg', title: 'The Great Wave off Kanagawa', artist: 'Hokusai', year: 'c. 1831' },
+    painting: {
+      image: 'images/styles/hokusai_great_wave.jpg',
+      title: 'The Great Wave off Kanagawa',
+      artist: 'Hokusai',
+      year: 'c. 1831',
+    },
   },
 };
 
@@ -93,24 +104,41 @@ async function freePort(): Promise<number> {
 }
 
 /** The real Slack adapter and queue in front of `engine`, talking to a fresh stand-in over 127.0.0.1. */
-export async function startBot<Engine extends StyleEngine>(engine: Engine, options: BotOptions = {}): Promise<Bot<Engine>> {
+export async function startBot<Engine extends StyleEngine>(
+  engine: Engine,
+  options: BotOptions = {},
+): Promise<Bot<Engine>> {
   const dir = await mkdtemp(join(tmpdir(), 'easel-slack-'));
   const presetsFile = join(dir, 'presets.json');
   await writeFile(
     presetsFile,
-    JSON.stringify({ defaults: TINY, gallery: { photo: 'images/content/kitten.jpg' }, presets: options.presets ?? PAINTING_PRESETS }),
+    JSON.stringify({
+      defaults: TINY,
+      gallery: { photo: 'images/content/kitten.jpg' },
+      presets: options.presets ?? PAINTING_PRESETS,
+    }),
   );
   const logger = options.logger ?? pino({ level: 'silent' });
   const queue = new JobQueue({ engine, networkEngine: options.networkEngine, logger });
   const assets = { location: SHARED, cacheDir: join(dir, 'cache') };
-  const presets = await loadPresets({ file: presetsFile, assets, optionLimits: OPTION_LIMITS, imageLimits: IMAGE_LIMITS });
+  const presets = await loadPresets({
+    file: presetsFile,
+    assets,
+    optionLimits: OPTION_LIMITS,
+    imageLimits: IMAGE_LIMITS,
+  });
   const deps: PlatformDeps = {
     queue,
     inputs: new InputLimiter(),
     presets,
     gallery: new PresetGallery({ presets, paint: queuePainter(queue, OPTION_LIMITS, presets.defaults), logger }),
     logger,
-    limits: { maxDownloadBytes: IMAGE_LIMITS.maxBytes, downloadTimeoutMs: 5000, image: IMAGE_LIMITS, options: OPTION_LIMITS },
+    limits: {
+      maxDownloadBytes: IMAGE_LIMITS.maxBytes,
+      downloadTimeoutMs: 5000,
+      image: IMAGE_LIMITS,
+      options: OPTION_LIMITS,
+    },
   };
   const slack = await startSlackStandIn();
   const port = options.signingSecret === undefined ? undefined : await freePort();
@@ -142,7 +170,10 @@ export async function startBot<Engine extends StyleEngine>(engine: Engine, optio
 
 /** A small JPEG cut from one of the shared photos. */
 export async function photo(name = 'tubingen.jpg', width = 48): Promise<Buffer> {
-  return sharp(await sharedContent(name)).resize({ width }).jpeg().toBuffer();
+  return sharp(await sharedContent(name))
+    .resize({ width })
+    .jpeg()
+    .toBuffer();
 }
 
 /** A small JPEG of one of the shared paintings. */
@@ -151,8 +182,21 @@ export async function painting(name = 'vangogh_starry_night.jpg', side = 40): Pr
   return sharp(bytes).resize({ width: side, height: side, fit: 'cover' }).jpeg().toBuffer();
 }
 
-export function postJpeg(slack: SlackStandIn, user: string, channel: string, bytes: Uint8Array, threadTs?: string): StoredMessage {
-  return slack.postFile({ channel, user, name: 'picture.jpg', mimetype: 'image/jpeg', bytes, ...(threadTs ? { threadTs } : {}) });
+export function postJpeg(
+  slack: SlackStandIn,
+  user: string,
+  channel: string,
+  bytes: Uint8Array,
+  threadTs?: string,
+): StoredMessage {
+  return slack.postFile({
+    channel,
+    user,
+    name: 'picture.jpg',
+    mimetype: 'image/jpeg',
+    bytes,
+    ...(threadTs ? { threadTs } : {}),
+  });
 }
 
 export function command(slack: SlackStandIn, user: string, channel: string, text: string): Promise<Ack> {
@@ -165,17 +209,30 @@ export function textOf(call: ApiCall): string {
 
 /** Every status text of the job message posted in `threadTs`: the post, then each edit, in order. */
 export function jobTexts(slack: SlackStandIn, channel: string, threadTs: string): string[] {
-  const post = slack.callsOf('chat.postMessage').find((c) => c.args.channel === channel && c.args.thread_ts === threadTs);
+  const post = slack
+    .callsOf('chat.postMessage')
+    .find((c) => c.args.channel === channel && c.args.thread_ts === threadTs);
   const ts = post?.result?.ts;
   if (!post || typeof ts !== 'string') return [];
-  return [textOf(post), ...slack.callsOf('chat.update').filter((c) => c.args.ts === ts).map(textOf)];
+  return [
+    textOf(post),
+    ...slack
+      .callsOf('chat.update')
+      .filter((c) => c.args.ts === ts)
+      .map(textOf),
+  ];
 }
 
 /** Everything the bot said, in any form, for checks that it never leaks internals. */
 export function everythingSaid(slack: SlackStandIn): string[] {
-  const said = slack.calls.filter((c) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.completeUploadExternal'].includes(c.method));
+  const said = slack.calls.filter((c) =>
+    ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.completeUploadExternal'].includes(c.method),
+  );
   return [
-    ...said.map((c) => `${textOf(c)} ${typeof c.args.initial_comment === 'string' ? c.args.initial_comment : ''} ${JSON.stringify(c.args.blocks ?? '')}`),
+    ...said.map(
+      (c) =>
+        `${textOf(c)} ${typeof c.args.initial_comment === 'string' ? c.args.initial_comment : ''} ${JSON.stringify(c.args.blocks ?? '')}`,
+    ),
     ...slack.responses.map((r) => JSON.stringify(r)),
   ];
 }
@@ -188,7 +245,10 @@ const FIGURES = fileURLToPath(new URL('../../out/slack-timings.jsonl', import.me
 export async function recordFigure(name: string, ms: number): Promise<void> {
   console.log(`[slack timing] ${name}: ${ms.toFixed(1)} ms`);
   await mkdir(join(FIGURES, '..'), { recursive: true });
-  await appendFile(FIGURES, `${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, at: new Date().toISOString() })}\n`);
+  await appendFile(
+    FIGURES,
+    `${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, at: new Date().toISOString() })}\n`,
+  );
 }
 
 /** After each test, nothing the bot said may leak internals. */

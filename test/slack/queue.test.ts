@@ -34,21 +34,28 @@ test('four users at once on one slot: each sees a place in line, moves up, and g
   const latest = (index: number): string | undefined => jobTexts(slack, 'C1', threads[index]!.ts).at(-1);
   let run = await engine.nextRun();
   await expect.poll(() => latest(0)).toMatch(/Starting to paint/);
-  await expect.poll(() => [1, 2, 3].map(latest)).toEqual([
-    expect.stringMatching(/You're next in line/),
-    expect.stringMatching(/You're #2 in line/),
-    expect.stringMatching(/You're #3 in line/),
-  ]);
+  await expect
+    .poll(() => [1, 2, 3].map(latest))
+    .toEqual([
+      expect.stringMatching(/You're next in line/),
+      expect.stringMatching(/You're #2 in line/),
+      expect.stringMatching(/You're #3 in line/),
+    ]);
 
   for (const [index, user] of users.entries()) {
     run.finish();
     const upload = await slack.waitForUpload((u) => u.threadTs === threads[index]!.ts);
     expect(upload.comment).toContain(`<@${user}>`);
     expect(slack.uploads).toHaveLength(index + 1);
-    if (index === 0) await expect.poll(() => [2, 3].map(latest)).toEqual([expect.stringMatching(/You're next in line/), expect.stringMatching(/You're #2 in line/)]);
+    if (index === 0)
+      await expect
+        .poll(() => [2, 3].map(latest))
+        .toEqual([expect.stringMatching(/You're next in line/), expect.stringMatching(/You're #2 in line/)]);
     if (index < users.length - 1) run = await engine.nextRun();
   }
-  await expect.poll(() => threads.map((_, index) => latest(index))).toEqual(Array(4).fill(expect.stringMatching(/Done in/)));
+  await expect
+    .poll(() => threads.map((_, index) => latest(index)))
+    .toEqual(Array(4).fill(expect.stringMatching(/Done in/)));
 });
 
 test('a waiting job is cancelled with /stylize cancel, a running one with its button, and only by its owner', async () => {
@@ -63,12 +70,25 @@ test('a waiting job is cancelled with /stylize cancel, a running one with its bu
   await command(slack, 'U2', 'C1', '');
   await expect.poll(() => jobTexts(slack, 'C1', waiting.ts)[0]).toMatch(/You're next in line/);
   await command(slack, 'U2', 'C1', 'cancel');
-  expect((await slack.waitForResponse((r) => String(r.text).startsWith('Cancelled'))).text).toBe('Cancelled your picture.');
+  expect((await slack.waitForResponse((r) => String(r.text).startsWith('Cancelled'))).text).toBe(
+    'Cancelled your picture.',
+  );
   await expect.poll(() => jobTexts(slack, 'C1', waiting.ts).at(-1)).toMatch(/Cancelled\. Nothing was painted\./);
 
   const { jobId, messageTs } = await cancelButton(slack, running.ts);
   const click = (user: string) =>
-    slack.send('interactive', buttonClick({ user, channel: 'C1', messageTs, threadTs: running.ts, actionId: CANCEL_ACTION, value: jobId, responseUrl: slack.responseUrl() }));
+    slack.send(
+      'interactive',
+      buttonClick({
+        user,
+        channel: 'C1',
+        messageTs,
+        threadTs: running.ts,
+        actionId: CANCEL_ACTION,
+        value: jobId,
+        responseUrl: slack.responseUrl(),
+      }),
+    );
   await click('U2');
   const refusal = await slack.waitForCall('chat.postEphemeral');
   expect(refusal.args).toMatchObject({ user: 'U2', text: 'Only the person who asked for this picture can cancel it.' });
@@ -82,5 +102,7 @@ test('a waiting job is cancelled with /stylize cancel, a running one with its bu
   expect(engine.runs).toHaveLength(1);
 
   await command(slack, 'U1', 'C1', 'cancel');
-  expect((await slack.waitForResponse((r) => String(r.text).startsWith('You'))).text).toBe("You don't have any pictures in progress.");
+  expect((await slack.waitForResponse((r) => String(r.text).startsWith('You'))).text).toBe(
+    "You don't have any pictures in progress.",
+  );
 });

@@ -1,7 +1,17 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { reactionAdded } from '../standins/slack/envelopes.js';
-import { command, jobTexts, painting, photo, postJpeg, recordFigure, textOf, useBot, useRealEngineBot } from './harness.js';
+import {
+  command,
+  jobTexts,
+  painting,
+  photo,
+  postJpeg,
+  recordFigure,
+  textOf,
+  useBot,
+  useRealEngineBot,
+} from './harness.js';
 
 describe('on the real engine', () => {
   const bot = useRealEngineBot();
@@ -56,14 +66,18 @@ describe('on a controlled engine', () => {
     for (const [step, iteration] of [10, 21, 40].entries()) {
       run.progress(iteration);
       const line = `*Your style* · Painting… ${percents[step]}% · iteration ${iteration}/40 · `;
-      await expect.poll(latest).toSatisfy((text: string | undefined) => text?.startsWith(line) === true && text.endsWith(' left'));
+      await expect
+        .poll(latest)
+        .toSatisfy((text: string | undefined) => text?.startsWith(line) === true && text.endsWith(' left'));
     }
     run.finish();
     const upload = await slack.waitForUpload();
     expect(upload.threadTs).toBe(style.ts);
     expect(upload.comment).toMatch(/^<@U1> here you go! Done in .* s\.\nYour style · 32 px · 40 iterations/);
     await expect.poll(latest).toMatch(/^\*Your style\* · Done in .* s\.$/);
-    const steps = jobTexts(slack, 'C1', style.ts).filter((text) => text.includes('Painting…')).map((text) => /\d+%/.exec(text)?.[0]);
+    const steps = jobTexts(slack, 'C1', style.ts)
+      .filter((text) => text.includes('Painting…'))
+      .map((text) => /\d+%/.exec(text)?.[0]);
     expect(steps).toEqual(percents.map((percent) => `${percent}%`));
   });
 
@@ -106,16 +120,28 @@ describe('on a controlled engine', () => {
 
   test('a refused preset reaction may be tried again', async () => {
     const { slack, engine } = bot();
-    const picture = slack.postFile({ channel: 'C1', user: 'U1', name: 'cut.jpg', mimetype: 'image/jpeg', bytes: (await photo()).subarray(0, 200) });
-    const react = () => slack.send('events_api', reactionAdded({ user: 'U2', channel: 'C1', ts: picture.ts, reaction: 'ocean', itemUser: 'U1' }));
+    const picture = slack.postFile({
+      channel: 'C1',
+      user: 'U1',
+      name: 'cut.jpg',
+      mimetype: 'image/jpeg',
+      bytes: (await photo()).subarray(0, 200),
+    });
+    const react = () =>
+      slack.send(
+        'events_api',
+        reactionAdded({ user: 'U2', channel: 'C1', ts: picture.ts, reaction: 'ocean', itemUser: 'U1' }),
+      );
 
     await react();
     await slack.waitForCall('chat.postEphemeral');
     await react();
-    await expect.poll(() => slack.callsOf('chat.postEphemeral').map((call) => textOf(call))).toEqual([
-      expect.stringMatching(/^The photo is damaged or cut short/),
-      expect.stringMatching(/^The photo is damaged or cut short/),
-    ]);
+    await expect
+      .poll(() => slack.callsOf('chat.postEphemeral').map((call) => textOf(call)))
+      .toEqual([
+        expect.stringMatching(/^The photo is damaged or cut short/),
+        expect.stringMatching(/^The photo is damaged or cut short/),
+      ]);
     expect(engine.runs).toEqual([]);
   });
 
@@ -150,9 +176,9 @@ describe('on a controlled engine', () => {
 
     await command(slack, 'U1', 'C1', 'ocean');
     (await engine.nextRun()).finish();
-    await expect.poll(() => jobTexts(slack, 'C1', picture.ts).at(-1)).toBe(
-      "*The Great Wave* · I finished the picture but couldn't upload it here. Please try again in a minute.",
-    );
+    await expect
+      .poll(() => jobTexts(slack, 'C1', picture.ts).at(-1))
+      .toBe("*The Great Wave* · I finished the picture but couldn't upload it here. Please try again in a minute.");
     expect(slack.uploads).toEqual([]);
 
     await command(slack, 'U1', 'C1', 'ocean');

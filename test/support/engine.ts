@@ -28,13 +28,23 @@ export function quickOptions(overrides: Partial<StylizeOptions> = {}): StylizeOp
 /** An engine in its worker thread with the default layers, quiet logs and one slot. */
 export function startTestEngine(backend: RuntimeName, weights: WeightsSource): Promise<StyleEngine> {
   return startEngine(
-    { weights, backend, slots: 1, threads: 2, layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)] },
+    {
+      weights,
+      backend,
+      slots: 1,
+      threads: 2,
+      layers: [DEFAULT_OPTIONS.contentLayer, ...DEFAULT_OPTIONS.styleLayers.map((s) => s.layer)],
+    },
     pino({ level: 'silent' }),
   );
 }
 
 /** Starts a long job, aborts it at its first progress event, and checks it stopped within one more iteration. */
-export async function expectAbortWithinOneIteration(engine: StyleEngine, content: RgbImage, style: RgbImage): Promise<void> {
+export async function expectAbortWithinOneIteration(
+  engine: StyleEngine,
+  content: RgbImage,
+  style: RgbImage,
+): Promise<void> {
   const controller = new AbortController();
   const seen: number[] = [];
   const job = engine.stylize(

@@ -57,7 +57,6 @@ const HEAD_GROUP = {
   bytes: new Uint8Array(72),
 };
 
-
 const layersOf = (channels: number[]) => randomVgg(channels, 7);
 
 let dir: string;
@@ -138,7 +137,10 @@ describe('a model with one group per layer', () => {
   it('reports a shard of the wrong size as corrupt, naming it', async () => {
     await writeTiny();
     await writeFile(join(dir, 'group2-shard2of2'), new Uint8Array(79));
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block1_conv2']), 'weights-corrupt');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block1_conv2']),
+      'weights-corrupt',
+    );
     expect(error.message).toContain(join(dir, 'group2-shard2of2'));
     expect(error.message).toContain('79 bytes');
   });
@@ -146,7 +148,10 @@ describe('a model with one group per layer', () => {
   it('reports a missing shard file with its path and how to fix it', async () => {
     await writeTiny();
     await rm(join(dir, 'group1-shard1of1'));
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']), 'weights-missing');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']),
+      'weights-missing',
+    );
     expect(error.message).toContain(join(dir, 'group1-shard1of1'));
     expect(error.message).toContain('EASEL_VGG19');
   });
@@ -180,7 +185,12 @@ describe('model.json contents', () => {
       [
         {
           weights: [
-            { name: 'block1_conv1/kernel', shape: [3, 3, 3, 4], dtype: 'float32', quantization: { dtype: 'uint8', scale, min } },
+            {
+              name: 'block1_conv1/kernel',
+              shape: [3, 3, 3, 4],
+              dtype: 'float32',
+              quantization: { dtype: 'uint8', scale, min },
+            },
             { name: 'block1_conv1/bias', shape: [4], dtype: 'float32', quantization: { dtype: 'float16' } },
           ],
           bytes: new Uint8Array([...kernelCodes, ...new Uint8Array(biasHalves.buffer)]),
@@ -197,7 +207,10 @@ describe('model.json contents', () => {
   it('rejects a layer whose input channels do not match the layer before', async () => {
     const wrongInput = { ...conv2, inChannels: 5, kernel: new Float32Array(9 * 5 * 4) };
     await writeModel(dir, [float32Group(conv1), float32Group(wrongInput)], 4096);
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block1_conv2']), 'weights-corrupt');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block1_conv2']),
+      'weights-corrupt',
+    );
     expect(error.message).toContain('block1_conv2/kernel');
     expect(error.message).toContain('5 input channels');
   });
@@ -210,7 +223,10 @@ describe('model.json contents', () => {
 
   it('rejects a model without the layers asked for', async () => {
     await writeModel(dir, [float32Group(conv1)], 4096);
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block2_conv1']), 'weights-corrupt');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block2_conv1']),
+      'weights-corrupt',
+    );
     expect(error.message).toContain('block1_conv2/kernel');
   });
 
@@ -218,7 +234,10 @@ describe('model.json contents', () => {
     const group = float32Group(conv1);
     group.weights[0] = { name: 'block1_conv1/kernel', shape: [3, 3, 3, 4], dtype: 'int32' };
     await writeModel(dir, [group], 4096);
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']), 'weights-corrupt');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']),
+      'weights-corrupt',
+    );
     expect(error.message).toContain('int32');
   });
 
@@ -232,7 +251,10 @@ describe('model.json contents', () => {
 
   it('rejects a model.json that is not JSON', async () => {
     await writeFile(join(dir, 'model.json'), '<html>Not Found</html>');
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']), 'weights-corrupt');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']),
+      'weights-corrupt',
+    );
     expect(error.message).toContain(join(dir, 'model.json'));
   });
 });
@@ -240,18 +262,27 @@ describe('model.json contents', () => {
 describe('locations that do not hold a model', () => {
   it('names a missing folder and says how to point at the weights', async () => {
     const missing = join(dir, 'no-such-folder');
-    const error = await expectWeightsError(loadConvWeights({ location: missing, cacheDir }, ['block1_conv1']), 'weights-missing');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: missing, cacheDir }, ['block1_conv1']),
+      'weights-missing',
+    );
     expect(error.message).toContain(missing);
     expect(error.message).toContain('EASEL_VGG19');
   });
 
   it('names a folder without model.json', async () => {
-    const error = await expectWeightsError(loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']), 'weights-missing');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: dir, cacheDir }, ['block1_conv1']),
+      'weights-missing',
+    );
     expect(error.message).toContain(join(dir, 'model.json'));
   });
 
   it('refuses URL schemes other than http(s)', async () => {
-    await expectWeightsError(loadConvWeights({ location: 'ftp://127.0.0.1/model.json', cacheDir }, ['block1_conv1']), 'weights-missing');
+    await expectWeightsError(
+      loadConvWeights({ location: 'ftp://127.0.0.1/model.json', cacheDir }, ['block1_conv1']),
+      'weights-missing',
+    );
   });
 
   it('loads nothing when no layers are asked for', async () => {

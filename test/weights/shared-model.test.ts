@@ -13,11 +13,13 @@ import { SHARED_VGG19 } from '../support/engine.js';
 const SHARD_1 = 'group1-shard1of21.bin';
 const SHARD_2 = 'group1-shard2of21.bin';
 
-
 /** Every file under the cache folder, relative to it. */
 async function cachedFiles(cacheDir: string): Promise<string[]> {
   const entries = await readdir(cacheDir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 async function shardFloats(file: string, byteOffset: number, count: number): Promise<Float32Array> {
@@ -48,7 +50,9 @@ afterEach(async () => {
 
 describe('the shared single-group VGG19 over http', () => {
   it('fetches only model.json and the first shard for block1', async () => {
-    const loaded = await loadConvWeights({ location: modelUrl, cacheDir, sha256: SHARED_VGG19_SHA256 }, ['block1_conv2']);
+    const loaded = await loadConvWeights({ location: modelUrl, cacheDir, sha256: SHARED_VGG19_SHA256 }, [
+      'block1_conv2',
+    ]);
 
     expect(server.requests).toEqual(['/model.json', `/${SHARD_1}`]);
     const conv1 = loaded.get('block1_conv1') as ConvWeights;
@@ -135,7 +139,10 @@ describe('the shared single-group VGG19 over http', () => {
 
   it('reports an HTTP error as unreachable, with the status and the URL', async () => {
     server.setFault(SHARD_1, { kind: 'status', status: 404 });
-    const error = await expectWeightsError(loadConvWeights({ location: modelUrl, cacheDir }, ['block1_conv1']), 'weights-unreachable');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: modelUrl, cacheDir }, ['block1_conv1']),
+      'weights-unreachable',
+    );
     expect(error.message).toContain('404');
     expect(error.message).toContain(`${server.url}${SHARD_1}`);
     expect(error.message).toContain('EASEL_VGG19');
@@ -143,7 +150,10 @@ describe('the shared single-group VGG19 over http', () => {
 
   it('does not cache a model.json that is not JSON', async () => {
     server.setFault('model.json', { kind: 'truncate', bytes: 100 });
-    const error = await expectWeightsError(loadConvWeights({ location: modelUrl, cacheDir }, ['block1_conv1']), 'weights-corrupt');
+    const error = await expectWeightsError(
+      loadConvWeights({ location: modelUrl, cacheDir }, ['block1_conv1']),
+      'weights-corrupt',
+    );
     expect(error.message).toContain(modelUrl);
     expect(await cachedFiles(cacheDir)).toEqual([]);
   });
@@ -158,8 +168,12 @@ describe('the shared single-group VGG19 over http', () => {
 
 describe('the shared single-group VGG19 on disk', () => {
   it('reads the same values as over http, without touching the cache', async () => {
-    const local = await loadConvWeights({ location: SHARED_VGG19, cacheDir, sha256: SHARED_VGG19_SHA256 }, ['block1_conv2']);
-    expect(local.get('block1_conv2')?.bias.subarray(0, 4)).toEqual(await shardFloats(SHARD_1, (1728 + 64 + 36864) * 4, 4));
+    const local = await loadConvWeights({ location: SHARED_VGG19, cacheDir, sha256: SHARED_VGG19_SHA256 }, [
+      'block1_conv2',
+    ]);
+    expect(local.get('block1_conv2')?.bias.subarray(0, 4)).toEqual(
+      await shardFloats(SHARD_1, (1728 + 64 + 36864) * 4, 4),
+    );
     expect(await cachedFiles(cacheDir)).toEqual([]);
   });
 });

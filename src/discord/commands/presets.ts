@@ -14,7 +14,11 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   await interaction.deferReply();
   try {
     const { png, presets } = await context.deps.gallery.picture();
-    const credits = creditLines(presets, (preset) => preset.emoji, (name) => `**${name}**`);
+    const credits = creditLines(
+      presets,
+      (preset) => preset.emoji,
+      (name) => `**${name}**`,
+    );
     await interaction.editReply({
       content: [HOW_TO, ...credits].join('\n'),
       files: [new AttachmentBuilder(png, { name: 'presets.png' })],

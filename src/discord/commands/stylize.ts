@@ -33,8 +33,7 @@ const MAX_SUGGESTIONS = 25;
 
 /** A style image of the member's own with their settings, or a preset's plan. */
 type StyleRequest =
-  | { readonly kind: 'image'; readonly options: StylizeOptions }
-  | { readonly kind: 'preset'; readonly plan: PresetPlan };
+  { readonly kind: 'image'; readonly options: StylizeOptions } | { readonly kind: 'preset'; readonly plan: PresetPlan };
 
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
 function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): StyleRequest {

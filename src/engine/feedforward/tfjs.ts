@@ -44,7 +44,14 @@ function apply(x: tf.Tensor4D, { shape, kernel, shift, scale }: Layer): tf.Tenso
     : tf.conv2d(x, kernel, stride, 'same');
   // Instance norm is batch norm with the image's own per-channel moments (a batch of one): one fused kernel.
   const { mean, variance } = tf.moments(conv, [0, 1, 2]);
-  const normed = tf.batchNorm4d(conv, mean as tf.Tensor1D, variance as tf.Tensor1D, shift, scale, INSTANCE_NORM_EPSILON);
+  const normed = tf.batchNorm4d(
+    conv,
+    mean as tf.Tensor1D,
+    variance as tf.Tensor1D,
+    shift,
+    scale,
+    INSTANCE_NORM_EPSILON,
+  );
   return shape.relu ? tf.relu(normed) : normed;
 }
 
@@ -74,7 +81,9 @@ export async function createTfjsFeedForwardRuntime(backend: TfjsBackendName): Pr
             input.dispose();
           }
           const features = x;
-          const out = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(tf.tanh(features), OUTPUT_SCALE), OUTPUT_OFFSET), 0, 255));
+          const out = tf.tidy(() =>
+            tf.clipByValue(tf.add(tf.mul(tf.tanh(features), OUTPUT_SCALE), OUTPUT_OFFSET), 0, 255),
+          );
           const [, outHeight, outWidth] = out.shape as [number, number, number, number];
           features.dispose();
           const values = (await out.data()) as Float32Array;

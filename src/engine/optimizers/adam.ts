@@ -34,7 +34,10 @@ class Adam<D> implements Optimizer<D> {
     if (!(this.learningRate > 0 && Number.isFinite(this.learningRate))) {
       throw new RangeError(`Adam learningRate must be a positive number, got ${this.learningRate}.`);
     }
-    for (const [name, beta] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+    for (const [name, beta] of [
+      ['beta1', this.beta1],
+      ['beta2', this.beta2],
+    ] as const) {
       if (!(beta >= 0 && beta < 1)) throw new RangeError(`Adam ${name} must be in [0, 1), got ${beta}.`);
     }
     if (!(this.epsilon > 0)) throw new RangeError(`Adam epsilon must be positive, got ${this.epsilon}.`);

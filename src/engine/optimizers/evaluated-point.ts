@@ -56,6 +56,8 @@ export class EvaluatedPoint<D> {
 /** Throws when a step is given a vector of another length than the one the optimizer was sized for. */
 export function checkSize(expected: number, x: Float32Array): void {
   if (x.length !== expected) {
-    throw new Error(`Optimizer was started on ${expected} values but stepped with ${x.length}; use a new optimizer per problem size.`);
+    throw new Error(
+      `Optimizer was started on ${expected} values but stepped with ${x.length}; use a new optimizer per problem size.`,
+    );
   }
 }

@@ -133,15 +133,17 @@ function cubicStep<D>(a: Trial<D>, b: Trial<D>, low: number, high: number): numb
   let t = Number.NaN;
   if (d2Squared >= 0) {
     const d2 = Math.sqrt(d2Squared);
-    t = a.t <= b.t
-      ? b.t - (b.t - a.t) * ((b.slope + d2 - d1) / (b.slope - a.slope + 2 * d2))
-      : a.t - (a.t - b.t) * ((a.slope + d2 - d1) / (a.slope - b.slope + 2 * d2));
+    t =
+      a.t <= b.t
+        ? b.t - (b.t - a.t) * ((b.slope + d2 - d1) / (b.slope - a.slope + 2 * d2))
+        : a.t - (a.t - b.t) * ((a.slope + d2 - d1) / (a.slope - b.slope + 2 * d2));
   }
   return Number.isFinite(t) ? Math.min(Math.max(t, low), high) : (low + high) / 2;
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`L-BFGS ${name} must be a positive integer, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`L-BFGS ${name} must be a positive integer, got ${value}.`);
   return value;
 }
 

@@ -66,6 +66,10 @@ export async function openFirstRuntime<T>(
       skipped.push({ name, error });
     }
   }
-  const reasons = skipped.map((s) => `${s.name}: ${s.error instanceof Error ? s.error.message : String(s.error)}`).join('; ');
-  throw new Error(forced ? `EASEL_BACKEND=${forced} could not be loaded (${reasons})` : `no runtime could be loaded (${reasons})`);
+  const reasons = skipped
+    .map((s) => `${s.name}: ${s.error instanceof Error ? s.error.message : String(s.error)}`)
+    .join('; ');
+  throw new Error(
+    forced ? `EASEL_BACKEND=${forced} could not be loaded (${reasons})` : `no runtime could be loaded (${reasons})`,
+  );
 }

@@ -85,9 +85,13 @@ async function download(url: string, options: DownloadOptions): Promise<Uint8Arr
       : received === undefined
         ? `the connection failed${networkCode(error)}`
         : `the transfer broke off after ${received} bytes`;
-    throw new WeightsError('weights-unreachable', `Could not download ${wording.what} from ${url}: ${why}. ${suggestLocalCopy(wording)}`, {
-      cause: error,
-    });
+    throw new WeightsError(
+      'weights-unreachable',
+      `Could not download ${wording.what} from ${url}: ${why}. ${suggestLocalCopy(wording)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -5,8 +5,7 @@
 const VGG19_COMMIT = '08d09052bc6258d3abdfa341850122fc4b746db6';
 
 /** model.json of the public tfjs conversion of Keras VGG19 that easel downloads when EASEL_VGG19 is unset. */
-export const DEFAULT_VGG19_URL =
-  `https://raw.githubusercontent.com/DavidCai1111/vgg19-tensorflowjs-model/${VGG19_COMMIT}/model/model.json`;
+export const DEFAULT_VGG19_URL = `https://raw.githubusercontent.com/DavidCai1111/vgg19-tensorflowjs-model/${VGG19_COMMIT}/model/model.json`;
 
 /**
  * sha256 of the files behind DEFAULT_VGG19_URL, from shared/models/MANIFEST.md ("Source files whose bytes went

@@ -74,7 +74,10 @@ async function openStore(source: WeightsSource, options: LoadWeightsOptions): Pr
     });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new WeightsError('weights-missing', `VGG19 weights cannot be loaded from "${location}". ${POINT_EASEL_VGG19}`);
+    throw new WeightsError(
+      'weights-missing',
+      `VGG19 weights cannot be loaded from "${location}". ${POINT_EASEL_VGG19}`,
+    );
   }
   return openDirectoryStore(location, source.sha256);
 }
@@ -85,7 +88,9 @@ function modelUrl(location: string): URL {
   try {
     url = new URL(location);
   } catch (error) {
-    throw new WeightsError('weights-missing', `"${location}" is not a valid URL. ${POINT_EASEL_VGG19}`, { cause: error });
+    throw new WeightsError('weights-missing', `"${location}" is not a valid URL. ${POINT_EASEL_VGG19}`, {
+      cause: error,
+    });
   }
   if (url.pathname.endsWith('.json')) return url;
   return new URL(url.pathname.endsWith('/') ? 'model.json' : `${url.pathname}/model.json`, url);

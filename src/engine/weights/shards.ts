@@ -34,9 +34,14 @@ function firstShard(total: number, count: number): FileExpectation {
   return { length: { min: Math.ceil(total / count), max: Math.floor((total - 1) / (count - 1)) } };
 }
 
-function copyRange(shards: readonly (Uint8Array | undefined)[], shardSize: number, offset: number, length: number): Uint8Array {
+function copyRange(
+  shards: readonly (Uint8Array | undefined)[],
+  shardSize: number,
+  offset: number,
+  length: number,
+): Uint8Array {
   const out = new Uint8Array(length);
-  for (let position = offset; position < offset + length; ) {
+  for (let position = offset; position < offset + length;) {
     const index = Math.floor(position / shardSize);
     const shard = shards[index];
     if (shard === undefined) throw new Error(`shard ${index} was needed but not read`);

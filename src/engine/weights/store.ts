@@ -31,14 +31,22 @@ export interface StoreWording {
   readonly pointAt: string;
 }
 
-export const VGG19_WORDING: StoreWording = { what: 'VGG19 weights', variable: 'EASEL_VGG19', pointAt: POINT_EASEL_VGG19 };
+export const VGG19_WORDING: StoreWording = {
+  what: 'VGG19 weights',
+  variable: 'EASEL_VGG19',
+  pointAt: POINT_EASEL_VGG19,
+};
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Says what is wrong with a file's bytes, or nothing when they are as expected. */
-export function findProblem(bytes: Uint8Array, expected: FileExpectation, sha256: string | undefined): string | undefined {
+export function findProblem(
+  bytes: Uint8Array,
+  expected: FileExpectation,
+  sha256: string | undefined,
+): string | undefined {
   const { length } = expected;
   if (length && (bytes.byteLength < length.min || bytes.byteLength > length.max)) {
     const wanted = length.min === length.max ? `${length.min}` : `${length.min} to ${length.max}`;

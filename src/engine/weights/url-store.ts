@@ -2,7 +2,14 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { downloadToStaging } from './download.js';
 import { WeightsError } from './errors.js';
-import { findProblem, sha256Hex, VGG19_WORDING, type FileExpectation, type StoreWording, type WeightsStore } from './store.js';
+import {
+  findProblem,
+  sha256Hex,
+  VGG19_WORDING,
+  type FileExpectation,
+  type StoreWording,
+  type WeightsStore,
+} from './store.js';
 
 export interface UrlStoreOptions {
   readonly cacheDir: string;
@@ -38,7 +45,9 @@ export function openUrlStore(modelUrl: URL, options: UrlStoreOptions): WeightsSt
     const problem = findProblem(staged.bytes, expected, options.sha256?.[file]);
     if (problem !== undefined) {
       await staged.discard();
-      const cacheNote = replacesBadCopy ? 'Its bad cached copy was deleted and the new download was not kept' : 'It was not kept';
+      const cacheNote = replacesBadCopy
+        ? 'Its bad cached copy was deleted and the new download was not kept'
+        : 'It was not kept';
       throw new WeightsError(
         'weights-corrupt',
         `The ${wording.what} file downloaded from ${describe(file)} is corrupt: ${problem}. ${cacheNote}. ` +

@@ -268,7 +268,13 @@ export class Journal implements JobObserver {
       return { kind: 'network', ...common, networkId: request.networkId, size: request.size };
     }
     const { options, previewIntervalMs } = request;
-    return { kind: 'gatys', ...common, styles, options, ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }) };
+    return {
+      kind: 'gatys',
+      ...common,
+      styles,
+      options,
+      ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
+    };
   }
 
   /** Drops a job and its images. */

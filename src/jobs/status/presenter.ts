@@ -34,9 +34,7 @@ export interface FinishedPainting {
  * mention, when the status should point to it), to go on the status message itself, or lost.
  */
 export type Delivery =
-  | { readonly kind: 'posted'; readonly where?: string }
-  | { readonly kind: 'on-status' }
-  | { readonly kind: 'lost' };
+  { readonly kind: 'posted'; readonly where?: string } | { readonly kind: 'on-status' } | { readonly kind: 'lost' };
 
 export function headlineOf(spec: JobSpec): Headline {
   return { label: spec.label, requesterId: spec.requester.userId };
@@ -57,7 +55,13 @@ export function presentEvent(headline: Headline, jobId: string, event: StatusEve
       return { headline, stage: 'painting', line: startedLine(event.etaMs), buttons: cancel };
     case 'progress': {
       const { preview } = event.progress;
-      return { headline, stage: 'painting', line: progressLine(event.progress), buttons: cancel, ...(preview ? { preview } : {}) };
+      return {
+        headline,
+        stage: 'painting',
+        line: progressLine(event.progress),
+        buttons: cancel,
+        ...(preview ? { preview } : {}),
+      };
     }
     case 'failed':
       return presentRefusal(headline, event.message);

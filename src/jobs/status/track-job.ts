@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import type { JobEvent, JobHandle, JobListener, JobSpec } from '../job.js';
-import { finishedPainting, headlineOf, presentEvent, presentFinished, type Delivery, type FinishedPainting } from './presenter.js';
+import {
+  finishedPainting,
+  headlineOf,
+  presentEvent,
+  presentFinished,
+  type Delivery,
+  type FinishedPainting,
+} from './presenter.js';
 import { StatusUpdater, type StatusSink } from './updater.js';
 import { isFinal, type StatusView } from './view.js';
 

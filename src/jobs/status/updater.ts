@@ -93,7 +93,10 @@ export class StatusUpdater {
     try {
       await (final ? this.#sendWithRetries(view) : this.#send(view));
     } catch (err) {
-      this.#logger.warn({ err, final }, final ? 'could not show how the job ended' : 'status update failed; the next one replaces it');
+      this.#logger.warn(
+        { err, final },
+        final ? 'could not show how the job ended' : 'status update failed; the next one replaces it',
+      );
     } finally {
       this.#inFlight = false;
       if (final) this.#finalSent?.();

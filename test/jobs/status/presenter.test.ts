@@ -26,7 +26,19 @@ const losses = { total: 1, content: 1, style: 1, tv: 1 };
 /** Progress with its cost share equal to its share of iterations, unless `extra` says otherwise. */
 function progress(iteration: number, iterations = 50, extra: Partial<Progress> = {}): Progress {
   const fraction = iterations > 0 ? iteration / iterations : 0;
-  return { scale: 1, scales: 1, width: 64, height: 64, iteration, iterations, fraction, losses, elapsedMs: 1, etaMs: 70_000, ...extra };
+  return {
+    scale: 1,
+    scales: 1,
+    width: 64,
+    height: 64,
+    iteration,
+    iterations,
+    fraction,
+    losses,
+    elapsedMs: 1,
+    etaMs: 70_000,
+    ...extra,
+  };
 }
 
 describe('progressPercent', () => {
@@ -48,14 +60,23 @@ describe('presentEvent', () => {
       line: "You're #3 in line · starts in about 2 min",
       buttons: [{ kind: 'cancel', jobId: 'job-1' }],
     });
-    expect(presentEvent(headline, 'job-1', { type: 'moved', position: 1, etaMs: 3000 }).line).toBe("You're next in line · starts in a few seconds");
+    expect(presentEvent(headline, 'job-1', { type: 'moved', position: 1, etaMs: 3000 }).line).toBe(
+      "You're next in line · starts in a few seconds",
+    );
   });
 
   it('shows the start and progress as a whole percentage, carrying a preview when there is one', () => {
-    expect(presentEvent(headline, 'job-1', { type: 'started', etaMs: 40_000 })).toMatchObject({ stage: 'painting', line: 'Starting to paint · about 40 s to go' });
+    expect(presentEvent(headline, 'job-1', { type: 'started', etaMs: 40_000 })).toMatchObject({
+      stage: 'painting',
+      line: 'Starting to paint · about 40 s to go',
+    });
     const preview: RgbImage = solidImage(4, 4, [1, 2, 3]);
     const shown = presentEvent(headline, 'job-1', { type: 'progress', progress: progress(21, 50, { preview }) });
-    expect(shown).toMatchObject({ stage: 'painting', line: 'Painting… 42% · iteration 21/50 · about 1 min left', preview });
+    expect(shown).toMatchObject({
+      stage: 'painting',
+      line: 'Painting… 42% · iteration 21/50 · about 1 min left',
+      preview,
+    });
     expect(shown.buttons).toEqual([{ kind: 'cancel', jobId: 'job-1' }]);
     expect(presentEvent(headline, 'job-1', { type: 'progress', progress: progress(22) })).not.toHaveProperty('preview');
   });
@@ -74,7 +95,13 @@ describe('presentFinished', () => {
   const painting = finishedPainting(spec, {
     type: 'done',
     png: Buffer.from('png'),
-    result: { image: spec.content, backend: 'onnx', iterations: 50, ms: 4230, losses: { initial: losses, final: losses } },
+    result: {
+      image: spec.content,
+      backend: 'onnx',
+      iterations: 50,
+      ms: 4230,
+      losses: { initial: losses, final: losses },
+    },
   });
 
   it('words the result and its settings once for every platform', () => {

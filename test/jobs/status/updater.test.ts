@@ -30,7 +30,11 @@ function heldSink(): { sink: StatusSink; calls: Call[]; sent: () => string[] } {
         },
       });
     });
-  return { sink: { post: record('post'), edit: record('edit') }, calls, sent: () => calls.map((call) => `${call.kind} ${call.view.line}`) };
+  return {
+    sink: { post: record('post'), edit: record('edit') },
+    calls,
+    sent: () => calls.map((call) => `${call.kind} ${call.view.line}`),
+  };
 }
 
 function quietLogger() {

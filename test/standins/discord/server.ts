@@ -109,7 +109,12 @@ export class DiscordStandIn extends EventEmitter {
   readonly #tokens = new Map<string, { issuedAt: number; originalId?: string; channelId: string }>();
   readonly #files = new Map<string, UploadedFile>();
   readonly #redirects = new Map<string, string>();
-  readonly #failures: Array<{ matches: (request: RecordedRequest) => boolean; status: number; body: Json; headers: Record<string, string> }> = [];
+  readonly #failures: Array<{
+    matches: (request: RecordedRequest) => boolean;
+    status: number;
+    body: Json;
+    headers: Record<string, string>;
+  }> = [];
   readonly #tokenTtlMs: number;
   readonly #server: Server;
   readonly #gateway: WebSocketServer;
@@ -203,11 +208,23 @@ export class DiscordStandIn extends EventEmitter {
   }
 
   /** A message a user posted, e.g. one with an image for a preset reaction. Not dispatched: the bot reads it via REST. */
-  postUserMessage(author: StandInUser, channelId: string, content: string, attachments: StoredAttachment[] = [], embeds: Json[] = []): StoredMessage {
+  postUserMessage(
+    author: StandInUser,
+    channelId: string,
+    content: string,
+    attachments: StoredAttachment[] = [],
+    embeds: Json[] = [],
+  ): StoredMessage {
     return this.#store({ channelId, author, content, attachments, embeds, components: [], flags: 0 });
   }
 
-  sendCommand(user: StandInUser, name: string, options: CommandOption[], attachments: StoredAttachment[] = [], channelId = this.channelId): SentInteraction {
+  sendCommand(
+    user: StandInUser,
+    name: string,
+    options: CommandOption[],
+    attachments: StoredAttachment[] = [],
+    channelId = this.channelId,
+  ): SentInteraction {
     const resolved = Object.fromEntries(attachments.map((attachment) => [attachment.id, attachment]));
     return this.#interaction(user, channelId, 2, {
       id: snowflake(),
@@ -219,8 +236,18 @@ export class DiscordStandIn extends EventEmitter {
   }
 
   /** What a member's client sends while they type into an option marked autocomplete (`focused`, as typed so far). */
-  sendAutocomplete(user: StandInUser, name: string, focused: CommandOption, channelId = this.channelId): SentInteraction {
-    return this.#interaction(user, channelId, 4, { id: snowflake(), name, type: 1, options: [{ ...focused, focused: true }] });
+  sendAutocomplete(
+    user: StandInUser,
+    name: string,
+    focused: CommandOption,
+    channelId = this.channelId,
+  ): SentInteraction {
+    return this.#interaction(user, channelId, 4, {
+      id: snowflake(),
+      name,
+      type: 1,
+      options: [{ ...focused, focused: true }],
+    });
   }
 
   /** The suggestions the bot answered an autocomplete with (callback type 8), once it has. */
@@ -231,7 +258,13 @@ export class DiscordStandIn extends EventEmitter {
   }
 
   clickButton(user: StandInUser, message: StoredMessage, customId: string): SentInteraction {
-    return this.#interaction(user, message.channel_id, 3, { custom_id: customId, component_type: 2 }, this.#messageJson(message));
+    return this.#interaction(
+      user,
+      message.channel_id,
+      3,
+      { custom_id: customId, component_type: 2 },
+      this.#messageJson(message),
+    );
   }
 
   addReaction(user: StandInUser, message: StoredMessage, emoji: string): void {
@@ -282,7 +315,19 @@ export class DiscordStandIn extends EventEmitter {
       name: 'Stand-in guild',
       icon: null,
       owner_id: snowflake(),
-      roles: [{ id: this.guildId, name: '@everyone', permissions: ALL_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [
+        {
+          id: this.guildId,
+          name: '@everyone',
+          permissions: ALL_PERMISSIONS,
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+      ],
       emojis: [],
       stickers: [],
       features: [],
@@ -321,11 +366,26 @@ export class DiscordStandIn extends EventEmitter {
   }
 
   #user(user: StandInUser): Json {
-    return { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, bot: user.bot ?? false };
+    return {
+      id: user.id,
+      username: user.username,
+      discriminator: '0',
+      global_name: user.username,
+      avatar: null,
+      bot: user.bot ?? false,
+    };
   }
 
   #member(user: StandInUser): Json {
-    return { user: this.#user(user), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: ALL_PERMISSIONS };
+    return {
+      user: this.#user(user),
+      roles: [],
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      permissions: ALL_PERMISSIONS,
+    };
   }
 
   #interaction(user: StandInUser, channelId: string, type: number, data: Json, message?: Json): SentInteraction {
@@ -387,7 +447,11 @@ export class DiscordStandIn extends EventEmitter {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
     };
 
-    if (req.headers.authorization !== `Bot ${this.token}` && !path.startsWith('/webhooks/') && !path.startsWith('/interactions/')) {
+    if (
+      req.headers.authorization !== `Bot ${this.token}` &&
+      !path.startsWith('/webhooks/') &&
+      !path.startsWith('/interactions/')
+    ) {
       return reply(401, { message: '401: Unauthorized', code: 0 });
     }
     const failure = this.#failures.findIndex((f) => f.matches(request));
@@ -416,7 +480,11 @@ export class DiscordStandIn extends EventEmitter {
     const type = req.headers['content-type'] ?? '';
     if (raw.length === 0) return { body: undefined, files: [] };
     if (!type.startsWith('multipart/form-data')) return { body: JSON.parse(raw.toString('utf8')) as Json, files: [] };
-    const form = await new Request('http://stand-in/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+    const form = await new Request('http://stand-in/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: raw,
+    }).formData();
     const files: UploadedFile[] = [];
     let body: Json | undefined;
     for (const [name, value] of form.entries()) {
@@ -432,15 +500,35 @@ export class DiscordStandIn extends EventEmitter {
     const ok = (body?: unknown) => ({ status: body === undefined ? 204 : 200, body });
     const missing = { status: 404, body: { message: 'Unknown Message', code: 10008 } };
     return [
-      { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => ok({ url: this.#base.replace('http', 'ws'), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } }) },
-      { method: 'GET', pattern: /^\/applications\/@me$/, handle: () => ok({ ...this.application, flags: 0, bot: this.#user(this.bot) }) },
+      {
+        method: 'GET',
+        pattern: /^\/gateway\/bot$/,
+        handle: () =>
+          ok({
+            url: this.#base.replace('http', 'ws'),
+            shards: 1,
+            session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+          }),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/applications\/@me$/,
+        handle: () => ok({ ...this.application, flags: 0, bot: this.#user(this.bot) }),
+      },
       {
         method: 'PUT',
         pattern: /^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/,
         handle: (params, request) => {
           const commands = (Array.isArray(request.body) ? request.body : []) as Json[];
           this.commands.set(params[0] ?? 'global', commands);
-          return ok(commands.map((command) => ({ ...command, id: snowflake(), application_id: this.application.id, version: snowflake() })));
+          return ok(
+            commands.map((command) => ({
+              ...command,
+              id: snowflake(),
+              application_id: this.application.id,
+              version: snowflake(),
+            })),
+          );
         },
       },
       {
@@ -465,7 +553,10 @@ export class DiscordStandIn extends EventEmitter {
             });
             issued.originalId = message.id;
             if (url.searchParams.get('with_response') === 'true') {
-              return ok({ interaction: { id: snowflake(), type: 2 }, resource: { type, message: this.#messageJson(message) } });
+              return ok({
+                interaction: { id: snowflake(), type: 2 },
+                resource: { type, message: this.#messageJson(message) },
+              });
             }
           }
           return ok();
@@ -552,7 +643,11 @@ export class DiscordStandIn extends EventEmitter {
         handle: ([channelId = '', messageId = ''], request) => {
           const message = this.messages.get(messageId);
           if (!message) return missing;
-          if (message.thread) return { status: 400, body: { message: 'A thread has already been created for this message', code: 160004 } };
+          if (message.thread)
+            return {
+              status: 400,
+              body: { message: 'A thread has already been created for this message', code: 160004 },
+            };
           // Like Discord, a thread started from a message has the message's id.
           const thread: Json = {
             id: message.id,
@@ -564,7 +659,12 @@ export class DiscordStandIn extends EventEmitter {
             message_count: 0,
             member_count: 1,
             rate_limit_per_user: 0,
-            thread_metadata: { archived: false, auto_archive_duration: Number(request.body?.auto_archive_duration ?? 1440), archive_timestamp: new Date().toISOString(), locked: false },
+            thread_metadata: {
+              archived: false,
+              auto_archive_duration: Number(request.body?.auto_archive_duration ?? 1440),
+              archive_timestamp: new Date().toISOString(),
+              locked: false,
+            },
           };
           this.channels.set(message.id, thread);
           message.thread = thread;
@@ -574,7 +674,15 @@ export class DiscordStandIn extends EventEmitter {
     ];
   }
 
-  #store(fields: { channelId: string; author: StandInUser; content: string; components: unknown[]; embeds: unknown[]; attachments: StoredAttachment[]; flags: number }): StoredMessage {
+  #store(fields: {
+    channelId: string;
+    author: StandInUser;
+    content: string;
+    components: unknown[];
+    embeds: unknown[];
+    attachments: StoredAttachment[];
+    flags: number;
+  }): StoredMessage {
     const message: StoredMessage = {
       id: snowflake(),
       channel_id: fields.channelId,
@@ -617,7 +725,9 @@ export class DiscordStandIn extends EventEmitter {
   #attach(request: RecordedRequest, body: Json, existing: StoredAttachment[]): StoredAttachment[] {
     const uploads = request.files.map((file) => this.hostFile(file.name, file.bytes, file.contentType));
     if (!Array.isArray(body.attachments)) return [...existing, ...uploads];
-    const kept = existing.filter((attachment) => (body.attachments as Json[]).some((entry) => String(entry.id) === attachment.id));
+    const kept = existing.filter((attachment) =>
+      (body.attachments as Json[]).some((entry) => String(entry.id) === attachment.id),
+    );
     return [...kept, ...uploads];
   }
 

@@ -2,7 +2,13 @@ import { BOT_USER_ID, TEAM_ID, type JsonObject, type SlackFile } from './server.
 
 /** Payloads as Slack sends them over Socket Mode, trimmed to the fields Bolt and the bot read. */
 
-export function slashCommand(p: { user: string; channel: string; text: string; responseUrl: string; command?: string }): JsonObject {
+export function slashCommand(p: {
+  user: string;
+  channel: string;
+  text: string;
+  responseUrl: string;
+  command?: string;
+}): JsonObject {
   return {
     token: 'verification-token',
     team_id: TEAM_ID,
@@ -20,7 +26,13 @@ export function slashCommand(p: { user: string; channel: string; text: string; r
   };
 }
 
-export function reactionAdded(p: { user: string; channel: string; ts: string; reaction: string; itemUser: string }): JsonObject {
+export function reactionAdded(p: {
+  user: string;
+  channel: string;
+  ts: string;
+  reaction: string;
+  itemUser: string;
+}): JsonObject {
   return {
     token: 'verification-token',
     team_id: TEAM_ID,
@@ -54,20 +66,37 @@ export function buttonClick(p: {
     user: { id: p.user, username: p.user.toLowerCase(), name: p.user.toLowerCase(), team_id: TEAM_ID },
     api_app_id: 'A0STANDIN',
     token: 'verification-token',
-    container: { type: 'message', message_ts: p.messageTs, channel_id: p.channel, is_ephemeral: false, thread_ts: p.threadTs },
+    container: {
+      type: 'message',
+      message_ts: p.messageTs,
+      channel_id: p.channel,
+      is_ephemeral: false,
+      thread_ts: p.threadTs,
+    },
     trigger_id: `trigger-${p.user}-${Date.now()}`,
     team: { id: TEAM_ID, domain: 'standin' },
     channel: { id: p.channel, name: p.channel.toLowerCase() },
     message: { type: 'message', ts: p.messageTs, user: BOT_USER_ID, text: '', thread_ts: p.threadTs },
     response_url: p.responseUrl,
     actions: [
-      { action_id: p.actionId, block_id: 'actions', value: p.value, type: 'button', action_ts: `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'button' } },
+      {
+        action_id: p.actionId,
+        block_id: 'actions',
+        value: p.value,
+        type: 'button',
+        action_ts: `${Date.now() / 1000}`,
+        text: { type: 'plain_text', text: 'button' },
+      },
     ],
   };
 }
 
 /** A submitted modal. `values` maps block_id → action_id → the element's state. */
-export function viewSubmission(p: { user: string; view: JsonObject; values: Record<string, Record<string, JsonObject>> }): JsonObject {
+export function viewSubmission(p: {
+  user: string;
+  view: JsonObject;
+  values: Record<string, Record<string, JsonObject>>;
+}): JsonObject {
   return {
     type: 'view_submission',
     team: { id: TEAM_ID, domain: 'standin' },

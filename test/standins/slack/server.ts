@@ -150,7 +150,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       const pending = ack.envelope_id === undefined ? undefined : pendingAcks.get(ack.envelope_id);
       if (!pending || ack.envelope_id === undefined) return;
       pendingAcks.delete(ack.envelope_id);
-      pending.resolve({ envelopeId: ack.envelope_id, payload: ack.payload, ms: performance.now() - pending.sentAt, at: Date.now() });
+      pending.resolve({
+        envelopeId: ack.envelope_id,
+        payload: ack.payload,
+        ms: performance.now() - pending.sentAt,
+        at: Date.now(),
+      });
     });
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0STANDIN' } }));
     greeted = true;
@@ -223,7 +228,9 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       if (!pending) return void res.writeHead(404).end();
       // Slack takes the file either as the raw body or as the one file part of a form.
       const contentType = req.headers['content-type'] ?? '';
-      const form = contentType.startsWith('multipart/form-data') ? await new Response(body, { headers: { 'content-type': contentType } }).formData() : undefined;
+      const form = contentType.startsWith('multipart/form-data')
+        ? await new Response(body, { headers: { 'content-type': contentType } }).formData()
+        : undefined;
       const part = form && [...form.values()].find((value) => typeof value !== 'string');
       pending.bytes = part ? Buffer.from(await part.arrayBuffer()) : body;
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${pending.bytes.length}`);
@@ -239,12 +246,14 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     if (!url.pathname.startsWith('/api/')) return void res.writeHead(404).end();
     const method = url.pathname.slice('/api/'.length);
     const args = parseArgs(req.headers['content-type'], body);
-    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (typeof args.token === 'string' ? args.token : undefined);
+    const token =
+      req.headers.authorization?.replace(/^Bearer /, '') ?? (typeof args.token === 'string' ? args.token : undefined);
     const call = record(method, args);
 
     const failure = failures.get(method)?.shift();
     if (failure) {
-      if ('status' in failure) return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSec) });
+      if ('status' in failure)
+        return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSec) });
       return json(200, { ok: false, error: failure.error });
     }
     const expectedToken = method === 'apps.connections.open' ? appToken : botToken;
@@ -257,7 +266,15 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     const channel = textField(args.channel ?? args.channel_id);
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: `${base}/`, team: 'Stand-in', user: 'easel', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: `${base}/`,
+          team: 'Stand-in',
+          user: 'easel',
+          team_id: TEAM_ID,
+          user_id: BOT_USER_ID,
+          bot_id: 'BBOT',
+        };
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace('http', 'ws')}/socket?ticket=${randomUUID()}` };
       case 'chat.postMessage': {
@@ -284,7 +301,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         const latest = Number(args.latest ?? Number.POSITIVE_INFINITY);
         const inclusive = args.inclusive === 'true';
         const limit = Number(args.limit ?? 100);
-        const inRange = (ts: number): boolean => (inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest);
+        const inRange = (ts: number): boolean =>
+          inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest;
         const all = history(channel);
         const messages = all
           .filter((m) => (m.thread_ts === undefined || m.thread_ts === m.ts) && inRange(Number(m.ts)))
@@ -348,7 +366,13 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     }
   }
 
-  function waitFor<T>(event: string, existing: readonly T[], match: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  function waitFor<T>(
+    event: string,
+    existing: readonly T[],
+    match: (value: T) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<T> {
     const found = existing.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -377,8 +401,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     callsOf: (method) => calls.filter((call) => call.method === method),
     waitForCall: (method, match = () => true, timeoutMs = 60_000) =>
       waitFor<ApiCall>('call', calls, (call) => call.method === method && match(call), timeoutMs, method),
-    waitForUpload: (match = () => true, timeoutMs = 60_000) => waitFor<Upload>('upload', uploads, match, timeoutMs, 'an upload'),
-    waitForResponse: (match = () => true, timeoutMs = 60_000) => waitFor<JsonObject>('response', responses, match, timeoutMs, 'a response'),
+    waitForUpload: (match = () => true, timeoutMs = 60_000) =>
+      waitFor<Upload>('upload', uploads, match, timeoutMs, 'an upload'),
+    waitForResponse: (match = () => true, timeoutMs = 60_000) =>
+      waitFor<JsonObject>('response', responses, match, timeoutMs, 'a response'),
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
@@ -389,7 +415,13 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         ...(url === undefined ? {} : { url_private: url, url_private_download: url }),
         ...(external ? { is_external: true } : {}),
       };
-      return store(channel, { ts: nextTs(at), user, text: '', files: [file], ...(threadTs ? { thread_ts: threadTs } : {}) });
+      return store(channel, {
+        ts: nextTs(at),
+        user,
+        text: '',
+        files: [file],
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
     },
     async connected() {
       if (!greeted) await once(events, 'connected');
@@ -400,7 +432,15 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       const envelopeId = randomUUID();
       return new Promise<Ack>((resolve) => {
         pendingAcks.set(envelopeId, { sentAt: performance.now(), resolve });
-        ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0 }));
+        ws.send(
+          JSON.stringify({
+            envelope_id: envelopeId,
+            type,
+            payload,
+            accepts_response_payload: type !== 'events_api',
+            retry_attempt: 0,
+          }),
+        );
       });
     },
     responseUrl: () => `${base}/respond/${randomUUID()}`,

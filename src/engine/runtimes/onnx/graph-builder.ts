@@ -48,7 +48,11 @@ export class GraphBuilder {
 
   /** An int64 constant vector, as shape and axis operands are. */
   ints(values: readonly number[]): string {
-    return this.initializer('int64', BigInt64Array.from(values, (v) => BigInt(v)), [values.length]);
+    return this.initializer(
+      'int64',
+      BigInt64Array.from(values, (v) => BigInt(v)),
+      [values.length],
+    );
   }
 
   /** Adds one node and returns its (first) output. */

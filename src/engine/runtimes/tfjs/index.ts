@@ -47,11 +47,17 @@ class TfjsEvaluator implements Evaluator {
         const acts = this.vgg.activations(input, this.layers);
         const content = contentLoss(acts.get(contentLayer)!, this.contentTarget);
         const style = tf.addN(
-          styleLayers.map(({ layer, weight }, i) => tf.mul(styleLayerLoss(gram(acts.get(layer)!), this.styleTargets[i]!), weight)),
+          styleLayers.map(({ layer, weight }, i) =>
+            tf.mul(styleLayerLoss(gram(acts.get(layer)!), this.styleTargets[i]!), weight),
+          ),
         );
         const tv = totalVariation(input);
         parts = tf.keep(tf.stack([content, style, tv]));
-        return tf.addN([tf.mul(content, weights.content), tf.mul(style, weights.style), tf.mul(tv, weights.tv)]) as tf.Scalar;
+        return tf.addN([
+          tf.mul(content, weights.content),
+          tf.mul(style, weights.style),
+          tf.mul(tv, weights.tv),
+        ]) as tf.Scalar;
       })(x),
     );
     x.dispose();
@@ -67,7 +73,10 @@ class TfjsEvaluator implements Evaluator {
 }
 
 /** Runs the VGG19 loss on one tfjs backend, with the gradient tweaks of ./ops.ts. */
-export async function createTfjsRuntime(backend: TfjsBackendName, weights: ReadonlyMap<LayerName, ConvWeights>): Promise<Runtime> {
+export async function createTfjsRuntime(
+  backend: TfjsBackendName,
+  weights: ReadonlyMap<LayerName, ConvWeights>,
+): Promise<Runtime> {
   await activateTfjsBackend(backend);
   const vgg = new TfjsVgg(weights);
   const channels = (layer: LayerName): number => {

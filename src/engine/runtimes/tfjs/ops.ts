@@ -7,7 +7,10 @@ import '@tensorflow/tfjs';
  * kernel. Exact for stride 1, 'same' padding and odd kernels, and on wasm it runs on the fast XNNPACK
  * forward conv instead of Conv2DBackpropInput (~9× slower there). The kernel is a constant: no weight gradient.
  */
-export function makeConv(kernel: tf.Tensor4D, bias: tf.Tensor1D): { apply: (x: tf.Tensor4D) => tf.Tensor4D; dispose: () => void } {
+export function makeConv(
+  kernel: tf.Tensor4D,
+  bias: tf.Tensor1D,
+): { apply: (x: tf.Tensor4D) => tf.Tensor4D; dispose: () => void } {
   const flipped = tf.tidy(() => tf.transpose<tf.Tensor4D>(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]));
   const apply = tf.customGrad((...args) => {
     const x = args[0] as tf.Tensor4D;
@@ -66,7 +69,12 @@ export const maxPool2x2 = tf.customGrad((...args) => {
       const covered = tf.slice(input, [0, 0, 0, 0], [1, 2 * ph, 2 * pw, c]);
       const routed = tf.mul(upsample2x(dy), tf.cast(tf.equal(covered, upsample2x(out)), 'float32'));
       // Odd sizes: the last row or column took part in no window and gets no gradient.
-      return tf.pad(routed, [[0, 0], [0, h - 2 * ph], [0, w - 2 * pw], [0, 0]]);
+      return tf.pad(routed, [
+        [0, 0],
+        [0, h - 2 * ph],
+        [0, w - 2 * pw],
+        [0, 0],
+      ]);
     },
   };
 }) as (x: tf.Tensor4D) => tf.Tensor4D;

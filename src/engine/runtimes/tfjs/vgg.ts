@@ -42,7 +42,9 @@ export class TfjsVgg {
       if (POOL_AFTER.has(layer)) x = maxPool2x2(x);
     }
     const missing = layers.filter((l) => !out.has(l));
-    throw new Error(`VGG19 weights were loaded only up to ${this.deepest ?? 'nothing'}, but ${missing.join(', ')} was requested`);
+    throw new Error(
+      `VGG19 weights were loaded only up to ${this.deepest ?? 'nothing'}, but ${missing.join(', ')} was requested`,
+    );
   }
 
   dispose(): void {

@@ -17,7 +17,11 @@ export function cancelJob(ctx: SlackContext) {
     const channel = body.channel?.id;
     if (outcome === 'cancelled' || channel === undefined) return;
     try {
-      await client.chat.postEphemeral({ channel, user: userId, text: outcome === 'not-yours' ? NOT_YOURS : ALREADY_OVER });
+      await client.chat.postEphemeral({
+        channel,
+        user: userId,
+        text: outcome === 'not-yours' ? NOT_YOURS : ALREADY_OVER,
+      });
     } catch (err) {
       logRefusal(ctx.log, err);
     }

@@ -16,7 +16,11 @@ export function openUploadModal(ctx: SlackContext) {
       await client.views.open({ trigger_id: body.trigger_id, view: uploadModal(channel, ctx.deps.limits.options) });
     } catch (err) {
       logRefusal(ctx.log.child({ userId: body.user.id, channel }), err);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: "I couldn't open the upload form. Please run `/stylize` again." });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: "I couldn't open the upload form. Please run `/stylize` again.",
+      });
     }
   };
 }

@@ -30,7 +30,11 @@ export function stylize(ctx: SlackContext) {
       const request = parseStylizeCommand(command.text);
       if (request.kind === 'cancel') {
         const cancelled = ctx.jobs.cancelAllOf(userId);
-        await reply(cancelled === 0 ? "You don't have any pictures in progress." : `Cancelled ${cancelled === 1 ? 'your picture' : `your ${cancelled} pictures`}.`);
+        await reply(
+          cancelled === 0
+            ? "You don't have any pictures in progress."
+            : `Cancelled ${cancelled === 1 ? 'your picture' : `your ${cancelled} pictures`}.`,
+        );
         return;
       }
       if (request.kind === 'gallery') {

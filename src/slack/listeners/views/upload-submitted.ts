@@ -47,7 +47,8 @@ export function uploadSubmitted(ctx: SlackContext) {
         errors[blockId] = slackMessage(err);
       }
     }
-    if (channel === undefined) errors[UPLOAD_FIELDS.content] = 'I lost track of where to post this; please run `/stylize` again.';
+    if (channel === undefined)
+      errors[UPLOAD_FIELDS.content] = 'I lost track of where to post this; please run `/stylize` again.';
     if (Object.keys(errors).length > 0 || contentUrl === undefined || styleUrl === undefined || channel === undefined) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -63,7 +64,9 @@ export function uploadSubmitted(ctx: SlackContext) {
       log.info({ jobId }, 'slack job requested');
     } catch (err) {
       logRefusal(log, err);
-      await client.chat.postEphemeral({ channel, user: userId, text: slackMessage(err) }).catch((postErr: unknown) => logRefusal(log, postErr));
+      await client.chat
+        .postEphemeral({ channel, user: userId, text: slackMessage(err) })
+        .catch((postErr: unknown) => logRefusal(log, postErr));
     }
   };
 }
