@@ -4,6 +4,7 @@
  * own child process so peak RSS is its own.
  *
  *   npm run bench -- [--runtimes wasm,onnx] [--sizes 128,256,384] [--job-size 256] [--no-job]
+ *   npm run bench -- --quality [...]   (result quality per second: see bench/quality.ts)
  *                    [--ff-sizes 256,512,1024] [--no-ff | --ff-only]
  */
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,12 @@ import { toFloat } from '../src/engine/pixels.js';
 import { startFeedForwardEngine } from '../src/engine/feedforward/index.js';
 import { DOWNSCALE, networkFlops } from '../src/engine/feedforward/network.js';
 import { FRAME_MARGIN } from '../src/engine/feedforward/stylize.js';
+
+if (process.argv.includes('--quality')) {
+  const { runQualityBench } = await import('./quality.js');
+  await runQualityBench(process.argv.slice(2));
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {
