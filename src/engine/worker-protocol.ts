@@ -22,7 +22,8 @@ export type ToWorker =
     }
   | { readonly type: 'abort'; readonly id: number };
 
-export type FromWorker =
+/** How every engine worker (Gatys and feed-forward) says it has opened its runtime, or could not. */
+export type WorkerStarted =
   | {
       readonly type: 'ready';
       readonly backend: string;
@@ -30,7 +31,10 @@ export type FromWorker =
       readonly skipped: readonly string[];
       readonly loadMs: number;
     }
-  | { readonly type: 'fatal'; readonly error: SerializedError }
+  | { readonly type: 'fatal'; readonly error: SerializedError };
+
+export type FromWorker =
+  | WorkerStarted
   | { readonly type: 'progress'; readonly id: number; readonly progress: Progress }
   | { readonly type: 'result'; readonly id: number; readonly result: StylizeResult; readonly tensors: number }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -96,7 +96,9 @@ describe('npm start with a chat token', () => {
   it('starts the bot and the playground with it', async () => {
     const { output } = await start(await discordEnv());
     await waitFor(() => READY.exec(output())?.[1], output);
-    expect(output()).toContain('"platforms":["discord","playground"]');
+    // The log (stdout) and the address (stderr) are two pipes: either may arrive first.
+    const running = '"platforms":["discord","playground"]';
+    await waitFor(() => (output().includes(running) ? true : undefined), output);
   });
 
   it('starts the bot alone with EASEL_PLAYGROUND=off', async () => {

@@ -1,5 +1,5 @@
 import type { RgbImage } from '../types.js';
-import type { SerializedError } from '../worker-protocol.js';
+import type { SerializedError, WorkerStarted } from '../worker-protocol.js';
 import type { FeedForwardConfig, FeedForwardRequest } from './index.js';
 
 /** What crosses the feed-forward worker's boundary; errors travel as in the Gatys engine's protocol. */
@@ -14,13 +14,6 @@ export type ToFeedForwardWorker =
   | { readonly type: 'close' };
 
 export type FromFeedForwardWorker =
-  | {
-      readonly type: 'ready';
-      readonly backend: string;
-      readonly maxSide: number;
-      readonly skipped: readonly string[];
-      readonly loadMs: number;
-    }
-  | { readonly type: 'fatal'; readonly error: SerializedError }
+  | WorkerStarted
   | { readonly type: 'result'; readonly id: number; readonly image: RgbImage; readonly ms: number }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };
