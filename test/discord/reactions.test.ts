@@ -64,13 +64,18 @@ describe('preset reactions', () => {
     // Sent after everything above, so by the time it is queued any duplicate would have been queued first.
     standIn.addReaction(rupert, embedded, '😱️');
 
-    const wave = await engine.nextRun();
-    wave.progress(4);
-    const status = await waitFor('the status in the thread', () =>
-      standIn.messagesIn(message.id).find((m) => m.content.includes(`Painting… ${wave.percentAt(4)}% · iteration 4/8`)),
+    // Downloads run side by side, so either picture's job may start first; each reports in its own thread.
+    const first = await engine.nextRun();
+    first.progress(4);
+    const painting = `Painting… ${first.percentAt(4)}% · iteration 4/8`;
+    await waitFor('the progress in a thread', () =>
+      [message.id, embedded.id].some((id) => standIn.messagesIn(id).some((m) => m.content.includes(painting))),
     );
-    wave.finish();
+    first.finish();
     (await engine.nextRun()).finish();
+    const status = await waitFor('the status in the thread', () =>
+      standIn.messagesIn(message.id).find((m) => m.content.startsWith('🎨')),
+    );
 
     const last = await waitFor('the embed to be painted', () => resultsIn(standIn, embedded.id)[0]);
     expect(last.content).toContain('The Scream (Munch) · 48 px');
