@@ -84,7 +84,7 @@ describe('the playground page', () => {
       min: 32,
       max: OPTION_LIMITS.maxSize,
       step: 1,
-      level: 'common',
+      level: 'essential',
     });
     expect(setup.fields.find((field) => field.key === 'optimizer')).toMatchObject({
       kind: 'choice',
@@ -93,7 +93,7 @@ describe('the playground page', () => {
         { value: 'adam', label: 'Adam (steadier)' },
       ],
     });
-    expect(setup.defaults).toMatchObject({ size: 48, iterations: 6, styleWeight: 1e-4 });
+    expect(setup.defaults).toMatchObject({ size: 48, iterations: 6, styleWeight: 1e-4, strength: 5 });
     expect(setup.presets.map(({ id, name, image, instant }) => ({ id, name, image, instant }))).toEqual([
       { id: 'wave', name: 'The Great Wave', image: '/presets/wave.jpg', instant: true },
       { id: 'udnie', name: 'Udnie', image: undefined, instant: true },
@@ -235,7 +235,8 @@ describe('a playground job', () => {
         { content: photo },
         {
           status: 400,
-          error: 'Style weight must be between 0 and 1000000 (how strongly to paint in the style); got 5000000.',
+          error:
+            'Style weight must be between 0 and 1000000 (the raw style weight at strength 5; strength scales it); got 5000000.',
           field: 'styleWeight',
         },
       ],
