@@ -32,7 +32,7 @@ async function deliverToThread(context: DiscordContext, run: JobRun, painting: F
   if (!thread) return { kind: 'on-status' };
   try {
     await thread.send({
-      content: `<@${requesterId}>, here's your painting!\n${painting.settings}\n${painting.done}`,
+      content: `<@${requesterId}>, here's your painting!\n${painting.settings}`,
       files: [new AttachmentBuilder(painting.png, { name: 'result.png' })],
       allowedMentions: { users: [requesterId] },
     });

@@ -74,7 +74,7 @@ class SlackStatus implements StatusSurface {
         file: painting.png,
         filename: `easel-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`,
         title: label,
-        initial_comment: `<@${userId}> here you go! ${painting.done}\n${painting.settings}`,
+        initial_comment: `<@${userId}> here you go!\n${painting.settings}`,
       });
       return { kind: 'posted' };
     } catch (err) {

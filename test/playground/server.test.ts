@@ -161,7 +161,9 @@ describe('a playground job', () => {
     const all = await streamed;
     const done = all.at(-1);
     expect(done).toMatchObject({ stage: 'done', cancellable: false, result: `/api/jobs/${job.id}/result.png` });
-    expect(done?.line).toMatch(/^Here it is!\nThe Starry Night · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/);
+    expect(done?.line).toMatch(
+      /^Here it is!\nMade with preset starry_night · strength 5 · size 48 · seed 0 · iterations 6 · \d/,
+    );
     expect(all.map((frame) => frame.stage)).toEqual([...all.map((frame) => frame.stage)].sort(byStage));
 
     // Coming back to a job that is over, the page gets its last frame at once.
@@ -325,7 +327,7 @@ describe("a preset's style network", () => {
 
     const frames = await visitor.frames(job.events);
     expect(frames.map((frame) => frame.stage)).toEqual(['done']);
-    expect(frames[0]?.line).toMatch(/^Here it is!\nThe Great Wave · 48 px · style network\nDone in /);
+    expect(frames[0]?.line).toMatch(/^Here it is!\nMade with preset wave · style network · size 48 · /);
     expect(frames[0]?.percent).toBeUndefined();
     expect(network.asked.map(({ networkId, size, image }) => ({ networkId, size, width: image.width }))).toEqual([
       { networkId: 'wave', size: 48, width: 48 },

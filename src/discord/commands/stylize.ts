@@ -19,6 +19,7 @@ import {
   type PresetPlan,
 } from '../../jobs/presets.js';
 import type { Reservation } from '../../jobs/queue.js';
+import { recipeFor, type Recipe } from '../../jobs/recipe.js';
 import { resolveOptions } from '../../options/index.js';
 import type { GeneratedOptions } from '../commands.js';
 import type { DiscordContext } from '../context.js';
@@ -33,7 +34,8 @@ const MAX_SUGGESTIONS = 25;
 
 /** A style image of the member's own with their settings, or a preset's plan. */
 type StyleRequest =
-  { readonly kind: 'image'; readonly options: StylizeOptions } | { readonly kind: 'preset'; readonly plan: PresetPlan };
+  | { readonly kind: 'image'; readonly options: StylizeOptions; readonly recipe: Recipe }
+  | { readonly kind: 'preset'; readonly plan: PresetPlan };
 
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
 function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): StyleRequest {
@@ -53,7 +55,8 @@ function readRequest(interaction: ChatInputCommandInteraction, context: DiscordC
   }
   const asked = readDiscordOptions(args);
   if (preset) return { kind: 'preset', plan: planPreset(preset, asked, limits.options, presets.defaults) };
-  return { kind: 'image', options: resolveOptions(asked, limits.options, presets.defaults) };
+  const options = resolveOptions(asked, limits.options, presets.defaults);
+  return { kind: 'image', options, recipe: recipeFor(asked, limits.options) };
 }
 
 /** The settings, generated from the option schema; commands/stylize.json has the images and the preset. */
@@ -99,7 +102,8 @@ async function buildJob(
       fetchDiscordImage(context, styleUrl!, 'style image', sides.style),
     ]),
   );
-  return { kind: 'gatys', requester, content, styles: [style], options: request.options, label: 'Custom style' };
+  const { options, recipe } = request;
+  return { kind: 'gatys', requester, content, styles: [style], options, recipe, label: 'Custom style' };
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: DiscordContext): Promise<void> {

@@ -5,13 +5,12 @@ import {
   deliveredLine,
   doneLine,
   lostLine,
-  networkSettingsLine,
+  madeWithLine,
   progressLine,
   queueLine,
   restoredQueueLine,
   RESULT_LOST,
   resultHereLine,
-  settingsLine,
   startedLine,
 } from '../messages.js';
 import type { Headline, StatusButton, StatusView } from './view.js';
@@ -23,7 +22,7 @@ export type StatusEvent = Exclude<JobEvent, { type: 'done' }>;
 export interface FinishedPainting {
   readonly headline: Headline;
   readonly png: Buffer;
-  /** The settings it was painted with, e.g. "Great Wave · 512 px · 100 iterations (lbfgs) · …". */
+  /** How it was made, in one line: "Made with preset wave · strength 7 · size 512 · seed 0 · iterations 100 · 41 s". */
   readonly settings: string;
   /** How long it took, e.g. "Done in 4.2 s." */
   readonly done: string;
@@ -81,10 +80,7 @@ export function presentRefusal(headline: Headline, message: string): StatusView 
 }
 
 export function finishedPainting(spec: JobSpec, event: Extract<JobEvent, { type: 'done' }>): FinishedPainting {
-  const settings =
-    spec.kind === 'gatys'
-      ? settingsLine(spec.label, spec.options)
-      : networkSettingsLine(spec.label, event.result.image);
+  const settings = madeWithLine(spec, event.result);
   return { headline: headlineOf(spec), png: event.png, settings, done: doneLine(event.result) };
 }
 
@@ -95,7 +91,7 @@ export function presentFinished(painting: FinishedPainting, delivery: Delivery):
     case 'posted':
       return { headline, stage: 'done', line: deliveredLine(done, delivery.where), buttons: [] };
     case 'on-status':
-      return { headline, stage: 'done', line: resultHereLine(settings, done), buttons: [], result: painting.png };
+      return { headline, stage: 'done', line: resultHereLine(settings), buttons: [], result: painting.png };
     case 'lost':
       return { headline, stage: 'failed', line: RESULT_LOST, buttons: [] };
   }
