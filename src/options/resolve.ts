@@ -22,7 +22,7 @@ import {
  * presets' own). Tuned by eye with `npm run gallery -- --strengths 1,3,5,7,10` (docs/strength-contact-sheet.jpg):
  * at 1 the photo with a hint of the painting, at 10 the painting in the photo's shapes.
  */
-export const STRENGTH_RATIO = 2;
+export const STRENGTH_RATIO = 2.2;
 
 /** The factor strength `strength` puts on the style weight it is given (1 at the default strength). */
 export function strengthFactor(strength: number): number {

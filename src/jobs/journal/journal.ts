@@ -116,8 +116,8 @@ export function parseRequest(json: string): StoredRequest | undefined {
   }
 }
 
-/** A spec's images, the content first, and what is stored of it. */
-function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest } {
+/** A spec's images, the content first, and what is stored of it (also by the remix store, src/jobs/remix). */
+export function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest } {
   const images = spec.kind === 'network' ? [spec.content] : [spec.content, ...spec.styles];
   const common = {
     label: spec.label,
@@ -138,6 +138,31 @@ function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest }
     ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
   };
   return { images, request };
+}
+
+/** The spec a stored request was made from, given who asked and its images read back (the content first). */
+export function specFrom(request: StoredRequest, requester: JobRequester, images: readonly RgbImage[]): JobSpec {
+  const [content, ...styles] = images;
+  if (content === undefined) throw new Error('a stored job has no content image');
+  const common = {
+    requester,
+    content,
+    label: request.label,
+    ...(request.quiet === undefined ? {} : { quiet: request.quiet }),
+    ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
+    ...(request.recipe === undefined ? {} : { recipe: request.recipe }),
+  };
+  if (request.kind === 'network') {
+    return { kind: 'network', ...common, networkId: request.networkId, size: request.size };
+  }
+  const { options, previewIntervalMs } = request;
+  return {
+    kind: 'gatys',
+    ...common,
+    styles,
+    options,
+    ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
+  };
 }
 
 /**
@@ -270,27 +295,7 @@ export class Journal implements JobObserver {
 
   /** A journaled job as the queue runs it; throws when its images cannot be read back. */
   specOf(job: JournaledJob & { readonly request: StoredRequest }): JobSpec {
-    const { request } = job;
-    const [content, ...styles] = this.#inputs.read(job.id, request.images);
-    const common = {
-      requester: job.requester,
-      content: content!,
-      label: request.label,
-      ...(request.quiet === undefined ? {} : { quiet: request.quiet }),
-      ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
-      ...(request.recipe === undefined ? {} : { recipe: request.recipe }),
-    };
-    if (request.kind === 'network') {
-      return { kind: 'network', ...common, networkId: request.networkId, size: request.size };
-    }
-    const { options, previewIntervalMs } = request;
-    return {
-      kind: 'gatys',
-      ...common,
-      styles,
-      options,
-      ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
-    };
+    return specFrom(job.request, job.requester, this.#inputs.read(job.id, job.request.images));
   }
 
   /** Drops a job and its images. */
