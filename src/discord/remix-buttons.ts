@@ -7,7 +7,10 @@ import { InteractionReplyTarget } from './status-target.js';
 
 /** The thread the remix's result goes to: the one the button is in, else the one on the button's message. */
 async function threadOf(interaction: ButtonInteraction, name: string): Promise<ThreadChannel> {
-  if (interaction.channel?.isThread()) return interaction.channel;
+  // After a restart the thread is not in the client's cache yet.
+  const channel =
+    interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId).catch(() => null));
+  if (channel?.isThread()) return channel;
   return interaction.message.thread ?? startResultThread(interaction.message, name);
 }
 
