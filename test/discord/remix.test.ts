@@ -61,9 +61,14 @@ function buttonId(message: StoredMessage, label: string): string {
 }
 
 /** Runs /stylize with a photo and a style image and returns the result message in its thread, once painted. */
-async function paintOne(bot: Bot, who: StandInUser): Promise<{ result: StoredMessage; run: ControlledRun }> {
+async function paintOne(
+  bot: Bot,
+  who: StandInUser,
+  photo = 'robin.jpg',
+  side = 64,
+): Promise<{ result: StoredMessage; run: ControlledRun }> {
   const { standIn } = bot;
-  const content = standIn.hostFile('robin.jpg', await sharedImage('content/robin.jpg'), 'image/jpeg');
+  const content = standIn.hostFile(photo, await sharedImage(`content/${photo}`, side), 'image/jpeg');
   const style = standIn.hostFile('wave.jpg', await sharedImage('styles/hokusai_great_wave.jpg'), 'image/jpeg');
   const options = [
     { name: 'content', type: 11, value: content.id },
@@ -73,7 +78,11 @@ async function paintOne(bot: Bot, who: StandInUser): Promise<{ result: StoredMes
   const run = await engine.nextRun();
   run.finish();
   const reply = await waitFor('the reply', () => standIn.originalResponse(sent));
-  const result = await waitFor('the result in its thread', () => resultsIn(standIn, reply.id)[0]);
+  const thread = await waitFor(
+    'the reply to point to the thread',
+    () => /in the thread: <#(\d+)>/.exec(reply.content)?.[1],
+  );
+  const result = await waitFor('the result in its thread', () => resultsIn(standIn, thread).at(-1));
   return { result, run };
 }
 
@@ -229,6 +238,21 @@ describe('remix buttons on Discord', () => {
       for (const bot of bots.splice(0)) await bot.stop();
       await network?.close();
     }
+  });
+
+  it('puts /stylize with the same photo again into that photo’s thread, and another photo into a new one', async () => {
+    const bot = await start();
+    const fay = user('fay');
+    const { result: first } = await paintOne(bot, fay);
+    // The same photo uploaded again, smaller: the same thread.
+    const { result: again } = await paintOne(bot, fay, 'robin.jpg', 56);
+    expect(again.channel_id).toBe(first.channel_id);
+    expect(resultsIn(bot.standIn, first.channel_id)).toHaveLength(2);
+    const { result: other } = await paintOne(bot, fay, 'kitten.jpg');
+    expect(other.channel_id).not.toBe(first.channel_id);
+    // Someone else's copy of the photo gets a thread of its own.
+    const { result: theirs } = await paintOne(bot, user('gus'));
+    expect(theirs.channel_id).not.toBe(first.channel_id);
   });
 
   it('answers a press on a result whose inputs have expired, privately and clearly', async () => {

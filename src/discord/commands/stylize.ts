@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
+import { fingerprint } from '../../images/fingerprint.js';
 import { inputSides } from '../../jobs/fetch-image.js';
 import type { JobRequester, JobSpec } from '../../jobs/job.js';
 import { userMessage } from '../../jobs/messages.js';
@@ -70,14 +71,30 @@ export async function autocomplete(interaction: AutocompleteInteraction, context
   await interaction.respond(choices);
 }
 
+/**
+ * The thread the result goes to: the one the command was run in; else the one this member's photo was painted in
+ * before, in this channel, so that one photo's tries stay together; else a new one on the reply.
+ */
 async function resultThread(
   interaction: ChatInputCommandInteraction,
+  context: DiscordContext,
   target: InteractionReplyTarget,
+  photo: bigint,
   name: string,
 ): Promise<ThreadChannel> {
   if (interaction.channel?.isThread()) return interaction.channel;
+  const { photoThreads } = context;
+  const { channelId, user } = interaction;
+  const known = photoThreads.find(channelId, user.id, photo);
+  if (known !== undefined) {
+    const thread = await interaction.client.channels.fetch(known).catch(() => null);
+    if (thread?.isThread() && !thread.locked) return thread;
+    photoThreads.forget(known);
+  }
   const reply = target.reply ?? (await interaction.fetchReply());
-  return startResultThread(reply, name);
+  const thread = await startResultThread(reply, name);
+  photoThreads.remember(channelId, user.id, photo, thread.id);
+  return thread;
 }
 
 /** Downloads what the request needs (through the input limiter) and builds its job. */
@@ -128,6 +145,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
         ? reservePreset(deps.queue, requester, request.plan)
         : deps.queue.reserve(requester, request.options);
     const spec = await buildJob(interaction, context, request, requester);
+    const photo = await fingerprint(spec.content);
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
       spec: { ...spec, replyTo: discordReplyTo(interaction.channelId) },
@@ -136,7 +154,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       resultThread:
         spec.kind === 'network'
           ? () => Promise.resolve(undefined)
-          : () => resultThread(interaction, target, `${spec.label} for ${user.displayName}`),
+          : () => resultThread(interaction, context, target, photo, `${spec.label} for ${user.displayName}`),
       reservation,
     });
   } catch (err) {
