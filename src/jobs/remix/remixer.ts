@@ -10,11 +10,14 @@ import type { JobQueue, Reservation } from '../queue.js';
 import { remixedSettings, remixOffers, type RemixAction, type RemixLimits, type RemixOffer } from './actions.js';
 import type { KeptJob, RemixStore } from './store.js';
 
-/** Why a press does not queue a job. `busy` is the queue's own refusal (too many jobs, full), in its words. */
-export type RemixRefusal = 'not-yours' | 'expired' | 'not-offered' | 'busy';
+/**
+ * Why a press does not queue a job. `turned-away`: the queue said no (too many jobs, full, too big) or the settings
+ * no longer fit the operator's limits; the member is told in those words.
+ */
+export type RemixRefusal = 'not-yours' | 'expired' | 'not-offered' | 'turned-away';
 
-/** What each refusal tells the member, privately; `busy` says what the queue said. */
-export const REMIX_REFUSALS: Readonly<Record<Exclude<RemixRefusal, 'busy'>, string>> = {
+/** What each refusal tells the member, privately. */
+export const REMIX_REFUSALS: Readonly<Record<Exclude<RemixRefusal, 'turned-away'>, string>> = {
   'not-yours': 'Start your own with /stylize.',
   expired: 'That one is too old to remix; run /stylize again.',
   'not-offered': "That change doesn't apply to this picture any more; run /stylize to change it.",
@@ -39,7 +42,7 @@ type RemixPlan =
   | { readonly kind: 'preset'; readonly plan: PresetPlan }
   | { readonly kind: 'own'; readonly options: StylizeOptions; readonly settings: Settings; readonly label: string };
 
-function refused(reason: Exclude<RemixRefusal, 'busy'>): RemixPress {
+function refused(reason: Exclude<RemixRefusal, 'turned-away'>): RemixPress {
   return { kind: 'refused', reason, message: REMIX_REFUSALS[reason] };
 }
 
@@ -77,39 +80,35 @@ export class Remixer {
    * What pressing `action` under job `jobId`'s result by `presser` does. Never throws for anything a member did:
    * a mistake or a full queue comes back as a refusal.
    */
-  press(jobId: string, action: RemixAction, presser: JobRequester): Promise<RemixPress> {
+  async press(jobId: string, action: RemixAction, presser: JobRequester): Promise<RemixPress> {
     const kept = this.#store.kept(jobId);
-    if (!kept) return Promise.resolve(refused('expired'));
+    if (!kept) return refused('expired');
     const { requester } = kept;
-    if (requester.platform !== presser.platform || requester.userId !== presser.userId) {
-      return Promise.resolve(refused('not-yours'));
-    }
+    if (requester.platform !== presser.platform || requester.userId !== presser.userId) return refused('not-yours');
     const settings = remixedSettings(action, kept.request, this.#remixLimits, this.#newSeed);
-    if (settings === undefined) return Promise.resolve(refused('not-offered'));
-    let plan: RemixPlan | undefined;
+    if (settings === undefined) return refused('not-offered');
     let reservation: Reservation;
+    let plan: RemixPlan | undefined;
     try {
       plan = this.#plan(kept.request, action, settings);
-      if (!plan) return Promise.resolve(refused('expired'));
+      if (!plan) return refused('expired');
       reservation =
         plan.kind === 'preset'
           ? reservePreset(this.#queue, presser, plan.plan)
           : this.#queue.reserve(presser, plan.options);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      return Promise.resolve({ kind: 'refused', reason: 'busy', message: userMessage(err) });
+      return { kind: 'refused', reason: 'turned-away', message: userMessage(err) };
     }
-    return this.#build(kept, plan, presser).then(
-      (spec): RemixPress => {
-        if (spec) return { kind: 'remix', spec, reservation };
-        reservation.release();
-        return refused('expired');
-      },
-      (err: unknown) => {
-        reservation.release();
-        throw err;
-      },
-    );
+    try {
+      const spec = await this.#build(kept, plan, presser);
+      if (spec) return { kind: 'remix', spec, reservation };
+      reservation.release();
+      return refused('expired');
+    } catch (err) {
+      reservation.release();
+      throw err;
+    }
   }
 
   /** The remix's plan; undefined when its preset (or the preset's painting) is no longer in the presets file. */

@@ -42,7 +42,7 @@ export function remixJob(ctx: SlackContext) {
       }
     }
     if (refusal === undefined) return;
-    log.info({ reason: outcome.kind === 'refused' ? outcome.reason : 'busy' }, 'remix refused');
+    log.info({ reason: outcome.kind === 'refused' ? outcome.reason : 'turned-away' }, 'remix refused');
     try {
       await client.chat.postEphemeral({ channel, user: userId, text: refusal });
     } catch (err) {
