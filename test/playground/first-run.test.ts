@@ -34,10 +34,10 @@ function stream(tty = false): ProgressStream & { readonly text: () => string } {
   return { isTTY: tty, write: (chunk: string) => writes.push(chunk) > 0, text: () => writes.join('') };
 }
 
-/** The paintings' sources, answered from ../shared the way GitHub would, counting requests. */
-function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: string[] } {
+/** Answers each known file's URL from its copy in ../shared the way GitHub would, counting requests. */
+function sharedFetch(files: readonly KnownFile[], corrupt?: string): typeof fetch & { readonly requests: string[] } {
   const requests: string[] = [];
-  const byUrl = new Map(Object.entries(KNOWN_PAINTINGS).map(([path, { url }]) => [url, path]));
+  const byUrl = new Map(files.map(({ url, path }) => [url, path]));
   const answer = async (input: string | URL | Request): Promise<Response> => {
     const url = input instanceof Request ? input.url : input.toString();
     requests.push(url);
@@ -50,21 +50,7 @@ function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: s
   return Object.assign(answer, { requests });
 }
 
-/** Answers each known file's URL from its copy in ../shared the way GitHub would, counting requests. */
-function sharedFetch(files: readonly KnownFile[], corrupt?: string): typeof fetch & { readonly requests: string[] } {
-  const requests: string[] = [];
-  const byUrl = new Map(files.map(({ url, path }) => [url, path]));
-  const answer = async (input: string | URL | Request): Promise<Response> => {
-    const url = input instanceof Request ? input.url : input.toString();
-    requests.push(url);
-    const path = byUrl.get(url);
-    if (path === undefined) return new Response('not found', { status: 404 });
-    const bytes = await readFile(join(SHARED, path));
-    if (path === corrupt) bytes[0] = 255 - (bytes[0] ?? 0);
-    return new Response(bytes, { headers: { 'content-length': String(bytes.byteLength) } });
-  };
-  return Object.assign(answer, { requests });
-}
+const PAINTING_FILES: KnownFile[] = Object.entries(KNOWN_PAINTINGS).map(([path, painting]) => ({ path, ...painting }));
 
 /** The presets' config of a fresh machine, whose assets are `location` in the cache: the paintings go there. */
 function paintingsIn(location: string): PresetsConfig {
@@ -92,7 +78,7 @@ describe("the presets' paintings on a fresh machine", () => {
   it('are downloaded once into the cache, each checked, saying what, where and how far', async () => {
     const assetsRoot = join(await scratch(), 'assets');
     const presets = paintingsIn(assetsRoot);
-    const fetch = paintingsFetch();
+    const fetch = sharedFetch(PAINTING_FILES);
     const out = stream();
     await ensurePaintings(presets, { fetch, stream: out });
 
@@ -118,7 +104,10 @@ describe("the presets' paintings on a fresh machine", () => {
   it('keep nothing that is not the painting expected, and say which and what to do', async () => {
     const assetsRoot = join(await scratch(), 'assets');
     const bad = 'images/styles/munch_the_scream.jpg';
-    const attempt = ensurePaintings(paintingsIn(assetsRoot), { fetch: paintingsFetch(bad), stream: stream() });
+    const attempt = ensurePaintings(paintingsIn(assetsRoot), {
+      fetch: sharedFetch(PAINTING_FILES, bad),
+      stream: stream(),
+    });
     await expect(attempt).rejects.toBeInstanceOf(WeightsError);
     await expect(attempt).rejects.toThrow(
       new RegExp(
@@ -133,7 +122,7 @@ describe("the presets' paintings on a fresh machine", () => {
   });
 
   it('are left alone where the assets are a folder of their own', async () => {
-    const fetch = paintingsFetch();
+    const fetch = sharedFetch(PAINTING_FILES);
     const presets = { ...paintingsIn('/nowhere'), downloadPaintings: false };
     await ensurePaintings(presets, { fetch, stream: stream() });
     expect(fetch.requests).toEqual([]);
