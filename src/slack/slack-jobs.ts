@@ -13,7 +13,7 @@ import {
   type StatusView,
 } from '../jobs/status/index.js';
 import { jobView } from './blocks.js';
-import { describeSlackError } from './logging.js';
+import { describeSlackError, slackCall } from './logging.js';
 import { readSlackReplyTo, slackReplyTo } from './reply-to.js';
 
 export const PLATFORM = 'slack';
@@ -22,16 +22,6 @@ export const PLATFORM = 'slack';
 export interface MessagePlace {
   readonly channel: string;
   readonly threadTs: string | undefined;
-}
-
-/** Slack client errors can hold whole request and response bodies; what is logged keeps only the code and message. */
-async function slackCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const { code, message } = describeSlackError(err);
-    throw Object.assign(new Error(message), code === undefined ? {} : { code });
-  }
 }
 
 /** One job's status message in Slack (posted, then updated) and the upload of its result into the thread. */
