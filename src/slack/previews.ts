@@ -23,7 +23,8 @@ const ALREADY_GONE: ReadonlySet<string | undefined> = new Set(['file_not_found',
  * (`slack_file`), does not hold up: uploadV2 returns before Slack has processed the file, and a block naming a file
  * Slack has not processed yet is refused (`invalid_blocks`) or shows no image, so it would need polling files.info.
  * Uploading into the thread needs nothing from the file after the call, and deleting needs only its id, which the
- * call returns. A preview message has no text, so deleting its file leaves nothing of it.
+ * call returns (the message's ts it does not, since Slack shares the file later, so chat.delete is no option). A
+ * preview is the file alone, with no comment, so that deleting the file leaves no words of ours behind.
  *
  * The pacing is a StatusUpdater's, over a "message" that is the current preview: posting or editing it replaces the
  * file, and the job's last view removes it. Nothing here throws: a failed preview is logged at warn and the next one
