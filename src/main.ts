@@ -8,7 +8,7 @@ import { startFeedForwardEngine } from './engine/feedforward/index.js';
 import { startEngine } from './engine/index.js';
 import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
-import { ensurePaintings, ensureWeights } from './first-run/index.js';
+import { ensureNetworks, ensurePaintings, ensureWeights } from './first-run/index.js';
 import { GALLERY_MEMBER, PresetGallery, queuePainter } from './gallery/index.js';
 import { InputLimiter } from './jobs/input-limiter.js';
 import { Journal, restoreJobs } from './jobs/journal/index.js';
@@ -55,6 +55,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   // On a fresh machine these download what is missing, with a progress bar on stderr.
   await ensurePaintings(config.presets);
   const presets = await loadPresets({ ...config.presets, optionLimits: limits.options, imageLimits: limits.image });
+  await ensureNetworks(config.presets, presets.networks());
   const layers = layersInUse(presets);
   await ensureWeights(config.engine.weights, layers);
   // Both engines load at once; the presets' networks are loaded before the first reaction can ask for one.
@@ -66,8 +67,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
         backend: config.engine.backend,
         threads: config.engine.threads,
         maxSide: limits.options.maxSize,
-        // Networks are not downloaded on a first run yet: without an assets folder they load when first asked for.
-        preload: config.presets.downloadPaintings ? [] : presets.networks(),
+        preload: presets.networks(),
       },
       logger,
     ),

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { PresetsConfig } from '../config/index.js';
+import type { NetworkId } from '../engine/feedforward/shipped-networks.js';
 import type { LayerName } from '../engine/vgg19.js';
 import { loadConvWeights } from '../engine/weights/load.js';
 import type { WeightsSource } from '../engine/weights/types.js';
 import { formatBytes } from '../images/errors.js';
 import { elapsed } from '../jobs/messages.js';
+import { downloadNetworks } from './networks.js';
 import { downloadPaintings } from './paintings.js';
 import { DownloadProgress, reportingFetch, type ProgressStream } from './progress.js';
 
@@ -23,9 +25,11 @@ export interface FirstRunOptions {
 
 const PAINTING_TIMEOUT_MS = 60_000;
 
-function summary(progress: DownloadProgress, what: string, startedAt: number): string {
+/** `unit`: what the progress counts as one item, a file unless it shows a line per network. */
+function summary(progress: DownloadProgress, what: string, startedAt: number, unit = 'file'): string {
   const { files, bytes } = progress.totals;
-  return `  ${what} ready: ${files} ${files === 1 ? 'file' : 'files'}, ${formatBytes(bytes)} in ${elapsed(Date.now() - startedAt)}.\n`;
+  const count = `${files} ${unit}${files === 1 ? '' : 's'}`;
+  return `  ${what} ready: ${count}, ${formatBytes(bytes)} in ${elapsed(Date.now() - startedAt)}.\n`;
 }
 
 /** Downloads the presets' paintings into the cache, when the assets live there (no EASEL_ASSETS, no ../shared). */
@@ -46,6 +50,40 @@ export async function ensurePaintings(presets: PresetsConfig, options: FirstRunO
         ),
     });
     if (downloaded > 0) stream.write(summary(progress, 'Paintings', startedAt));
+  } finally {
+    progress.end();
+  }
+}
+
+/** A network's files are small; 60 s is for the slowest of them on a slow line. */
+const NETWORK_FILE_TIMEOUT_MS = 60_000;
+
+/**
+ * Downloads the presets' style networks into the cache, when the assets live there, so that the first reaction is
+ * answered in a second like every later one.
+ */
+export async function ensureNetworks(
+  presets: PresetsConfig,
+  ids: readonly NetworkId[],
+  options: FirstRunOptions = {},
+): Promise<void> {
+  if (!presets.downloadPaintings) return;
+  const stream = options.stream ?? process.stderr;
+  const progress = new DownloadProgress(stream);
+  const folder = join(presets.assets.location, 'models', 'fast');
+  const startedAt = Date.now();
+  try {
+    const downloaded = await downloadNetworks(presets.assets.location, ids, {
+      fetch: options.fetch ?? fetch,
+      timeoutMs: NETWORK_FILE_TIMEOUT_MS,
+      progress,
+      beforeFirst: (missing) =>
+        progress.announce(
+          `easel: downloading ${missing} style networks for the presets into ${folder} (once; they are kept there). ` +
+            'EASEL_ASSETS can point at a folder of your own instead.',
+        ),
+    });
+    if (downloaded > 0) stream.write(summary(progress, 'Style networks', startedAt, 'network'));
   } finally {
     progress.end();
   }

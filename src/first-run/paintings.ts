@@ -1,8 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { downloadToStaging } from '../engine/weights/download.js';
-import { WeightsError } from '../engine/weights/errors.js';
-import { findProblem, type StoreWording } from '../engine/weights/store.js';
+import { downloadKnownFile, missingFiles, raw, type KnownFile } from './known-files.js';
+import type { StoreWording } from '../engine/weights/store.js';
 
 /** Where one painting of the assets comes from, and the sha256 its bytes must have. */
 export interface KnownPainting {
@@ -10,8 +7,6 @@ export interface KnownPainting {
   readonly sha256: string;
 }
 
-const raw = (repo: string, commit: string, path: string): string =>
-  `https://raw.githubusercontent.com/${repo}/${commit}/${path}`;
 const NEURAL_STYLE = (path: string): string =>
   raw('jcjohnson/neural-style', '07c4b8299f8fbdafec0c514fc820ff1d7ff62e46', path);
 const FAST_STYLE = (path: string): string =>
@@ -83,39 +78,22 @@ export interface DownloadPaintingsOptions {
   readonly beforeFirst?: (missing: number) => void;
 }
 
-async function intact(file: string, sha256: string): Promise<boolean> {
-  const bytes = await readFile(file).catch(() => undefined);
-  return bytes !== undefined && findProblem(bytes, {}, sha256) === undefined;
-}
-
 /**
  * Makes sure every known painting is in `assetsRoot`, downloading those missing or damaged, each written atomically
  * and only once its sha256 matches. Resolves to the number downloaded; throws WeightsError naming the file and the fix.
  */
 export async function downloadPaintings(assetsRoot: string, options: DownloadPaintingsOptions): Promise<number> {
-  const missing: Array<[string, KnownPainting]> = [];
-  for (const [path, painting] of Object.entries(KNOWN_PAINTINGS)) {
-    if (!(await intact(join(assetsRoot, path), painting.sha256))) missing.push([join(assetsRoot, path), painting]);
-  }
+  const known: KnownFile[] = Object.entries(KNOWN_PAINTINGS).map(([path, painting]) => ({ path, ...painting }));
+  const missing = await missingFiles(assetsRoot, known);
   if (missing.length > 0) options.beforeFirst?.(missing.length);
-  for (const [file, { url, sha256 }] of missing) {
-    await mkdir(dirname(file), { recursive: true });
-    const staged = await downloadToStaging(url, file, {
+  for (const file of missing) {
+    await downloadKnownFile(assetsRoot, file, {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       maxBytes: MAX_PAINTING_BYTES,
+      what: 'The painting',
       wording: WORDING,
     });
-    const problem = findProblem(staged.bytes, {}, sha256);
-    if (problem !== undefined) {
-      await staged.discard();
-      throw new WeightsError(
-        'weights-corrupt',
-        `The painting downloaded from ${url} is not the one expected: ${problem}. It was not kept. Try again later, ` +
-          `or ${WORDING.pointAt.charAt(0).toLowerCase()}${WORDING.pointAt.slice(1)}`,
-      );
-    }
-    await staged.commit();
   }
   return missing.length;
 }

@@ -19,12 +19,10 @@ export interface JobFit {
   readonly suggestedSize: number | undefined;
 }
 
-/** "About 130", not "about 127": the estimate is not that precise. */
-function about(iterations: number): number {
-  return iterations >= 20 ? Math.round(iterations / 10) * 10 : iterations;
-}
-
-/** A round number of iterations that fits: 127 → 120. */
+/**
+ * A round number of iterations that fits: 127 → 120, since the estimate is not that precise. The message says and
+ * suggests this one number, so "about 1600 … try 1590" cannot happen.
+ */
 function suggestedIterations(max: number): number {
   return max >= 20 ? Math.floor(max / 10) * 10 : max;
 }
@@ -33,9 +31,10 @@ function describe(fit: JobFit, word: OptionWording): string {
   const { size, maxIterationsAtSize: max, suggestedSize } = fit;
   const smaller = suggestedSize === undefined ? undefined : word('size', suggestedSize);
   if (max > 0) {
-    const fewer = word('iterations', suggestedIterations(max));
+    const iterations = suggestedIterations(max);
+    const fewer = word('iterations', iterations);
     const instead = smaller ? `${fewer} or ${smaller}` : fewer;
-    return `At ${size} px I can do about ${about(max)} iterations in the time I allow; try ${instead}.`;
+    return `At ${size} px I can do about ${iterations} iterations in the time I allow; try ${instead}.`;
   }
   if (smaller) return `At ${size} px not even one iteration fits in the time I allow; try ${smaller}.`;
   return 'That job would take longer than I allow, whatever its size.';

@@ -45,6 +45,22 @@ export function describeSlackError(err: unknown): { code?: string; message: stri
   return { message: String(err) };
 }
 
+/** Runs a Slack call; what it throws keeps only the code and message, so whoever logs it logs no bodies. */
+export async function slackCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const { code, message } = describeSlackError(err);
+    throw Object.assign(new Error(message), code === undefined ? {} : { code });
+  }
+}
+
+/** The `error` field of a Slack API reply that said ok: false. */
+export function slackErrorCode(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
 /** A request we turned down: the user's own mistake is routine, anything else is ours to look into. */
 export function logRefusal(log: Logger, err: unknown): void {
   if (err instanceof UserError) log.info({ code: err.code }, 'request refused');

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { UserError } from '../errors.js';
+import { slackErrorCode } from './logging.js';
 
 /** An image file someone posted, and where: the message it came with and that message's thread. */
 export interface PostedImage {
@@ -35,12 +36,6 @@ export class NotInChannelError extends UserError {
       "I can't see the messages here yet. Add me to this channel (type `/invite @` and my name), then try again.",
     );
   }
-}
-
-/** The `error` field of a Slack API reply that said ok: false. */
-function slackErrorCode(err: unknown): string | undefined {
-  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
 }
 
 /** How far back `/stylize` looks for the images to use. */

@@ -13,7 +13,8 @@ import {
   type StatusView,
 } from '../jobs/status/index.js';
 import { jobView } from './blocks.js';
-import { describeSlackError } from './logging.js';
+import { describeSlackError, slackCall } from './logging.js';
+import { PREVIEW_INTERVAL_MS, SlackPreviews } from './previews.js';
 import { readSlackReplyTo, slackReplyTo } from './reply-to.js';
 
 export const PLATFORM = 'slack';
@@ -24,26 +25,24 @@ export interface MessagePlace {
   readonly threadTs: string | undefined;
 }
 
-/** Slack client errors can hold whole request and response bodies; what is logged keeps only the code and message. */
-async function slackCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const { code, message } = describeSlackError(err);
-    throw Object.assign(new Error(message), code === undefined ? {} : { code });
-  }
-}
-
-/** One job's status message in Slack (posted, then updated) and the upload of its result into the thread. */
+/** One job's status message in Slack (posted, then updated), its previews, and its result's upload into the thread. */
 class SlackStatus implements StatusSurface {
   #ts: string | undefined;
+  readonly #previews: SlackPreviews;
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly place: MessagePlace,
     private readonly spec: JobSpec,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#previews = new SlackPreviews(client, place.channel, () => this.#threadTs(), log);
+  }
+
+  /** The job's thread: the one it was asked in, else the status message's. */
+  #threadTs(): string | undefined {
+    return this.place.threadTs ?? this.#ts;
+  }
 
   async post(view: StatusView): Promise<void> {
     const { channel, threadTs } = this.place;
@@ -52,21 +51,24 @@ class SlackStatus implements StatusSurface {
       this.client.chat.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
     );
     this.#ts = posted.ts;
+    this.#previews.follow(view);
   }
 
   async edit(view: StatusView): Promise<void> {
     const ts = this.#ts;
     if (ts === undefined) return;
+    // Before the edit, so that an edit Slack refuses costs no preview.
+    this.#previews.follow(view);
     const { text, blocks } = jobView(view);
     await slackCall(() => this.client.chat.update({ channel: this.place.channel, ts, text, blocks }));
   }
 
-  /** Uploads the result into the job's thread: the one it was asked in, else the status message's. */
+  /** Uploads the result into the job's thread. */
   async deliver(painting: FinishedPainting): Promise<Delivery> {
     const { place } = this;
     const { label, requester } = this.spec;
     const { userId } = requester;
-    const threadTs = place.threadTs ?? this.#ts;
+    const threadTs = this.#threadTs();
     const destination = threadTs ? { channel_id: place.channel, thread_ts: threadTs } : { channel_id: place.channel };
     try {
       await this.client.filesUploadV2({
@@ -130,7 +132,8 @@ export class SlackJobs implements JobRestorer {
     const { userId } = spec.requester;
     const log = this.#log.child({ userId, channel: place.channel });
     const handle = trackJob({
-      spec,
+      // Only Gatys jobs paint long enough for previews, and the engine need render none that would not be posted.
+      spec: spec.kind === 'gatys' ? { ...spec, previewIntervalMs: PREVIEW_INTERVAL_MS } : spec,
       surface: new SlackStatus(this.#client, place, spec, log),
       intervalMs: this.#intervalMs,
       logger: log,

@@ -284,10 +284,10 @@ describe('JobQueue refuses what cannot finish in time', () => {
     expect(fits(suggestedSize!, 500)).toBe(true);
     expect(fits(suggestedSize! + 128, 500)).toBe(false);
 
-    const about = Math.round(maxIterationsAtSize / 10) * 10;
+    // One round number, said and suggested: never "about 130 … try 120".
     const fewer = Math.floor(maxIterationsAtSize / 10) * 10;
     expect(error.message).toBe(
-      `At 1024 px I can do about ${about} iterations in the time I allow; ` +
+      `At 1024 px I can do about ${fewer} iterations in the time I allow; ` +
         `try \`iterations:${fewer}\` or \`size:${suggestedSize}\`.`,
     );
     const cli = error.describe((key, value) => `--${key} ${value}`);

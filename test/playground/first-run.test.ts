@@ -7,7 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PresetsConfig } from '../../src/config/index.js';
 import { REPO_ROOT } from '../../src/config/paths.js';
 import { WeightsError } from '../../src/engine/weights/errors.js';
-import { ensurePaintings, ensureWeights } from '../../src/first-run/index.js';
+import { loadStyleNetwork } from '../../src/engine/feedforward/load.js';
+import { NETWORK_IDS, type NetworkId } from '../../src/engine/feedforward/shipped-networks.js';
+import { ensureNetworks, ensurePaintings, ensureWeights } from '../../src/first-run/index.js';
+import type { KnownFile } from '../../src/first-run/known-files.js';
+import { NETWORK_SOURCES, networkFiles } from '../../src/first-run/networks.js';
 import { KNOWN_PAINTINGS } from '../../src/first-run/paintings.js';
 import { DownloadProgress, type ProgressStream } from '../../src/first-run/progress.js';
 import { serveDirectory } from '../support/static-server.js';
@@ -30,10 +34,10 @@ function stream(tty = false): ProgressStream & { readonly text: () => string } {
   return { isTTY: tty, write: (chunk: string) => writes.push(chunk) > 0, text: () => writes.join('') };
 }
 
-/** The paintings' sources, answered from ../shared the way GitHub would, counting requests. */
-function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: string[] } {
+/** Answers each known file's URL from its copy in ../shared the way GitHub would, counting requests. */
+function sharedFetch(files: readonly KnownFile[], corrupt?: string): typeof fetch & { readonly requests: string[] } {
   const requests: string[] = [];
-  const byUrl = new Map(Object.entries(KNOWN_PAINTINGS).map(([path, { url }]) => [url, path]));
+  const byUrl = new Map(files.map(({ url, path }) => [url, path]));
   const answer = async (input: string | URL | Request): Promise<Response> => {
     const url = input instanceof Request ? input.url : input.toString();
     requests.push(url);
@@ -45,6 +49,8 @@ function paintingsFetch(corrupt?: string): typeof fetch & { readonly requests: s
   };
   return Object.assign(answer, { requests });
 }
+
+const PAINTING_FILES: KnownFile[] = Object.entries(KNOWN_PAINTINGS).map(([path, painting]) => ({ path, ...painting }));
 
 /** The presets' config of a fresh machine, whose assets are `location` in the cache: the paintings go there. */
 function paintingsIn(location: string): PresetsConfig {
@@ -72,7 +78,7 @@ describe("the presets' paintings on a fresh machine", () => {
   it('are downloaded once into the cache, each checked, saying what, where and how far', async () => {
     const assetsRoot = join(await scratch(), 'assets');
     const presets = paintingsIn(assetsRoot);
-    const fetch = paintingsFetch();
+    const fetch = sharedFetch(PAINTING_FILES);
     const out = stream();
     await ensurePaintings(presets, { fetch, stream: out });
 
@@ -98,7 +104,10 @@ describe("the presets' paintings on a fresh machine", () => {
   it('keep nothing that is not the painting expected, and say which and what to do', async () => {
     const assetsRoot = join(await scratch(), 'assets');
     const bad = 'images/styles/munch_the_scream.jpg';
-    const attempt = ensurePaintings(paintingsIn(assetsRoot), { fetch: paintingsFetch(bad), stream: stream() });
+    const attempt = ensurePaintings(paintingsIn(assetsRoot), {
+      fetch: sharedFetch(PAINTING_FILES, bad),
+      stream: stream(),
+    });
     await expect(attempt).rejects.toBeInstanceOf(WeightsError);
     await expect(attempt).rejects.toThrow(
       new RegExp(
@@ -113,9 +122,79 @@ describe("the presets' paintings on a fresh machine", () => {
   });
 
   it('are left alone where the assets are a folder of their own', async () => {
-    const fetch = paintingsFetch();
+    const fetch = sharedFetch(PAINTING_FILES);
     const presets = { ...paintingsIn('/nowhere'), downloadPaintings: false };
     await ensurePaintings(presets, { fetch, stream: stream() });
+    expect(fetch.requests).toEqual([]);
+  });
+});
+
+describe("the presets' style networks on a fresh machine", () => {
+  const allFiles = NETWORK_IDS.flatMap((id) => networkFiles(id));
+
+  it('come from a pinned commit, with the sha256 of the shared copy for every file', async () => {
+    expect(Object.keys(NETWORK_SOURCES).sort()).toEqual([...NETWORK_IDS].sort());
+    for (const id of NETWORK_IDS) {
+      expect(NETWORK_SOURCES[id]).toMatch(/^https:\/\/raw\.githubusercontent\.com\/[\w.-]+\/[\w.-]+\/[0-9a-f]{40}\//);
+      const shipped = await readdir(join(SHARED, 'models/fast', id));
+      expect(networkFiles(id).map((f) => f.path.split('/').at(-1))).toEqual(
+        expect.arrayContaining(shipped.filter((name) => name !== 'style.jpg')),
+      );
+    }
+    for (const file of allFiles) expect(sha256(await readFile(join(SHARED, file.path))), file.path).toBe(file.sha256);
+  });
+
+  it('are downloaded once into the cache, a line per network, and then load like the shipped ones', async () => {
+    const assetsRoot = join(await scratch(), 'assets');
+    const wanted: NetworkId[] = ['wave', 'udnie'];
+    const fetch = sharedFetch(allFiles);
+    const out = stream();
+    await ensureNetworks(paintingsIn(assetsRoot), wanted, { fetch, stream: out });
+
+    expect(fetch.requests).toHaveLength(2 * 49);
+    const lines = out.text().split('\n');
+    expect(lines[0]).toBe(
+      `easel: downloading 2 style networks for the presets into ${join(assetsRoot, 'models', 'fast')} (once; they ` +
+        'are kept there). EASEL_ASSETS can point at a folder of your own instead.',
+    );
+    expect(lines[1]).toBe('  ✓ wave (6.4 MB)');
+    expect(lines[2]).toBe('  ✓ udnie (6.4 MB)');
+    expect(lines[3]).toMatch(/^ {2}Style networks ready: 2 networks, 12\.8 MB in \d+(\.\d)? s\.$/);
+    const downloaded = await loadStyleNetwork({ location: assetsRoot, cacheDir: '/nowhere' }, 'wave');
+    expect(downloaded).toEqual(await loadStyleNetwork({ location: SHARED, cacheDir: '/nowhere' }, 'wave'));
+
+    const again = stream();
+    await ensureNetworks(paintingsIn(assetsRoot), wanted, { fetch, stream: again });
+    expect(again.text()).toBe('');
+    expect(fetch.requests).toHaveLength(2 * 49);
+  });
+
+  it('keep no file that is not the one expected, and say which and what to do', async () => {
+    const assetsRoot = join(await scratch(), 'assets');
+    const bad = 'models/fast/scream/Variable_12';
+    const attempt = ensureNetworks(paintingsIn(assetsRoot), ['scream'], {
+      fetch: sharedFetch(allFiles, bad),
+      stream: stream(),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(WeightsError);
+    await expect(attempt).rejects.toThrow(
+      /^A file of the "scream" style network downloaded from https:\/\/raw\.githubusercontent\.com\/\S+\/Variable_12 is not the one expected/,
+    );
+    await expect(attempt).rejects.toThrow(
+      /set EASEL_ASSETS to a folder laid out like \.\.\/shared \(with models\/fast\/ in it\)/,
+    );
+    expect(existsSync(join(assetsRoot, bad))).toBe(false);
+    expect((await readdir(join(assetsRoot, 'models/fast/scream'))).filter((file) => file.includes('.part'))).toEqual(
+      [],
+    );
+  });
+
+  it('are left alone where the assets are a folder of their own', async () => {
+    const fetch = sharedFetch(allFiles);
+    await ensureNetworks({ ...paintingsIn('/nowhere'), downloadPaintings: false }, ['wave'], {
+      fetch,
+      stream: stream(),
+    });
     expect(fetch.requests).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { expect, test } from 'vitest';
-import { slashCommand } from '../standins/slack/envelopes.js';
+import { signedForm, slashCommand } from '../standins/slack/envelopes.js';
 import { painting, photo, postJpeg, useBot } from './harness.js';
 
 const SECRET = 'standin-signing-secret';
@@ -9,21 +8,8 @@ const bot = useBot({ signingSecret: SECRET });
 
 /** POSTs a slash command the way Slack does in HTTP mode, signed with `secret`. */
 function postCommand(text: string, secret: string): Promise<Response> {
-  const fields = Object.entries(
-    slashCommand({ user: 'U1', channel: 'C1', text, responseUrl: bot().slack.responseUrl() }),
-  ).map(([k, v]): [string, string] => [k, String(v)]);
-  const body = new URLSearchParams(fields).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return fetch(bot().eventsUrl ?? '', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': signature,
-    },
-    body,
-  });
+  const command = slashCommand({ user: 'U1', channel: 'C1', text, responseUrl: bot().slack.responseUrl() });
+  return fetch(bot().eventsUrl ?? '', { method: 'POST', ...signedForm(command, secret) });
 }
 
 test('in HTTP mode a signed /stylize is acked in the response and painted; an unsigned one is refused', async () => {

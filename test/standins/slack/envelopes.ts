@@ -1,6 +1,24 @@
+import { createHmac } from 'node:crypto';
 import { BOT_USER_ID, TEAM_ID, type JsonObject, type SlackFile } from './server.js';
 
 /** Payloads as Slack sends them over Socket Mode, trimmed to the fields Bolt and the bot read. */
+
+/** A payload as Slack POSTs it in HTTP mode: form-encoded, and signed with the app's signing secret. */
+export function signedForm(payload: JsonObject, secret: string): { headers: Record<string, string>; body: string } {
+  const body = new URLSearchParams(
+    Object.entries(payload).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
+    body,
+  };
+}
 
 export function slashCommand(p: {
   user: string;

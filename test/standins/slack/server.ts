@@ -98,6 +98,8 @@ export interface SlackStandIn {
   waitForCall(method: string, match?: (call: ApiCall) => boolean, timeoutMs?: number): Promise<ApiCall>;
   waitForUpload(match?: (upload: Upload) => boolean, timeoutMs?: number): Promise<Upload>;
   waitForResponse(match?: (response: JsonObject) => boolean, timeoutMs?: number): Promise<JsonObject>;
+  /** The messages of the thread under `threadTs` as a member would see them now: its root, then the replies. */
+  thread(channel: string, threadTs: string): StoredMessage[];
   failNext(method: string, failure: Failure): void;
   /** Hosts a file without posting it, as a modal's file input does. */
   hostFile(name: string, mimetype: string, bytes: Uint8Array): SlackFile;
@@ -182,6 +184,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000 + (seq % 1000)).padStart(6, '0')}`;
   }
 
+  function newFileId(): string {
+    return `F${randomUUID().slice(0, 8).toUpperCase()}`;
+  }
+
   function history(channel: string): StoredMessage[] {
     let messages = channels.get(channel);
     if (!messages) {
@@ -197,8 +203,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     return message;
   }
 
-  function hostFile(name: string, mimetype: string, bytes: Buffer): SlackFile {
-    const id = `F${randomUUID().slice(0, 8).toUpperCase()}`;
+  /** Hosts a file under `id`: an upload keeps the id files.getUploadURLExternal gave it, as on Slack. */
+  function hostFile(name: string, mimetype: string, bytes: Buffer, id = newFileId()): SlackFile {
     hosted.set(id, { bytes, mimetype });
     const url = `${base}/files-pri/${TEAM_ID}-${id}/${encodeURIComponent(name)}`;
     return { id, name, mimetype, url_private: url, url_private_download: `${url}?download=1`, size: bytes.length };
@@ -333,7 +339,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       case 'views.open':
         return { ok: true, view: { id: `V${++seq}`, ...(args.view as JsonObject) } };
       case 'files.getUploadURLExternal': {
-        const fileId = `F${randomUUID().slice(0, 8).toUpperCase()}`;
+        const fileId = newFileId();
         pendingUploads.set(fileId, { filename: String(args.filename) });
         return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
       }
@@ -355,7 +361,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
           };
           uploads.push(upload);
           events.emit('upload', upload);
-          completed.push(hostFile(pending.filename, 'image/png', pending.bytes));
+          completed.push(hostFile(pending.filename, 'image/png', pending.bytes, id));
         }
         if (channel) {
           store(channel, {
@@ -367,6 +373,19 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
           });
         }
         return { ok: true, files: completed.map((f) => ({ id: f.id, title: f.name })) };
+      }
+      case 'files.delete': {
+        const id = textField(args.file);
+        if (!hosted.delete(id)) return { ok: false, error: 'file_not_found' };
+        // The file leaves every message it was in; a message that was only that file leaves with it.
+        for (const messages of channels.values()) {
+          for (const message of messages) {
+            if (message.files) message.files = message.files.filter((file) => file.id !== id);
+          }
+          const kept = messages.filter((m) => m.text !== '' || (m.files?.length ?? 0) > 0);
+          messages.splice(0, messages.length, ...kept);
+        }
+        return { ok: true };
       }
       default:
         return { ok: false, error: 'unknown_method' };
@@ -412,6 +431,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       waitFor<Upload>('upload', uploads, match, timeoutMs, 'an upload'),
     waitForResponse: (match = () => true, timeoutMs = 60_000) =>
       waitFor<JsonObject>('response', responses, match, timeoutMs, 'a response'),
+    thread: (channel, threadTs) => history(channel).filter((m) => m.ts === threadTs || m.thread_ts === threadTs),
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
