@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readRemixId, remixId, type RemixAction } from '../../src/jobs/remix/index.js';
 import { strengthFactor } from '../../src/options/index.js';
+import type { FeedForwardEngine } from '../../src/engine/feedforward/index.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
+import { startNetworkEngine, TEST_PRESETS } from '../presets/support.js';
 import { buttonClick } from '../standins/slack/envelopes.js';
 import { startSlackStandIn, type ApiCall, type SlackStandIn, type StoredMessage } from '../standins/slack/server.js';
 import { command, painting, photo, postJpeg, startBot, type Bot, type BotOptions } from './harness.js';
@@ -121,6 +123,34 @@ describe('remix buttons on Slack', () => {
     const expired = await slack.waitForCall('chat.postEphemeral', (call) => call.args.user === 'U1');
     expect(expired.args.text).toBe('That one is too old to remix; run /stylize again.');
     expect(engine.runs).toHaveLength(1);
+  });
+
+  it("posts a style network's result with Bigger and Paint it properly, which paints the preset's painting", async () => {
+    let network: FeedForwardEngine | undefined;
+    try {
+      network = await startNetworkEngine();
+      const bot = await start({ networkEngine: network, presets: TEST_PRESETS });
+      const { slack, engine } = bot;
+      const thread = postJpeg(slack, 'U4', 'C1', await photo('kitten.jpg', 40));
+      await command(slack, 'U4', 'C1', 'wave');
+      const upload = await slack.waitForUpload((u) => u.threadTs === thread.ts);
+      expect(upload.comment).toMatch(/Made with preset wave · style network · size 32/);
+      const status = await slack.waitForCall('chat.postMessage', (call) => remixActions(call).length > 0);
+      expect(status.args.thread_ts).toBe(thread.ts);
+      expect(remixActions(status).map((id) => readRemixId(id)!.action)).toEqual(['bigger', 'paint']);
+
+      const posted = { ...status, args: { ...status.args, ts: status.result?.ts } };
+      click(slack, 'U4', posted, thread.ts, 'paint');
+      const run = await engine.nextRun();
+      expect(run.request.styles).toHaveLength(1);
+      run.finish();
+      const painted = await slack.waitForUpload((u) => (u.comment ?? '').includes('strength 5'));
+      expect(painted.threadTs).toBe(thread.ts);
+      expect(painted.comment).toMatch(/Made with preset wave · strength 5 · size 32/);
+    } finally {
+      for (const bot of bots.splice(0)) await bot.stop();
+      await network?.close();
+    }
   });
 
   it('works after a restart, on a new queue and connection over the same data directory', async () => {

@@ -63,7 +63,9 @@ export function trackJob(job: TrackedJob): JobHandle {
       );
       const delivery = await deliver(painting);
       log.info({ engineMs: event.result.ms, delivery: delivery.kind }, 'result delivered');
-      await updater.finish(quiet(presentFinished(painting, delivery), delivery.kind === 'posted'));
+      const view = presentFinished(painting, delivery);
+      // A quiet job's status still appears when it is where the result's remix buttons are (Slack's).
+      await updater.finish(quiet(view, delivery.kind === 'posted' && view.buttons.length === 0));
       return;
     }
     const view = presentEvent(headline, jobId, event);

@@ -122,6 +122,15 @@ describe('presentFinished', () => {
       line: `Here it is!\n${painting.settings}`,
       result: painting.png,
     });
+    const remixes = [{ kind: 'remix', jobId: 'j1', action: 'more', label: 'More style' }] as const;
+    const withButtons = { ...painting, remixes };
+    // The result's own message carries its buttons (Discord), or the status does, with how it was made (Slack).
+    expect(presentFinished(withButtons, { kind: 'posted', withRemixes: true }).buttons).toEqual([]);
+    expect(presentFinished(withButtons, { kind: 'posted' })).toMatchObject({
+      line: `Done in 4.2 s.\n${painting.settings}`,
+      buttons: remixes,
+    });
+    expect(presentFinished(withButtons, { kind: 'on-status' }).buttons).toEqual(remixes);
     expect(presentFinished(painting, { kind: 'lost' })).toMatchObject({
       stage: 'failed',
       line: "I finished the picture but couldn't upload it here. Please try again in a minute.",
