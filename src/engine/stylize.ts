@@ -5,6 +5,7 @@ import { clampedEvaluator } from './clamped-evaluator.js';
 import { fractionDone, jobCost } from './cost.js';
 import { optimizers } from './optimizers/index.js';
 import { toFloat, toRgb } from './pixels.js';
+import { pyramidPreconditioner } from './preconditioner.js';
 import { seededRandom } from './random.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { fitDimensions, styleSide, type Scale } from './scales.js';
@@ -72,7 +73,7 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
           initial ??= losses;
           return { value: losses.total, gradient, detail: losses };
         },
-        { learningRate: options.learningRate },
+        { learningRate: options.learningRate, preconditioner: pyramidPreconditioner(scale.width, scale.height) },
       );
       for (let i = 1; i <= scale.iterations; i++) {
         // Yield so an abort message posted to this worker is delivered between iterations.
