@@ -15,7 +15,7 @@ export const DEFAULT_STYLE_LAYERS: readonly StyleLayer[] = [
 
 export const DEFAULT_OPTIONS: StylizeOptions = {
   size: 512,
-  iterations: 100,
+  iterations: 80,
   optimizer: 'lbfgs',
   contentWeight: 1,
   styleWeight: 3,
