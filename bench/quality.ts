@@ -197,7 +197,7 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
   const rows: Row[] = [];
   for (const pair of pairs) {
     for (const name of settings) {
-      const options: StylizeOptions = { ...DEFAULT_OPTIONS, previewEvery: 0, size: pair.size, ...SETTINGS[name] };
+      const options: StylizeOptions = { ...DEFAULT_OPTIONS, size: pair.size, ...SETTINGS[name] };
       const { row, image: result } = await measurePair(bench, pair, name, options);
       rows.push(row);
       process.stderr.write(`${table([row]).split('\n')[2]}\n`);

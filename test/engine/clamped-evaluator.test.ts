@@ -5,10 +5,10 @@ import type { Evaluator } from '../../src/engine/runtimes/runtime.js';
 /** total = Σ x², so the gradient is 2x; records what it was asked to evaluate. */
 function squares(seen: Float32Array[]): Evaluator {
   return {
-    async evaluate(image) {
+    evaluate(image) {
       seen.push(Float32Array.from(image));
       const total = image.reduce((sum, v) => sum + v * v, 0);
-      return { losses: { total, content: 0, style: 0, tv: 0 }, gradient: image.map((v) => 2 * v) };
+      return Promise.resolve({ losses: { total, content: 0, style: 0, tv: 0 }, gradient: image.map((v) => 2 * v) });
     },
     dispose() {},
   };

@@ -26,7 +26,10 @@ describe('pyramid preconditioner', () => {
   });
 
   // Odd sizes too: the clamped edge taps must be undone exactly by the transpose.
-  for (const [width, height] of [[16, 12], [13, 9]] as const) {
+  for (const [width, height] of [
+    [16, 12],
+    [13, 9],
+  ] as const) {
     it(`is symmetric and positive definite at ${width}×${height}`, () => {
       const p = pyramidPreconditioner(width, height);
       const u = randomVector(width * height * 3, 1);

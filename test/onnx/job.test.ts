@@ -20,11 +20,7 @@ afterAll(async () => {
 });
 
 describe('a whole job on the onnx runtime', () => {
-<<<<<<< HEAD
-  it('paints coarse-to-fine with colours kept, halving the loss, with progress to the end', async () => {
-=======
-  it('paints coarse-to-fine with colours kept, cutting the loss by a quarter, with progress and previews', async () => {
->>>>>>> 7d5293f (Loss: content and each style layer relative to their target's squared norm (both runtimes, losses.md); style weight 3, TV 0, 88% of iterations at the final scale; presets lose the style-weight boosts the old normalisation needed)
+  it('paints coarse-to-fine with colours kept, cutting the loss by a quarter, with progress to the end', async () => {
     const progress: Progress[] = [];
     const content = await sharedImage('content/golden_gate.jpg', 96);
     const result = await engine.stylize(

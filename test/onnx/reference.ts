@@ -137,7 +137,8 @@ export function loss(image: Hwc, weights: ReadonlyMap<LayerName, ConvWeights>, s
   const features = vgg(image, weights, [spec.contentLayer, ...spec.styleLayers.map((s) => s.layer)]);
   const content = relativeSquaredError(features.get(spec.contentLayer)!.data, spec.contentTarget);
   const style = spec.styleLayers.reduce(
-    (sum, { layer, weight }, i) => sum + weight * relativeSquaredError(gram(features.get(layer)!), spec.styleTargets[i]!),
+    (sum, { layer, weight }, i) =>
+      sum + weight * relativeSquaredError(gram(features.get(layer)!), spec.styleTargets[i]!),
     0,
   );
   const tv = totalVariation(image);
