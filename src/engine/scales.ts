@@ -40,7 +40,9 @@ export function planScales(
   scales = 0,
 ): Scale[] {
   const count = Math.min(scales > 0 ? scales : autoScaleCount(size), iterations);
-  const finalIterations = count === 1 ? iterations : Math.max(1, Math.round(iterations * FINAL_SHARE));
+  // Every coarse scale keeps at least one iteration: one with none would only cost its set-up.
+  const finalIterations =
+    count === 1 ? iterations : Math.min(iterations - (count - 1), Math.max(1, Math.round(iterations * FINAL_SHARE)));
   const coarseIterations = iterations - finalIterations;
   return Array.from({ length: count }, (_, k) => {
     const side = Math.round(size / 2 ** (count - 1 - k));

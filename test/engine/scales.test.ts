@@ -19,6 +19,9 @@ describe('coarse-to-fine schedule', () => {
     }
     const [coarse, middle, fine] = planScales(400, 400, 512, 100);
     expect([coarse!.iterations, middle!.iterations, fine!.iterations]).toEqual([6, 6, 88]);
+    // Few iterations over several scales: each scale still gets one.
+    expect(planScales(400, 400, 512, 3, 3).map((s) => s.iterations)).toEqual([1, 1, 1]);
+    expect(planScales(400, 400, 512, 9, 3).map((s) => s.iterations)).toEqual([1, 1, 7]);
   });
 
   it('honours an explicit number of scales and keeps every side at least 16 px', () => {
