@@ -1,9 +1,9 @@
 import type { StyleLayer, StylizeOptions } from './types.js';
 
 /**
- * The engine's defaults, tuned by eye on ../shared/images at 256 and 512 px with `npm run gallery`
- * (see README "Presets"). Style layers follow Gatys et al.: conv1_1 … conv5_1, content at conv4_2.
- * Which of these users may change, and within what range, is described in src/options/schema.ts.
+ * Defaults, measured with `npm run bench -- --quality` and checked by eye with `npm run gallery` on
+ * ../shared/images at 256 and 512 px; each value's reason is in losses.md, "Defaults".
+ * Style layers follow Gatys et al.: conv1_1 … conv5_1, content at conv4_2.
  */
 export const DEFAULT_STYLE_LAYERS: readonly StyleLayer[] = [
   { layer: 'block1_conv1', weight: 0.2 },
@@ -15,11 +15,11 @@ export const DEFAULT_STYLE_LAYERS: readonly StyleLayer[] = [
 
 export const DEFAULT_OPTIONS: StylizeOptions = {
   size: 512,
-  iterations: 100,
+  iterations: 80,
   optimizer: 'lbfgs',
   contentWeight: 1,
-  styleWeight: 1e-4,
-  tvWeight: 10,
+  styleWeight: 3,
+  tvWeight: 0,
   styleBlend: [1],
   styleScale: 1,
   init: 'content',

@@ -1,9 +1,11 @@
 import { JobAbortedError, OptionError, UserError } from '../errors.js';
 import { resizeExact, resizeImage } from '../images/resize.js';
 import { luminanceImage, restoreColors } from './color.js';
+import { clampedEvaluator } from './clamped-evaluator.js';
 import { fractionDone, jobCost } from './cost.js';
 import { optimizers } from './optimizers/index.js';
 import { toFloat, toRgb } from './pixels.js';
+import { pyramidPreconditioner } from './preconditioner.js';
 import { seededRandom } from './random.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { fitDimensions, styleSide, type Scale } from './scales.js';
@@ -49,18 +51,20 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
     const content = await scaledContent(request, scale);
     const targets = await styleTargets(request, scale, content, ctx);
     const x = image ? await upsample(image, scales[index - 1]!, scale) : initialImage(content, options);
-    const evaluator = await ctx.runtime.evaluator({
-      width: scale.width,
-      height: scale.height,
-      contentLayer: options.contentLayer,
-      contentTarget: await ctx.runtime.features(
-        { width: scale.width, height: scale.height, data: toFloat(content) },
-        options.contentLayer,
-      ),
-      styleLayers: options.styleLayers,
-      styleTargets: targets,
-      weights: { content: options.contentWeight, style: options.styleWeight, tv: options.tvWeight },
-    });
+    const evaluator = clampedEvaluator(
+      await ctx.runtime.evaluator({
+        width: scale.width,
+        height: scale.height,
+        contentLayer: options.contentLayer,
+        contentTarget: await ctx.runtime.features(
+          { width: scale.width, height: scale.height, data: toFloat(content) },
+          options.contentLayer,
+        ),
+        styleLayers: options.styleLayers,
+        styleTargets: targets,
+        weights: { content: options.contentWeight, style: options.styleWeight, tv: options.tvWeight },
+      }),
+    );
     try {
       const optimizer = optimizers[options.optimizer]<LossParts>(
         async (point) => {
@@ -69,7 +73,7 @@ export async function stylize(request: StylizeRequest, ctx: StylizeContext): Pro
           initial ??= losses;
           return { value: losses.total, gradient, detail: losses };
         },
-        { learningRate: options.learningRate },
+        { learningRate: options.learningRate, preconditioner: pyramidPreconditioner(scale.width, scale.height) },
       );
       for (let i = 1; i <= scale.iterations; i++) {
         // Yield so an abort message posted to this worker is delivered between iterations.

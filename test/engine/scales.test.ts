@@ -12,13 +12,16 @@ describe('coarse-to-fine schedule', () => {
     ]);
   });
 
-  it('spends exactly the requested iterations, most of them at the cheaper coarse scales', () => {
+  it('spends exactly the requested iterations, most of them at the final scale', () => {
     for (const iterations of [1, 2, 7, 100, 333]) {
       const plan = planScales(800, 600, 1024, iterations);
       expect(plan.reduce((sum, s) => sum + s.iterations, 0)).toBe(iterations);
     }
     const [coarse, middle, fine] = planScales(400, 400, 512, 100);
-    expect([coarse!.iterations, middle!.iterations, fine!.iterations]).toEqual([35, 35, 30]);
+    expect([coarse!.iterations, middle!.iterations, fine!.iterations]).toEqual([6, 6, 88]);
+    // Few iterations over several scales: each scale still gets one.
+    expect(planScales(400, 400, 512, 3, 3).map((s) => s.iterations)).toEqual([1, 1, 1]);
+    expect(planScales(400, 400, 512, 9, 3).map((s) => s.iterations)).toEqual([1, 1, 7]);
   });
 
   it('honours an explicit number of scales and keeps every side at least 16 px', () => {

@@ -15,12 +15,16 @@ import { JobAbortedError } from '../../src/errors.js';
 import type { WeightsSource } from '../../src/engine/weights/types.js';
 import { quickOptions, SHARED_VGG19, sharedImage } from '../support/engine.js';
 
-/** Shallow layers and tiny images: these tests are about the worker's life, not the painting. */
+/**
+ * Shallow layers and tiny images: these tests are about the worker's life, not the painting. The photo is its own
+ * style here, so the job starts from noise: from the photo it would start at the optimum and stop after one step.
+ */
 const LAYERS = ['block1_conv1', 'block2_conv1', 'block2_conv2'] as const;
 function tiny(overrides: Partial<StylizeOptions> = {}): StylizeOptions {
   return quickOptions({
     size: 32,
     iterations: 2,
+    init: 'noise',
     contentLayer: 'block2_conv2',
     styleLayers: [
       { layer: 'block1_conv1', weight: 1 },

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +110,16 @@ describe('the shipped catalogue', () => {
     const wavePainting = catalog.byId('wave')!.painting!;
     const image = await wavePainting.load();
     expect([image.width, image.height]).toEqual([650, 448]);
-    expect(wavePainting.base).toMatchObject({ styleWeight: 0.0002, styleScale: 0.8, size: DEFAULT_OPTIONS.size });
+    // The defaults, with the painting's own options from the file (snake_case there) on top.
+    const shipped = JSON.parse(await readFile(join(REPO_ROOT, 'config/presets.json'), 'utf8')) as {
+      presets: { wave: { painting: { options: Record<string, number> } } };
+    };
+    const tuned = Object.entries(shipped.presets.wave.painting.options).map(([key, value]) => [
+      key.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase()),
+      value,
+    ]);
+    expect(tuned.length).toBeGreaterThan(0);
+    expect(wavePainting.base).toEqual({ ...DEFAULT_OPTIONS, ...Object.fromEntries(tuned) });
     const photo = await catalog.galleryPhoto();
     expect(photo.width).toBeGreaterThan(0);
   });

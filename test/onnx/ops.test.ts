@@ -18,9 +18,9 @@ import {
   gram,
   hwc,
   maxPool,
-  meanSquaredError,
   numericGradient,
   relativeError,
+  relativeSquaredError,
   toChw,
   totalVariation,
   type Hwc,
@@ -154,7 +154,7 @@ describe('loss terms against losses.md', () => {
       },
       { f: nchw(features), p: plain(target), scale: scalar(3) },
     );
-    const reference = (probe: Float64Array) => meanSquaredError(probe, target.data);
+    const reference = (probe: Float64Array) => relativeSquaredError(probe, target.data);
     expect(loss![0]).toBeCloseTo(reference(features.data), 5);
     const numeric = numericGradient((probe) => 3 * reference(probe), features.data, 1e-4);
     expect(relativeError(fromChw(3, 5, 4, gradient!).data, numeric)).toBeLessThan(1e-6);
@@ -176,7 +176,7 @@ describe('loss terms against losses.md', () => {
       },
       { f: nchw(features), a: { data: Float32Array.from(target), dims: [4, 4] }, scale: scalar(0.5) },
     );
-    const reference = (probe: Float64Array) => meanSquaredError(gram({ ...features, data: probe }), target);
+    const reference = (probe: Float64Array) => relativeSquaredError(gram({ ...features, data: probe }), target);
     expect(loss![0]).toBeCloseTo(reference(features.data), 5);
     const numeric = numericGradient((probe) => 0.5 * reference(probe), features.data, 1e-4);
     expect(relativeError(fromChw(3, 5, 4, gradient!).data, numeric)).toBeLessThan(1e-5);

@@ -99,10 +99,15 @@ export function gram(f: Hwc): Float64Array {
   return g;
 }
 
-export function meanSquaredError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** losses.md §3 and §5: ‖a − target‖² / ‖target‖². */
+export function relativeSquaredError(a: ArrayLike<number>, target: ArrayLike<number>): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return sum / a.length;
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    sum += (a[i]! - target[i]!) ** 2;
+    norm += target[i]! ** 2;
+  }
+  return sum / norm;
 }
 
 export function totalVariation(image: Hwc): number {
@@ -130,9 +135,10 @@ export interface ReferenceLoss {
 
 export function loss(image: Hwc, weights: ReadonlyMap<LayerName, ConvWeights>, spec: ReferenceLoss): LossParts {
   const features = vgg(image, weights, [spec.contentLayer, ...spec.styleLayers.map((s) => s.layer)]);
-  const content = meanSquaredError(features.get(spec.contentLayer)!.data, spec.contentTarget);
+  const content = relativeSquaredError(features.get(spec.contentLayer)!.data, spec.contentTarget);
   const style = spec.styleLayers.reduce(
-    (sum, { layer, weight }, i) => sum + weight * meanSquaredError(gram(features.get(layer)!), spec.styleTargets[i]!),
+    (sum, { layer, weight }, i) =>
+      sum + weight * relativeSquaredError(gram(features.get(layer)!), spec.styleTargets[i]!),
     0,
   );
   const tv = totalVariation(image);

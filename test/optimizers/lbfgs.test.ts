@@ -76,6 +76,16 @@ describe('L-BFGS', () => {
       expect(calls() / results.length).toBeLessThanOrEqual(1.5);
     });
 
+    it('with the inverse curvatures as its preconditioner, needs only a few steps', async () => {
+      const inverseCurvature = (v: Float32Array): void => {
+        for (let i = 0; i < v.length; i++) v[i] = v[i]! / 1e4 ** (i / 99);
+      };
+      const x = new Float32Array(100);
+      const results = await minimise(objective, x, minimum, 1e-5, 1000, { preconditioner: inverseCurvature });
+      expect(maxDistance(x, minimum)).toBeLessThan(1e-5);
+      expect(results.length).toBeLessThanOrEqual(5);
+    });
+
     it('still converges with a history of 3 pairs', async () => {
       const x = new Float32Array(100);
       const results = await minimise(objective, x, minimum, 1e-4, 1000, { history: 3 });

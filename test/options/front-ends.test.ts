@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cliFlag, parseCommandLine, usage } from '../../src/cli/args.js';
 import { loadCommands } from '../../src/discord/commands.js';
 import { readDiscordOptions, type OptionGetters } from '../../src/discord/options.js';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { OptionError, UserError } from '../../src/errors.js';
 import {
   bounds,
@@ -191,7 +192,7 @@ describe('the command line', () => {
     const listed = [...text.matchAll(/^ {2}(--[a-z-]+)/gm)].map((match) => match[1]);
     expect(listed).toEqual([...EXPECTED.typed.map((option) => cliFlag(option.key)), '--json']);
     expect(text).toMatch(/--size N +longest side of the result in pixels \(32 to 768, default 512\)/);
-    expect(text).toMatch(/--iterations N +.*\(1 to 300, default 100\)/);
+    expect(text).toMatch(new RegExp(`--iterations N +.*\\(1 to 300, default ${DEFAULT_OPTIONS.iterations}\\)`));
     expect(text).toMatch(/--learning-rate X/);
   });
 

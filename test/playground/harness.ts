@@ -111,7 +111,7 @@ export async function startTestPlayground(
             title: 'The Starry Night',
             artist: 'Vincent van Gogh',
             year: '1889',
-            options: { style_weight: 0.0003 },
+            options: { style_weight: 6 },
           },
         },
       },

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { optionsUpTo } from '../../src/options/index.js';
 import type { PageFrame } from '../../src/playground/index.js';
 import { rawPixels, solidImage } from '../fixtures/images.js';
@@ -93,14 +94,19 @@ describe('the playground page', () => {
         { value: 'adam', label: 'Adam (steadier)' },
       ],
     });
-    expect(setup.defaults).toMatchObject({ size: 48, iterations: 6, styleWeight: 1e-4, strength: 5 });
+    expect(setup.defaults).toMatchObject({
+      size: 48,
+      iterations: 6,
+      styleWeight: DEFAULT_OPTIONS.styleWeight,
+      strength: 5,
+    });
     expect(setup.presets.map(({ id, name, image, instant }) => ({ id, name, image, instant }))).toEqual([
       { id: 'wave', name: 'The Great Wave', image: '/presets/wave.jpg', instant: true },
       { id: 'udnie', name: 'Udnie', image: undefined, instant: true },
       { id: 'starry_night', name: 'The Starry Night', image: '/presets/starry_night.jpg', instant: false },
     ]);
     // A preset's form shows its painting's settings; a style network alone has none of its own but the defaults.
-    expect(setup.presets[2]?.values).toMatchObject({ styleWeight: 0.0003, size: 48 });
+    expect(setup.presets[2]?.values).toMatchObject({ styleWeight: 6, size: 48 });
     expect(setup.presets[1]?.values).toEqual(setup.defaults);
     expect(setup.maxUploadBytes).toBe(2 * 1024 * 1024);
 

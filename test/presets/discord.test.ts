@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedForwardEngine } from '../../src/engine/feedforward/index.js';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { ControlledEngine } from '../jobs/controlled-engine.js';
 import type { CommandOption, StandInUser, StoredAttachment, StoredMessage } from '../standins/discord/server.js';
 import {
@@ -83,7 +84,7 @@ describe('/stylize preset:', () => {
     const iterations: CommandOption = { name: 'iterations', type: 4, value: 5 };
     standIn.sendCommand(user('ben'), 'stylize', [content(picture), preset('wave'), iterations], [picture]);
     const run = await engine.nextRun();
-    expect(run.request.options).toMatchObject({ iterations: 5, styleWeight: 0.0001 });
+    expect(run.request.options).toMatchObject({ iterations: 5, styleWeight: DEFAULT_OPTIONS.styleWeight });
     run.finish();
 
     const refused = standIn.sendCommand(

@@ -10,12 +10,15 @@ export interface OptimizerOptions {
   readonly learningRate: number;
   /** Curvature pairs L-BFGS remembers (default 10); Adam ignores it. */
   readonly history?: number;
+  /** L-BFGS's starting inverse Hessian, up to scale (see LbfgsOptions); Adam ignores it. */
+  readonly preconditioner?: (v: Float32Array) => void;
 }
 
 type OptimizerFactory = <D>(objective: Objective<D>, options: OptimizerOptions) => Optimizer<D>;
 
 /** Adding an optimizer: one file exporting a factory, and one line here. */
 export const optimizers: Record<OptimizerName, OptimizerFactory> = {
-  lbfgs: (objective, { history }) => createLbfgs(objective, history === undefined ? {} : { history }),
+  lbfgs: (objective, { history, preconditioner }) =>
+    createLbfgs(objective, { ...(history !== undefined && { history }), ...(preconditioner && { preconditioner }) }),
   adam: (objective, { learningRate }) => createAdam(objective, { learningRate }),
 };

@@ -14,6 +14,11 @@ export interface LbfgsOptions {
    * a typical value by about 1/n (3e-7 at 1024×1024×3), below float32 resolution at pixel magnitudes (7.6e-6 at 128).
    */
   readonly initialStep?: number;
+  /**
+   * Applies a fixed symmetric positive definite P in place: the starting inverse Hessian becomes γ·P instead of γ·I,
+   * and the steepest-descent step follows −P·g.
+   */
+  readonly preconditioner?: (v: Float32Array) => void;
 }
 
 /** Armijo constant: a step must win at least this fraction of the decrease its slope promises. */
@@ -49,6 +54,7 @@ class CurvatureHistory {
   constructor(
     private readonly capacity: number,
     private readonly length: number,
+    private readonly preconditioner?: (v: Float32Array) => void,
   ) {
     this.alpha = new Array<number>(capacity).fill(0);
   }
@@ -107,8 +113,9 @@ class CurvatureHistory {
       const next = k < oldest ? this.s[this.slotBack(k + 1)]! : this.y[this.slotBack(oldest)]!;
       product = addScaledThenDot(out, -a, this.y[slot]!, next);
     }
+    this.preconditioner?.(out);
     for (let i = 0; i < this.length; i++) out[i] = out[i]! * this.gamma;
-    product *= this.gamma;
+    product = this.preconditioner ? dot(this.y[this.slotBack(oldest)]!, out) : product * this.gamma;
     for (let k = oldest; k >= 0; k--) {
       const slot = this.slotBack(k);
       const coefficient = this.alpha[slot]! - this.rho[slot]! * product;
@@ -161,6 +168,7 @@ class Lbfgs<D> implements Optimizer<D> {
   private readonly historySize: number;
   private readonly maxLineSearch: number;
   private readonly initialStep: number;
+  private readonly preconditioner: ((v: Float32Array) => void) | undefined;
   private buffers: Buffers<D> | undefined;
   /** Set when the last step found no decrease; stepping again from the same x would only repeat the failure. */
   private stalled = false;
@@ -172,6 +180,7 @@ class Lbfgs<D> implements Optimizer<D> {
     this.historySize = positiveInteger('history', options.history ?? 10);
     this.maxLineSearch = positiveInteger('maxLineSearch', options.maxLineSearch ?? 8);
     this.initialStep = options.initialStep ?? 1;
+    this.preconditioner = options.preconditioner;
     if (!(this.initialStep > 0 && Number.isFinite(this.initialStep))) {
       throw new RangeError(`L-BFGS initialStep must be a positive number, got ${this.initialStep}.`);
     }
@@ -196,9 +205,10 @@ class Lbfgs<D> implements Optimizer<D> {
       if (accepted === undefined) history.clear();
     }
     if (accepted === undefined) {
-      const steepness = maxAbs(point.gradient);
+      for (let i = 0; i < direction.length; i++) direction[i] = -point.gradient[i]!;
+      this.preconditioner?.(direction);
+      const steepness = maxAbs(direction);
       if (steepness > 0) {
-        for (let i = 0; i < direction.length; i++) direction[i] = -point.gradient[i]!;
         const search = await this.lineSearch(buffers, x, this.initialStep / steepness);
         evaluations += search.evaluations;
         accepted = search.accepted;
@@ -220,7 +230,7 @@ class Lbfgs<D> implements Optimizer<D> {
       const n = x.length;
       this.buffers = {
         point: new EvaluatedPoint(this.objective, n),
-        history: new CurvatureHistory(this.historySize, n),
+        history: new CurvatureHistory(this.historySize, n, this.preconditioner),
         direction: new Float32Array(n),
         best: new Float32Array(n),
         trial: new Float32Array(n),

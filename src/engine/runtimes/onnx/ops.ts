@@ -1,4 +1,5 @@
 import type { ConvWeights } from '../../weights/types.js';
+import { MIN_SQUARED_NORM } from '../../losses.js';
 import { IMAGENET_BGR_MEAN } from '../../vgg19.js';
 import type { GraphBuilder } from './graph-builder.js';
 
@@ -93,16 +94,21 @@ function sumOfSquares(b: GraphBuilder, tensor: string): string {
   return b.node('ReduceSumSquare', [tensor], { keepdims: 0 });
 }
 
+/** ‖target‖², kept off zero (losses.md §3): the denominator of a relative squared error. */
+function squaredNorm(b: GraphBuilder, target: string): string {
+  return b.node('Max', [sumOfSquares(b, target), b.floats([MIN_SQUARED_NORM], [])]);
+}
+
 /**
- * losses.md §3: mean squared error between features (NCHW) and the target (HWC, as `Runtime.features` returns it).
- * The gradient is multiplied by the scalar `gradientScale`.
+ * losses.md §3: relative squared error ‖F − P‖² / ‖P‖² between features (NCHW) and the target (HWC, as
+ * `Runtime.features` returns it). The gradient is multiplied by the scalar `gradientScale`.
  */
 export function contentLoss(b: GraphBuilder, features: string, targetHwc: string, gradientScale: string): LossTerm {
   const target = b.node('Transpose', [targetHwc], { perm: [2, 0, 1] });
   const difference = b.node('Sub', [features, target]);
-  const count = elementCount(b, features);
-  const loss = b.node('Div', [sumOfSquares(b, difference), count]);
-  const scale = b.node('Div', [b.node('Mul', [gradientScale, b.floats([2], [])]), count]);
+  const norm = squaredNorm(b, target);
+  const loss = b.node('Div', [sumOfSquares(b, difference), norm]);
+  const scale = b.node('Div', [b.node('Mul', [gradientScale, b.floats([2], [])]), norm]);
   return { loss, gradient: b.node('Mul', [difference, scale]) };
 }
 
@@ -123,8 +129,8 @@ export function gramMatrix(b: GraphBuilder, features: string, channels: number):
 }
 
 /**
- * losses.md §5 for one layer, before its layer weight: Σ (G − A)² / C². With E = G − A,
- * d/dR of it is (2/C²)·(E + Eᵀ)·R / M; the gradient is multiplied by the scalar `gradientScale`.
+ * losses.md §5 for one layer, before its layer weight: ‖G − A‖² / ‖A‖². With E = G − A and N = ‖A‖²,
+ * d/dR of it is (2/N)·(E + Eᵀ)·R / M; the gradient is multiplied by the scalar `gradientScale`.
  */
 export function styleLoss(
   b: GraphBuilder,
@@ -135,8 +141,9 @@ export function styleLoss(
 ): LossTerm {
   const { gram, rows, positions } = gramMatrix(b, features, channels);
   const error = b.node('Sub', [gram, targetGram]);
-  const loss = b.node('Div', [sumOfSquares(b, error), b.floats([channels * channels], [])]);
-  const scale = b.node('Div', [b.node('Mul', [gradientScale, b.floats([2 / (channels * channels)], [])]), positions]);
+  const norm = squaredNorm(b, targetGram);
+  const loss = b.node('Div', [sumOfSquares(b, error), norm]);
+  const scale = b.node('Div', [b.node('Div', [b.node('Mul', [gradientScale, b.floats([2], [])]), norm]), positions]);
   const symmetric = b.node('Add', [error, b.node('Transpose', [error], { perm: [1, 0] })]);
   const rowsGradient = b.node('MatMul', [b.node('Mul', [symmetric, scale]), rows]);
   return { loss, gradient: b.node('Reshape', [rowsGradient, b.node('Shape', [features])]) };
