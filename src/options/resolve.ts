@@ -19,8 +19,9 @@ import {
 /**
  * How much the style weight grows per step of strength: strength s paints with the base's style weight times
  * STRENGTH_RATIO^(s − 5). A ratio, not an offset, so it holds whatever scale the engine's weights are on (and the
- * presets' own). Tuned by eye with `npm run gallery -- --strengths 1,3,5,7,10` (docs/strength-contact-sheet.jpg):
- * at 1 the photo with a hint of the painting, at 10 the painting in the photo's shapes.
+ * presets' own). Tuned by eye with `npm run gallery -- --strengths 1,3,5,7,10` (docs/strength-contact-sheet.jpg),
+ * before and after issue 13's relative loss terms: at 1 the photo with a hint of the painting, at 10 the painting in
+ * the photo's shapes. 2 left strength 1 too painted on the old engine; 2.5 washed the shapes out at 10.
  */
 export const STRENGTH_RATIO = 2.2;
 
