@@ -15,6 +15,7 @@ import { Journal, restoreJobs } from './jobs/journal/index.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
 import { JobQueue } from './jobs/queue.js';
+import { Remixer, RemixStore } from './jobs/remix/index.js';
 import { jobMetrics, Ops } from './ops/index.js';
 import { startPlayground } from './playground/index.js';
 import { startSlack } from './slack/index.js';
@@ -73,7 +74,9 @@ async function start(config: Config, logger: Logger): Promise<void> {
   ]);
   engineLoaded = true;
   metrics.setBackend(engine.backend);
-  const observers = [jobMetrics(metrics), journal];
+  // Next to the journal, so that a result's remix buttons work after a restart too.
+  const remixStore = RemixStore.open({ dir: config.journal.dir, ...config.remix, logger });
+  const observers = [jobMetrics(metrics), journal, remixStore];
   const queue = new JobQueue({ engine, networkEngine, logger, ...config.queue, observers });
   const optionLimits = { ...limits.options, maxSize: Math.min(limits.options.maxSize, engine.maxSide) };
   const gallery = new PresetGallery({
@@ -88,6 +91,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     presets,
     gallery,
     logger,
+    remix: new Remixer({ store: remixStore, queue, presets, limits: optionLimits }),
     limits: { ...limits, options: optionLimits },
   };
 
@@ -102,6 +106,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
     await Promise.all([engine.close(), networkEngine.close()]);
     journal.close();
+    remixStore.close();
     await opsServer.close();
     logger.info('bye');
   };

@@ -29,6 +29,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** The job journal: its folder, and the most bytes of input images it keeps. */
   readonly journal: { readonly dir: string; readonly maxInputBytes: number };
+  /** Finished jobs' images kept for their remix buttons, in the journal's folder: for how long, and how many bytes. */
+  readonly remix: { readonly keepMs: number; readonly maxBytes: number };
   /** Downloads and decodes at once, over all users. */
   readonly inputConcurrency: number;
   readonly limits: PlatformDeps['limits'];
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
       dir: settings.dataDir ?? join(homedir(), '.local', 'share', 'easel'),
       maxInputBytes: limits.maxDataBytes,
     },
+    remix: { keepMs: settings.remix.keepHours * 3_600_000, maxBytes: settings.remix.maxBytes },
     inputConcurrency: limits.inputConcurrency,
     limits: {
       maxDownloadBytes: limits.maxDownloadBytes,

@@ -216,6 +216,19 @@ export const SETTINGS = {
         'Keep it under the time your supervisor waits before SIGKILL (Docker: 10 s unless `stop_grace_period`).',
     ),
   },
+  remix: {
+    keepHours: setting(
+      'EASEL_REMIX_KEEP_HOURS',
+      integer(0, 24 * 365),
+      "How long a result's images are kept in the data directory for its remix buttons; 0 keeps none, and the " +
+        'buttons then say it is too old.',
+    ),
+    maxBytes: setting(
+      'EASEL_REMIX_MAX_BYTES',
+      integer(0, 2 ** 50),
+      'Most bytes of kept images for remixes; past it the oldest go first.',
+    ),
+  },
   logLevel: setting(
     'EASEL_LOG_LEVEL',
     oneOf(LOG_LEVELS, { ignoreCase: true }),

@@ -7,6 +7,7 @@ import type { PlatformDeps, RunningPlatform } from '../jobs/platform.js';
 import { loadCommands } from './commands.js';
 import type { DiscordContext } from './context.js';
 import { interactionHandler } from './interactions.js';
+import { PhotoThreads } from './photo-threads.js';
 import { presetReactionHandler } from './reactions.js';
 import { registerCommands } from './register.js';
 import { discordRestorer } from './restore.js';
@@ -30,7 +31,13 @@ function createClient(config: DiscordConfig): Client {
 /** Connects to Discord, registers the slash commands, and starts answering. */
 export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): Promise<RunningPlatform> {
   const logger = deps.logger.child({ platform: 'discord' });
-  const context: DiscordContext = { deps, config, logger, allowList: new AllowList(config.channels) };
+  const context: DiscordContext = {
+    deps,
+    config,
+    logger,
+    allowList: new AllowList(config.channels),
+    photoThreads: new PhotoThreads(),
+  };
   const commands = await loadCommands(deps.limits.options);
   const client = createClient(config);
 

@@ -4,6 +4,8 @@ import { worksIn } from './allow-list.js';
 import { cancelledJobId, handleCancel } from './cancel-button.js';
 import type { Command } from './commands.js';
 import type { DiscordContext } from './context.js';
+import { readRemixId } from '../jobs/remix/index.js';
+import { handleRemix } from './remix-buttons.js';
 
 /** Routes every interaction to its command or button; nothing that goes wrong here leaves the user without an answer. */
 export function interactionHandler(context: DiscordContext, commands: readonly Command[]) {
@@ -25,6 +27,8 @@ export function interactionHandler(context: DiscordContext, commands: readonly C
       } else if (interaction.isButton()) {
         const jobId = cancelledJobId(interaction.customId);
         if (jobId !== undefined) await handleCancel(context, interaction, jobId);
+        const remix = readRemixId(interaction.customId);
+        if (remix) await handleRemix(context, interaction, remix.action, remix.jobId);
       }
     } catch (err) {
       context.logger.error({ err, interactionId: interaction.id, userId: interaction.user.id }, 'interaction failed');

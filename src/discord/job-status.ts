@@ -4,7 +4,7 @@ import type { Reservation } from '../jobs/queue.js';
 import { trackJob, type Delivery, type FinishedPainting, type StatusSurface } from '../jobs/status/index.js';
 import type { DiscordContext } from './context.js';
 import type { StatusTarget } from './status-target.js';
-import { renderStatus } from './status-view.js';
+import { buttonRows, renderStatus } from './status-view.js';
 
 /** Starts the thread a result goes to, on the message that asked for it. */
 export function startResultThread(message: Message, name: string): Promise<ThreadChannel> {
@@ -32,11 +32,12 @@ async function deliverToThread(context: DiscordContext, run: JobRun, painting: F
   if (!thread) return { kind: 'on-status' };
   try {
     await thread.send({
-      content: `<@${requesterId}>, here's your painting!\n${painting.settings}\n${painting.done}`,
+      content: `<@${requesterId}>, here's your painting!\n${painting.settings}`,
       files: [new AttachmentBuilder(painting.png, { name: 'result.png' })],
+      components: buttonRows(painting.remixes),
       allowedMentions: { users: [requesterId] },
     });
-    return { kind: 'posted', where: thread.toString() };
+    return { kind: 'posted', where: thread.toString(), withRemixes: true };
   } catch (err) {
     logger.warn({ err }, 'posting the result in the thread failed; posting it on the status message');
     return { kind: 'on-status' };
@@ -62,5 +63,6 @@ export function runJob(context: DiscordContext, run: JobRun): JobHandle {
     intervalMs: config.progressIntervalMs,
     logger,
     submit: (spec, listener) => run.reservation.submit(spec, listener),
+    ...(context.deps.remix ? { remixes: context.deps.remix.offers.bind(context.deps.remix) } : {}),
   });
 }

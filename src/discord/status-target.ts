@@ -1,4 +1,5 @@
 import type {
+  ButtonInteraction,
   ChatInputCommandInteraction,
   Message,
   MessageCreateOptions,
@@ -46,7 +47,7 @@ export class ChannelMessageTarget implements StatusTarget {
 }
 
 /**
- * A slash command's deferred reply, which already exists, so posting is editing. Interaction tokens die
+ * A slash command's (or a remix button's) deferred reply, which already exists, so posting is editing. Interaction tokens die
  * after 15 minutes, so past `tokenTtlMs` the job carries on in a normal message posted in the channel,
  * and the reply points to it.
  */
@@ -55,7 +56,7 @@ export class InteractionReplyTarget implements StatusTarget {
   #reply: Message | undefined;
 
   constructor(
-    private readonly interaction: ChatInputCommandInteraction,
+    private readonly interaction: ChatInputCommandInteraction | ButtonInteraction,
     private readonly tokenTtlMs: number,
   ) {}
 

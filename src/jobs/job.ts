@@ -1,5 +1,6 @@
 import type { FeedForwardResult } from '../engine/feedforward/index.js';
 import type { Progress, RgbImage, StylizeOptions, StylizeResult } from '../engine/types.js';
+import type { Recipe } from './recipe.js';
 
 /** Who asked for a job, as the platform knows them. */
 export interface JobRequester {
@@ -23,6 +24,8 @@ interface JobBase {
    * after a restart the platform can post about the job again. Each platform reads back only what it wrote.
    */
   readonly replyTo?: ReplyTo;
+  /** How the member asked for it, for its "made with" line and its remix buttons; chat jobs have one. */
+  readonly recipe?: Recipe;
 }
 
 /** A Gatys optimisation: the photo repainted until its features match the style images'. Minutes of work. */

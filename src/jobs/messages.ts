@@ -1,6 +1,8 @@
 import { UserError } from '../errors.js';
-import type { Progress, RgbImage, StylizeOptions } from '../engine/types.js';
-import type { CancelReason, JobResult } from './job.js';
+import type { Progress } from '../engine/types.js';
+import { DEFAULT_STRENGTH, OPTION_SCHEMA } from '../options/index.js';
+import type { CancelReason, JobResult, JobSpec } from './job.js';
+import { settingWords } from './recipe.js';
 import type { LostReason } from './restore.js';
 import { progressPercent } from './status/progress.js';
 
@@ -77,28 +79,33 @@ export function lostLine(reason: LostReason): string {
   }
 }
 
-function number(value: number): string {
-  return String(Number(value.toPrecision(3)));
-}
+/** Settings every "made with" line names, whether the member set them or not; the rest only when they did. */
+const ALWAYS_NAMED: ReadonlySet<string> = new Set(['strength', 'size', 'seed', 'iterations']);
 
-/** The settings a result was painted with, e.g. "Great Wave · 512 px · 100 iterations (lbfgs) · style weight 0.001 …". */
-export function settingsLine(label: string, options: StylizeOptions): string {
-  const parts = [
-    label,
-    `${options.size} px`,
-    `${options.iterations} iterations (${options.optimizer})`,
-    `content weight ${number(options.contentWeight)}`,
-    `style weight ${number(options.styleWeight)}`,
-    `tv weight ${number(options.tvWeight)}`,
-    `seed ${options.seed}`,
+/**
+ * How a result was made, in one line whose parts are /stylize's own options, so that typing them in again paints the
+ * same picture: "Made with preset starry_night · strength 7 · size 512 · seed 0 · iterations 100 · 41 s". A job
+ * without a recipe (the playground's) names its label instead, and no strength.
+ */
+export function madeWithLine(spec: JobSpec, result: JobResult): string {
+  const { recipe } = spec;
+  const source =
+    recipe?.presetId !== undefined ? `preset ${recipe.presetId}` : recipe ? 'your style image' : spec.label;
+  if (spec.kind === 'network') {
+    return `Made with ${[source, 'style network', `size ${spec.size}`, elapsed(result.ms)].join(' · ')}`;
+  }
+  const { options } = spec;
+  const settings = recipe?.settings ?? {};
+  const named = [
+    ...(recipe ? [settingWords('strength', settings.strength ?? DEFAULT_STRENGTH)] : []),
+    settingWords('size', options.size),
+    settingWords('seed', options.seed),
+    settingWords('iterations', options.iterations),
+    ...OPTION_SCHEMA.flatMap(({ key }) =>
+      ALWAYS_NAMED.has(key) || settings[key] === undefined ? [] : [settingWords(key, settings[key])],
+    ),
   ];
-  if (options.preserveColors) parts.push('original colours kept');
-  return parts.join(' · ');
-}
-
-/** What a style network's result was made with, e.g. "The Great Wave · 512 px · style network". */
-export function networkSettingsLine(label: string, image: RgbImage): string {
-  return [label, `${Math.max(image.width, image.height)} px`, 'style network'].join(' · ');
+  return `Made with ${[source, ...named, elapsed(result.ms)].join(' · ')}`;
 }
 
 export function doneLine(result: JobResult): string {
@@ -110,9 +117,9 @@ export function deliveredLine(done: string, where: string | undefined): string {
   return where === undefined ? done : `${done} It's in the thread: ${where}`;
 }
 
-/** The result on the status message itself, with its settings. */
-export function resultHereLine(settings: string, done: string): string {
-  return `Here it is!\n${settings}\n${done}`;
+/** The result on the status message itself, with how it was made. */
+export function resultHereLine(madeWith: string): string {
+  return `Here it is!\n${madeWith}`;
 }
 
 export const RESULT_LOST = "I finished the picture but couldn't upload it here. Please try again in a minute.";

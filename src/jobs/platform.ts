@@ -5,6 +5,7 @@ import type { ImageLimits } from '../images/limits.js';
 import type { InputLimiter } from './input-limiter.js';
 import type { PresetCatalog } from './presets.js';
 import type { JobQueue } from './queue.js';
+import type { Remixer } from './remix/index.js';
 import type { JobRestorer } from './restore.js';
 
 /** What every chat platform is given: the shared queue and presets, a logger, and the limits on input. */
@@ -16,6 +17,8 @@ export interface PlatformDeps {
   /** The picture of every preset that `/presets` shows. */
   readonly gallery: PresetGallery;
   readonly logger: Logger;
+  /** The remix buttons under chat results; without it results have none. */
+  readonly remix?: Remixer;
   readonly limits: {
     readonly maxDownloadBytes: number;
     readonly downloadTimeoutMs: number;

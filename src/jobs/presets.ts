@@ -11,6 +11,7 @@ import type { ImageLimits } from '../images/limits.js';
 import { canonicalKey, findOption, resolveOptions, type OptionLimits } from '../options/index.js';
 import type { GatysJobSpec, JobRequester, JobSpec, NetworkJobSpec } from './job.js';
 import type { JobQueue, Reservation } from './queue.js';
+import { recipeFor, type Recipe } from './recipe.js';
 
 /**
  * The presets catalogue (config/presets.json): ready-made styles, each asked for by name, by its emoji as a
@@ -422,9 +423,13 @@ export function suggestPresets(catalog: PresetCatalog, typed: string, limit: num
 }
 
 /** How a preset paints one request: with its network, or with its painting and tuned settings. */
-export type PresetPlan =
+export type PresetPlan = (
   | { readonly kind: 'network'; readonly preset: Preset; readonly network: NetworkId; readonly size: number }
-  | { readonly kind: 'gatys'; readonly preset: Preset; readonly painting: Painting; readonly options: StylizeOptions };
+  | { readonly kind: 'gatys'; readonly preset: Preset; readonly painting: Painting; readonly options: StylizeOptions }
+) & {
+  /** What the member asked for, which the job keeps for its "made with" line and its remixes. */
+  readonly recipe: Recipe;
+};
 
 /** The longest side the photo need be decoded at for `plan`: the network's output size, or the painting job's. */
 export function presetContentSide(plan: PresetPlan, maxSide: number): number {
@@ -463,11 +468,21 @@ export function planPreset(
   if (preset.network && (onlySize || !preset.painting)) {
     const { size } = resolveOptions(asked, limits, defaults);
     if (!onlySize) throw new NetworkOptionsError(preset);
-    return { kind: 'network', preset, network: preset.network, size };
+    return { kind: 'network', preset, network: preset.network, size, recipe: recipeFor(asked, limits, preset.id) };
   }
   // A preset without a network has a painting: loadPresets refuses one with neither.
-  const painting = preset.painting!;
-  return { kind: 'gatys', preset, painting, options: resolveOptions(asked, limits, painting.base) };
+  return paintingPlan(preset, preset.painting!, asked, limits);
+}
+
+/** How `preset` paints a request with its painting, even where it has a network too ("Paint it properly"). */
+export function paintingPlan(
+  preset: Preset,
+  painting: Painting,
+  asked: Readonly<Record<string, unknown>>,
+  limits: OptionLimits,
+): PresetPlan {
+  const options = resolveOptions(asked, limits, painting.base);
+  return { kind: 'gatys', preset, painting, options, recipe: recipeFor(asked, limits, preset.id) };
 }
 
 /** Holds the member's place in the plan's lane; throws the queue's UserErrors. */
@@ -479,13 +494,14 @@ export function reservePreset(queue: JobQueue, requester: JobRequester, plan: Pr
 
 /** The job for a plan on `content`. A network's pass is sub-second, so it runs quietly: just the result. */
 export async function presetJob(plan: PresetPlan, requester: JobRequester, content: RgbImage): Promise<JobSpec> {
+  const { recipe } = plan;
   const label = plan.preset.name;
   if (plan.kind === 'network') {
     const { network: networkId, size } = plan;
-    const spec: NetworkJobSpec = { kind: 'network', requester, content, label, networkId, size, quiet: true };
+    const spec: NetworkJobSpec = { kind: 'network', requester, content, label, networkId, size, quiet: true, recipe };
     return spec;
   }
   const styles = [await plan.painting.load()];
-  const spec: GatysJobSpec = { kind: 'gatys', requester, content, label, styles, options: plan.options };
+  const spec: GatysJobSpec = { kind: 'gatys', requester, content, label, styles, options: plan.options, recipe };
   return spec;
 }

@@ -2,6 +2,7 @@
 export {
   bounds,
   canonicalKey,
+  DEFAULT_STRENGTH,
   choiceValues,
   findOption,
   helpSentence,
@@ -16,6 +17,7 @@ export {
   type OptionLevel,
   type OptionLimits,
   type OptionSpec,
+  type UserSettings,
 } from './schema.js';
-export { resolveOptions } from './resolve.js';
+export { parseSettings, resolveOptions, STRENGTH_RATIO, strengthFactor, type Settings } from './resolve.js';
 export { chatName } from '../errors.js';

@@ -4,6 +4,7 @@ import { OptionError } from '../errors.js';
 import {
   bounds,
   choiceValues,
+  DEFAULT_STRENGTH,
   findOption,
   OPTION_SCHEMA,
   type BooleanOption,
@@ -12,7 +13,25 @@ import {
   type NumberOption,
   type OptionLimits,
   type OptionSpec,
+  type UserSettings,
 } from './schema.js';
+
+/**
+ * How much the style weight grows per step of strength: strength s paints with the base's style weight times
+ * STRENGTH_RATIO^(s − 5). A ratio, not an offset, so it holds whatever scale the engine's weights are on (and the
+ * presets' own). Tuned by eye with `npm run gallery -- --strengths 1,3,5,7,10` (docs/strength-contact-sheet.jpg),
+ * before and after issue 13's relative loss terms: at 1 the photo with a hint of the painting, at 10 the painting in
+ * the photo's shapes. 2 left strength 1 too painted on the old engine; 2.5 washed the shapes out at 10.
+ */
+export const STRENGTH_RATIO = 2.2;
+
+/** The factor strength `strength` puts on the style weight it is given (1 at the default strength). */
+export function strengthFactor(strength: number): number {
+  return STRENGTH_RATIO ** (strength - DEFAULT_STRENGTH);
+}
+
+/** A member's settings as parsed, by schema key: only those they set. */
+export type Settings = { readonly [K in keyof UserSettings]?: UserSettings[K] };
 
 function parseNumber(option: NumberOption, raw: unknown, limits: OptionLimits): number {
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -68,30 +87,46 @@ function parseValue(option: OptionSpec, raw: unknown, limits: OptionLimits): unk
 function withinLimits(base: StylizeOptions, limits: OptionLimits): Record<string, unknown> {
   const fitted: Record<string, unknown> = { ...base };
   for (const option of OPTION_SCHEMA) {
-    if (option.kind === 'number') fitted[option.key] = Math.min(base[option.key], bounds(option, limits).max);
+    // Strength is not one of the engine's settings: it has no value in `base` to bring down.
+    if (option.kind === 'number' && option.key !== 'strength') {
+      fitted[option.key] = Math.min(base[option.key], bounds(option, limits).max);
+    }
   }
   return fitted;
 }
 
 /**
- * Turns user-supplied options (numbers, booleans or strings, keyed in any case style) into complete
- * StylizeOptions on top of `base`, checked against the schema and the operator's limits.
- * Throws OptionError naming the option and the rule it broke; missing (null or undefined) values keep `base`.
+ * Checks user-supplied settings (numbers, booleans or strings, keyed in any case style) against the schema and the
+ * operator's limits, and returns them parsed, by schema key. Missing (null or undefined) values are left out.
+ * Throws OptionError naming the option and the rule it broke.
  */
-export function resolveOptions(
-  input: Readonly<Record<string, unknown>>,
-  limits: OptionLimits,
-  base: StylizeOptions = DEFAULT_OPTIONS,
-): StylizeOptions {
-  const resolved = withinLimits(base, limits);
+export function parseSettings(input: Readonly<Record<string, unknown>>, limits: OptionLimits): Settings {
+  const parsed: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(input)) {
     if (raw === undefined || raw === null) continue;
     const option = findOption(name);
     if (!option) {
       throw new OptionError(name, { kind: 'unknown', known: OPTION_SCHEMA.map((o) => o.key) }, { given: name });
     }
-    resolved[option.key] = parseValue(option, raw, limits);
+    parsed[option.key] = parseValue(option, raw, limits);
   }
-  // Every value set above was parsed by its own option's kind, so the object keeps StylizeOptions' shape.
-  return resolved as unknown as StylizeOptions;
+  // Every value set above was parsed by its own option's kind, so each has that option's type.
+  return parsed;
+}
+
+/**
+ * Turns user-supplied options into complete StylizeOptions on top of `base` (see parseSettings). Strength scales
+ * the style weight, and one rule settles both being given: `style_weight` (the member's, else the base's) is the
+ * weight at strength 5, and strength moves it from there by strengthFactor. So `style_weight` alone is used as
+ * typed, and a remix's "More style" works on top of a typed weight too.
+ */
+export function resolveOptions(
+  input: Readonly<Record<string, unknown>>,
+  limits: OptionLimits,
+  base: StylizeOptions = DEFAULT_OPTIONS,
+): StylizeOptions {
+  const { strength = DEFAULT_STRENGTH, ...engineSettings } = parseSettings(input, limits);
+  // Parsed by the schema, so each value has its own option's type.
+  const resolved = { ...withinLimits(base, limits), ...engineSettings } as unknown as StylizeOptions;
+  return { ...resolved, styleWeight: resolved.styleWeight * strengthFactor(strength) };
 }

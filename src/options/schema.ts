@@ -14,8 +14,8 @@ export interface OptionLimits {
 
 /**
  * How far into the settings a front end goes, from the shortest form up; it offers every option at its level and below.
- * - `essential`: even a short form offers it (Slack's upload modal);
- * - `common`: a menu of settings offers it (Discord's /stylize);
+ * - `essential`: every chat form offers it, first (strength, size, keep colours; Slack's upload modal has only these);
+ * - `common`: Discord's /stylize offers it too, after the essentials: its advanced part, the raw weights among them;
  * - `advanced`: only where settings are typed freely (Slack's `key=value`, the CLI, the presets file).
  */
 export const OPTION_LEVELS = ['essential', 'common', 'advanced'] as const;
@@ -23,9 +23,22 @@ export type OptionLevel = (typeof OPTION_LEVELS)[number];
 
 /** Engine settings no user sets: operators tune them in the presets file, and tests set them directly. */
 type InternalKey = 'contentLayer' | 'styleLayers' | 'previewEvery';
-export type OptionKey = Exclude<keyof StylizeOptions, InternalKey>;
 
-type KeysWhere<V> = { [K in OptionKey]: StylizeOptions[K] extends V ? K : never }[OptionKey];
+/** Where `strength` sits when nobody sets it: the base's own style weight. */
+export const DEFAULT_STRENGTH = 5;
+
+/**
+ * What a member may set: the engine's own options, and `strength`, a dial from 1 to 10 that people understand in
+ * place of a raw style weight (resolveOptions turns it into one; see strengthFactor).
+ */
+export interface UserSettings extends Omit<StylizeOptions, InternalKey> {
+  readonly strength: number;
+}
+export type OptionKey = keyof UserSettings;
+
+const USER_DEFAULTS: UserSettings = { ...DEFAULT_OPTIONS, strength: DEFAULT_STRENGTH };
+
+type KeysWhere<V> = { [K in OptionKey]: UserSettings[K] extends V ? K : never }[OptionKey];
 
 interface Described<K extends OptionKey> {
   readonly key: K;
@@ -35,7 +48,7 @@ interface Described<K extends OptionKey> {
   readonly help: string;
   readonly level: OptionLevel;
   /** The engine's own default (DEFAULT_OPTIONS); presets may set their own on top. */
-  readonly default: StylizeOptions[K];
+  readonly default: UserSettings[K];
 }
 
 export interface NumberOption extends Described<KeysWhere<number>> {
@@ -66,25 +79,50 @@ export interface ListOption extends Described<KeysWhere<readonly number[]>> {
 export type OptionSpec = NumberOption | ChoiceOption | BooleanOption | ListOption;
 
 type Entry<S extends OptionSpec> = Omit<S, 'key' | 'default'>;
-type EntryFor<K extends OptionKey> = StylizeOptions[K] extends number
+type EntryFor<K extends OptionKey> = UserSettings[K] extends number
   ? Entry<NumberOption>
-  : StylizeOptions[K] extends boolean
+  : UserSettings[K] extends boolean
     ? Entry<BooleanOption>
-    : StylizeOptions[K] extends string
+    : UserSettings[K] extends string
       ? // Keyed by the engine's own names, so a choice the engine gains or loses does not compile until listed here.
-        Omit<Entry<ChoiceOption>, 'choices'> & { readonly choices: Readonly<Record<StylizeOptions[K], string>> }
+        Omit<Entry<ChoiceOption>, 'choices'> & { readonly choices: Readonly<Record<UserSettings[K], string>> }
       : Entry<ListOption>;
 
 /**
- * One entry per user option, in the order front ends list them. Keyed by option so that a new field of
- * StylizeOptions does not compile until it is described here (or listed as internal above).
+ * One entry per user option, in the order front ends list them: the essential three first, so that they lead every
+ * form and menu, and the raw weights after them. Keyed by option so that a new field of StylizeOptions does not
+ * compile until it is described here (or listed as internal above).
  */
 const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
+  strength: {
+    kind: 'number',
+    label: 'Strength',
+    help: 'how much of the painting, from 1 (a hint) to 10 (the painting, in the shapes of the photo)',
+    level: 'essential',
+    integer: true,
+    min: 1,
+    max: 10,
+  },
+  size: {
+    kind: 'number',
+    label: 'Size',
+    help: 'longest side of the result in pixels',
+    level: 'essential',
+    integer: true,
+    min: 32,
+    max: 'maxSize',
+  },
+  preserveColors: {
+    kind: 'boolean',
+    label: 'Keep colours',
+    help: "keep the photo's own colours",
+    level: 'essential',
+  },
   contentWeight: {
     kind: 'number',
     label: 'Content weight',
     help: 'how much of the photo to keep',
-    level: 'essential',
+    level: 'common',
     integer: false,
     min: 0,
     max: 1e6,
@@ -92,8 +130,8 @@ const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
   styleWeight: {
     kind: 'number',
     label: 'Style weight',
-    help: 'how strongly to paint in the style',
-    level: 'essential',
+    help: 'the raw style weight at strength 5; strength scales it',
+    level: 'common',
     integer: false,
     min: 0,
     max: 1e6,
@@ -116,27 +154,12 @@ const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
     min: 1,
     max: 'maxIterations',
   },
-  size: {
-    kind: 'number',
-    label: 'Size',
-    help: 'longest side of the result in pixels',
-    level: 'common',
-    integer: true,
-    min: 32,
-    max: 'maxSize',
-  },
   optimizer: {
     kind: 'choice',
     label: 'Optimizer',
     help: 'L-BFGS is sharper, Adam is steadier',
     level: 'common',
     choices: { lbfgs: 'L-BFGS (sharper)', adam: 'Adam (steadier)' },
-  },
-  preserveColors: {
-    kind: 'boolean',
-    label: 'Preserve colours',
-    help: "keep the photo's own colours",
-    level: 'common',
   },
   seed: {
     kind: 'number',
@@ -146,6 +169,14 @@ const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
     integer: true,
     min: 0,
     max: 2 ** 31 - 1,
+  },
+  init: {
+    kind: 'choice',
+    label: 'Start from',
+    help: 'start from the content photo or from noise',
+    // Common, so that a Variation's "made with" line (from noise, a new seed) can be typed into /stylize again.
+    level: 'common',
+    choices: { content: 'The photo', noise: 'Noise' },
   },
   styleBlend: {
     kind: 'list',
@@ -162,13 +193,6 @@ const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
     integer: false,
     min: 0.1,
     max: 4,
-  },
-  init: {
-    kind: 'choice',
-    label: 'Start from',
-    help: 'start from the content photo or from noise',
-    level: 'advanced',
-    choices: { content: 'The photo', noise: 'Noise' },
   },
   scales: {
     kind: 'number',
@@ -192,7 +216,7 @@ const ENTRIES: { readonly [K in OptionKey]: EntryFor<K> } = {
 
 function spec<K extends OptionKey>(key: K): OptionSpec {
   // ENTRIES[key] is the entry for K's kind, so with K's key and default it is that kind of OptionSpec.
-  return { ...ENTRIES[key], key, default: DEFAULT_OPTIONS[key] } as OptionSpec;
+  return { ...ENTRIES[key], key, default: USER_DEFAULTS[key] } as OptionSpec;
 }
 
 /** Every option users may set, in the order front ends list them. */

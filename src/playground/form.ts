@@ -3,13 +3,17 @@ import type { StylizeOptions } from '../engine/types.js';
 import type { Preset, PresetCatalog } from '../jobs/presets.js';
 import {
   bounds,
+  DEFAULT_STRENGTH,
   findOption,
   helpSentence,
   optionsUpTo,
+  parseSettings,
   resolveOptions,
+  type OptionKey,
   type OptionLevel,
   type OptionLimits,
   type OptionSpec,
+  type UserSettings,
 } from '../options/index.js';
 
 /** One input of the page's settings, as the page's script draws it; generated from the option schema. */
@@ -65,14 +69,19 @@ export function formFields(limits: OptionLimits): FormField[] {
  * a job that changes nothing would be.
  */
 export function formValues(base: StylizeOptions, limits: OptionLimits): Record<string, FieldValue> {
-  const fitted = resolveOptions({}, limits, base);
+  const fitted = shownSettings(base, limits);
   const values: Record<string, FieldValue> = {};
   for (const { key } of formFields(limits)) {
-    const value: unknown = fitted[key as keyof StylizeOptions];
+    const value: unknown = fitted[key as OptionKey];
     if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') values[key] = value;
     else if (Array.isArray(value)) values[key] = value.join(',');
   }
   return values;
+}
+
+/** What the form is filled in with for `base`: its settings within the limits, at the default strength. */
+function shownSettings(base: StylizeOptions, limits: OptionLimits): UserSettings {
+  return { ...resolveOptions({}, limits, base), strength: DEFAULT_STRENGTH };
 }
 
 /** The settings the form shows for `preset`, against which the page's job tells what the visitor changed. */
@@ -90,8 +99,8 @@ export function changedSettings(
   base: StylizeOptions,
   limits: OptionLimits,
 ): Record<string, string> {
-  const chosen = resolveOptions(posted, limits, base);
-  const shown = resolveOptions({}, limits, base);
+  const chosen = parseSettings(posted, limits);
+  const shown = shownSettings(base, limits);
   return Object.fromEntries(
     Object.entries(posted).filter(([name]) => {
       // Known: resolveOptions refuses a name that is no option.

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { remixId } from '../jobs/remix/index.js';
 import type { StatusButton, StatusView } from '../jobs/status/index.js';
 import { IMAGE_WINDOW_MS } from './recent-images.js';
 
@@ -26,6 +27,14 @@ function button(spec: StatusButton): types.Button {
         value: spec.jobId,
         style: 'danger',
         text: { type: 'plain_text', text: 'Cancel' },
+      };
+    case 'remix':
+      return {
+        type: 'button',
+        action_id: remixId(spec.action, spec.jobId),
+        value: spec.jobId,
+        text: { type: 'plain_text', text: spec.label },
+        ...(spec.action === 'paint' ? { style: 'primary' } : {}),
       };
   }
 }

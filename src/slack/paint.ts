@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import type { JobSpec } from '../jobs/job.js';
 import { inputSides } from '../jobs/fetch-image.js';
 import { presetContentSide, presetJob, reservePreset, type Preset, type PresetPlan } from '../jobs/presets.js';
+import { recipeFor, type Recipe } from '../jobs/recipe.js';
 import { resolveOptions } from '../options/index.js';
 import type { SlackContext } from './context.js';
 import { fetchSlackImage } from './fetch-image.js';
@@ -10,7 +11,7 @@ import { PLATFORM, type MessagePlace } from './slack-jobs.js';
 
 /** The style asked for: a Slack-hosted image with the member's settings, or a preset's plan. */
 export type PaintStyle =
-  | { readonly kind: 'image'; readonly url: string; readonly options: StylizeOptions }
+  | { readonly kind: 'image'; readonly url: string; readonly options: StylizeOptions; readonly recipe: Recipe }
   | { readonly kind: 'preset'; readonly plan: PresetPlan };
 
 export interface PaintRequest {
@@ -37,6 +38,12 @@ export function settingsFor(ctx: SlackContext, input: Readonly<Record<string, un
   return resolveOptions(input, ctx.deps.limits.options, ctx.deps.presets.defaults);
 }
 
+/** A style image of the member's own at `url`, painted with `input` on top of the defaults; throws OptionError. */
+export function imageStyle(ctx: SlackContext, url: string, input: Readonly<Record<string, unknown>>): PaintStyle {
+  const { options: limits } = ctx.deps.limits;
+  return { kind: 'image', url, options: settingsFor(ctx, input), recipe: recipeFor(input, limits) };
+}
+
 /**
  * Holds the member's place, fetches the images and queues the job. Throws a UserError for anything
  * the user can fix (unreadable image, full queue); nothing is posted publicly before the job is queued.
@@ -61,7 +68,8 @@ export async function paint(ctx: SlackContext, request: PaintRequest): Promise<s
         fetchSlackImage(deps, config, contentUrl, 'photo', sides.content),
         fetchSlackImage(deps, config, style.url, 'style image', sides.style),
       ]);
-      return { kind: 'gatys', requester, content, styles: [image], options: style.options, label: 'Your style' };
+      const { options, recipe } = style;
+      return { kind: 'gatys', requester, content, styles: [image], options, recipe, label: 'Your style' };
     });
     return ctx.jobs.start(place, spec, reservation);
   } catch (err) {

@@ -76,7 +76,7 @@ class SlackStatus implements StatusSurface {
         file: painting.png,
         filename: `easel-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`,
         title: label,
-        initial_comment: `<@${userId}> here you go! ${painting.done}\n${painting.settings}`,
+        initial_comment: `<@${userId}> here you go!\n${painting.settings}`,
       });
       return { kind: 'posted' };
     } catch (err) {
@@ -138,6 +138,7 @@ export class SlackJobs implements JobRestorer {
       intervalMs: this.#intervalMs,
       logger: log,
       submit,
+      ...(this.#deps.remix ? { remixes: this.#deps.remix.offers.bind(this.#deps.remix) } : {}),
     });
     this.#active.set(handle.id, userId);
     void handle.done.then(() => this.#active.delete(handle.id));

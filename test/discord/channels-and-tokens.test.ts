@@ -91,7 +91,7 @@ describe('interaction token lifetime', () => {
     await waitFor('progress on the new message', () => fallback.content.includes(`Painting… ${run.percentAt(6)}%`));
     run.finish();
     const result = await waitFor('the result in the thread', () => resultsIn(standIn, reply.id)[0]);
-    expect(result.content).toContain('8 iterations');
+    expect(result.content).toContain('iterations 8');
     await waitFor('the new message to say it is done', () => /Done in .*thread/.test(fallback.content));
     expect(reply.content).toMatch(/Still going/);
     expect(standIn.requests.filter((request) => request.status === 401)).toEqual([]);

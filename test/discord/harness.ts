@@ -14,6 +14,7 @@ import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
+import { Remixer, RemixStore } from '../../src/jobs/remix/index.js';
 import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
 
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -108,6 +109,20 @@ export interface BotOptions {
   readonly networkEngine?: QueueNetworkEngine;
   /** The presets (as in config/presets.json, by id) instead of two that paint their paintings. */
   readonly presets?: Readonly<Record<string, unknown>>;
+  /** Remix buttons, with their inputs kept in `dataDir` (a new bot on the same one is easel after a restart). */
+  readonly remix?: RemixSetup;
+  /** A stand-in to connect to instead of a fresh one, as a bot started again after a restart does; left open. */
+  readonly standIn?: DiscordStandIn;
+}
+
+export interface RemixSetup {
+  readonly dataDir: string;
+  readonly keepMs?: number;
+  readonly maxBytes?: number;
+  /** The remix store's clock. */
+  readonly now?: () => number;
+  /** A Variation's new seed. */
+  readonly newSeed?: () => number;
 }
 
 export interface Bot {
@@ -122,16 +137,28 @@ export interface Bot {
  * (test/jobs/controlled-engine.ts) whose jobs progress only when the test says, or the real tiny engine.
  */
 export async function startBot(engine: StyleEngine, options: BotOptions = {}): Promise<Bot> {
-  const standIn = await DiscordStandIn.start({
-    interactionTokenTtlMs: options.standInTokenTtlMs,
-    token: options.token,
-  });
+  const standIn =
+    options.standIn ??
+    (await DiscordStandIn.start({
+      interactionTokenTtlMs: options.standInTokenTtlMs,
+      token: options.token,
+    }));
   const log = options.logger ?? logger;
   const presetsFile = await tinyPresetsFile(options.presets);
   const optionLimits = { maxSize: 64, maxIterations: 2000 };
   const image = { ...DEFAULT_IMAGE_LIMITS, maxPixels: options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels };
   const assets = { location: SHARED, cacheDir: join(await scratchDir(), 'cache') };
   const presets = await loadPresets({ file: presetsFile, assets, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
+  const { remix } = options;
+  const store =
+    remix &&
+    RemixStore.open({
+      dir: remix.dataDir,
+      keepMs: remix.keepMs ?? 24 * 3_600_000,
+      maxBytes: remix.maxBytes ?? 64 * 1024 * 1024,
+      logger: log,
+      ...(remix.now ? { now: remix.now } : {}),
+    });
   const queue = new JobQueue({
     engine,
     networkEngine: options.networkEngine,
@@ -139,6 +166,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
     maxPerUser: 2,
     maxWaiting: 20,
     timeoutMs: options.timeoutMs ?? 120_000,
+    observers: store ? [store] : [],
   });
   const deps: PlatformDeps = {
     queue,
@@ -146,6 +174,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
     presets,
     gallery: new PresetGallery({ presets, paint: queuePainter(queue, optionLimits, presets.defaults), logger: log }),
     logger: log,
+    ...(store ? { remix: new Remixer({ store, queue, presets, limits: optionLimits, newSeed: remix?.newSeed }) } : {}),
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },
   };
   const config: DiscordConfig = {
@@ -166,7 +195,8 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
     async stop() {
       await queue.close();
       await platform.stop();
-      await standIn.close();
+      store?.close();
+      if (!options.standIn) await standIn.close();
     },
   };
 }

@@ -78,12 +78,12 @@ describe('preset reactions', () => {
     );
 
     const last = await waitFor('the embed to be painted', () => resultsIn(standIn, embedded.id)[0]);
-    expect(last.content).toContain('The Scream (Munch) · 48 px');
+    expect(last.content).toContain('Made with preset scream · strength 5 · size 48');
     expect(last.content).toContain(`<@${rupert.id}>`);
 
     expect(message.thread?.id).toBe(message.id);
     const painted = await waitFor('the wave', () => resultsIn(standIn, message.id)[0]);
-    expect(painted.content).toContain('The Great Wave (Hokusai) · 48 px');
+    expect(painted.content).toContain('Made with preset great_wave · strength 5 · size 48');
     expect(painted.content).toContain(`<@${peggy.id}>`);
     expect(textOnly.thread).toBeUndefined();
     expect(engine.runs).toHaveLength(2);

@@ -75,8 +75,7 @@ describe('/stylize on the real engine', () => {
 
     const result = await waitFor('the result in a thread', () => resultsIn(standIn, reply.id)[0]);
     expect(reply.thread?.id).toBe(reply.id);
-    expect(result.content).toContain('48 px · 8 iterations (lbfgs)');
-    expect(result.content).toMatch(/Done in \d/);
+    expect(result.content).toMatch(/Made with your style image · strength 5 · size 48 · seed 0 · iterations 8 · \d/);
     const { width, height, format } = await sharp(standIn.file(result.attachments[0]!).bytes).metadata();
     expect([format, width, height]).toEqual(['png', 48, 32]);
 
@@ -152,7 +151,7 @@ describe('/stylize', () => {
     run.finish();
     const result = await resultOf(sent);
     expect(result.content).toContain(`<@${alice.id}>, here's your painting!`);
-    expect(result.content).toContain('Custom style · 48 px · 40 iterations (lbfgs)');
+    expect(result.content).toContain('Made with your style image · strength 5 · size 48 · seed 0 · iterations 40');
     await waitFor('the reply to say where the result is', () =>
       /✅ Done in .* It's in the thread: <#\d+>/.test(reply.content),
     );
@@ -237,7 +236,7 @@ describe('/stylize', () => {
     const run = await engine.nextRun();
     expect(run.request.styles).toHaveLength(1);
     run.finish();
-    expect((await resultOf(sent)).content).toContain('The Scream (Munch) · 48 px');
+    expect((await resultOf(sent)).content).toContain('Made with preset scream · strength 5 · size 48');
   });
 
   it('serves four users in turn, telling each their place in line as it moves up', async () => {

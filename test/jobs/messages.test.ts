@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { OptionError } from '../../src/errors.js';
-import { elapsed, progressLine, queueLine, roughDuration, settingsLine, userMessage } from '../../src/jobs/messages.js';
+import type { JobSpec } from '../../src/jobs/job.js';
+import { elapsed, madeWithLine, progressLine, queueLine, roughDuration, userMessage } from '../../src/jobs/messages.js';
 
 const losses = { total: 1, content: 1, style: 1, tv: 1 };
 const progress = {
@@ -43,19 +44,51 @@ describe('messages', () => {
     expect(hidden).not.toContain('undefined');
   });
 
-  it('lists the settings used', () => {
+  it('says how a result was made in one line of /stylize options: preset or style, strength, size, seed, iterations, time', () => {
     const options = {
       ...DEFAULT_OPTIONS,
       size: 512,
       iterations: 100,
-      optimizer: 'lbfgs' as const,
-      contentWeight: 1,
-      styleWeight: 0.001,
-      tvWeight: 1 / 3,
       seed: 7,
+      preserveColors: true,
+      init: 'noise' as const,
     };
-    expect(settingsLine('The Great Wave', { ...options, preserveColors: true })).toBe(
-      'The Great Wave · 512 px · 100 iterations (lbfgs) · content weight 1 · style weight 0.001 · tv weight 0.333 · seed 7 · original colours kept',
+    const image = { width: 4, height: 4, data: new Uint8Array(48) };
+    const gatys = (recipe: JobSpec['recipe']): JobSpec => ({
+      kind: 'gatys',
+      requester: { platform: 'discord', userId: '1' },
+      content: image,
+      styles: [image],
+      options,
+      label: 'The Great Wave',
+      ...(recipe ? { recipe } : {}),
+    });
+    const result = { image, backend: 'onnx', ms: 41_200 } as const;
+    const fromPreset = gatys({
+      presetId: 'wave',
+      settings: { strength: 7, preserveColors: true, init: 'noise', seed: 7 },
+    });
+    expect(madeWithLine(fromPreset, result)).toBe(
+      'Made with preset wave · strength 7 · size 512 · seed 7 · iterations 100 · preserve_colors yes · init noise · 41 s',
+    );
+    expect(madeWithLine(gatys({ settings: {} }), result)).toBe(
+      'Made with your style image · strength 5 · size 512 · seed 7 · iterations 100 · 41 s',
+    );
+    // The playground's jobs carry no recipe: their label, and no strength.
+    expect(madeWithLine(gatys(undefined), result)).toBe(
+      'Made with The Great Wave · size 512 · seed 7 · iterations 100 · 41 s',
+    );
+    const network: JobSpec = {
+      kind: 'network',
+      requester: { platform: 'slack', userId: 'U1' },
+      content: image,
+      label: 'The Great Wave',
+      networkId: 'wave',
+      size: 256,
+      recipe: { presetId: 'wave', settings: {} },
+    };
+    expect(madeWithLine(network, { ...result, ms: 310 })).toBe(
+      'Made with preset wave · style network · size 256 · 0.3 s',
     );
   });
 });

@@ -87,7 +87,8 @@ describe('the job journal', () => {
     const journal = open(dir);
     const { queue, engine } = queueOn(journal);
     const photo = solidImage(40, 24, [1, 2, 3]);
-    const first = track(queue, { ...spec('ada'), content: photo, replyTo: { channel: 'C1', threadTs: '1.2' } });
+    const recipe = { presetId: 'wave', settings: { strength: 7, preserveColors: true } };
+    const first = track(queue, { ...spec('ada'), content: photo, replyTo: { channel: 'C1', threadTs: '1.2' }, recipe });
     const second = track(queue, spec('bob', { iterations: 7 }));
     const third = track(queue, spec('cy'));
     await engine.nextRun();
@@ -105,6 +106,8 @@ describe('the job journal', () => {
     expect(restored.content).toEqual({ width: 40, height: 24, data: new Uint8Array(photo.data) });
     expect(restored.styles).toEqual([spec('ada').styles[0]]);
     expect(restored.replyTo).toEqual({ channel: 'C1', threadTs: '1.2' });
+    // What the member asked for comes back too, for the result's "made with" line and its remix buttons.
+    expect(restored.recipe).toEqual(recipe);
     expect(restored.label).toBe("ada's job");
     expect(after.specOf({ ...bob!, request: bob!.request! })).toMatchObject({
       kind: 'gatys',

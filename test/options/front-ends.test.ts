@@ -6,7 +6,14 @@ import { loadCommands } from '../../src/discord/commands.js';
 import { readDiscordOptions, type OptionGetters } from '../../src/discord/options.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { OptionError, UserError } from '../../src/errors.js';
-import { bounds, chatName, choiceValues, OPTION_SCHEMA, resolveOptions } from '../../src/options/index.js';
+import {
+  bounds,
+  chatName,
+  choiceValues,
+  OPTION_SCHEMA,
+  parseSettings,
+  resolveOptions,
+} from '../../src/options/index.js';
 import type { OptionSpec } from '../../src/options/index.js';
 import { parseStylizeCommand } from '../../src/slack/command-text.js';
 import { FIELD_ACTION, filledOptions, optionBlockId, UPLOAD_FIELDS } from '../../src/slack/upload-modal.js';
@@ -42,8 +49,9 @@ function sample(option: OptionSpec): string {
   }
 }
 
-/** The options resolved from each option's sample: what every front end should end up with. */
+/** The settings parsed from each option's sample, and what they paint with: what every front end should end up with. */
 const SAMPLES = Object.fromEntries(OPTION_SCHEMA.map((option) => [option.key, sample(option)]));
+const PARSED = parseSettings(SAMPLES, LIMITS);
 const PAINTED = resolveOptions(SAMPLES, LIMITS);
 
 describe('Discord /stylize', () => {
@@ -56,6 +64,9 @@ describe('Discord /stylize', () => {
     const options = await definition();
     const names = ['content', 'style', 'preset', ...EXPECTED.discord.map((o) => chatName(o.key))];
     expect(options.map((option) => option.name)).toEqual(names);
+    // Discord's cap; the essentials lead, and the raw weights follow as the command's advanced part.
+    expect(options.length).toBeLessThanOrEqual(25);
+    expect(names.slice(3, 6)).toEqual(['strength', 'size', 'preserve_colors']);
     for (const spec of EXPECTED.discord) {
       const option = options.find((o) => o.name === chatName(spec.key))!;
       expect(option).toMatchObject({ required: false });
@@ -99,8 +110,8 @@ describe('Discord /stylize', () => {
     };
     const read = readDiscordOptions(getters);
     expect(keysOf(read)).toEqual(keysOf(EXPECTED.discord));
-    const resolved = resolveOptions(read, LIMITS);
-    for (const spec of EXPECTED.discord) expect(resolved[spec.key]).toEqual(PAINTED[spec.key]);
+    const parsed = parseSettings(read, LIMITS);
+    for (const spec of EXPECTED.discord) expect(parsed[spec.key]).toEqual(PARSED[spec.key]);
   });
 });
 
@@ -157,8 +168,8 @@ describe('Slack', () => {
     const values = Object.fromEntries(fields.map((field) => [field.block_id!, { [FIELD_ACTION]: state(field) }]));
     const filled = filledOptions({ state: { values } } as unknown as ViewOutput);
     expect(keysOf(filled)).toEqual(keysOf(EXPECTED.modal));
-    const resolved = resolveOptions(Object.fromEntries(filled.map(({ key, value }) => [key, value])), LIMITS);
-    for (const spec of EXPECTED.modal) expect(resolved[spec.key]).toEqual(PAINTED[spec.key]);
+    const parsed = parseSettings(Object.fromEntries(filled.map(({ key, value }) => [key, value])), LIMITS);
+    for (const spec of EXPECTED.modal) expect(parsed[spec.key]).toEqual(PARSED[spec.key]);
     expect(filledOptions({ state: { values: {} } } as unknown as ViewOutput)).toEqual([]);
   });
 });

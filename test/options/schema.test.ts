@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import { INITS, OPTIMIZERS } from '../../src/engine/types.js';
 import { OptionError, type OptionRule } from '../../src/errors.js';
-import { choiceValues, findOption, OPTION_SCHEMA, optionsUpTo, resolveOptions } from '../../src/options/index.js';
+import {
+  choiceValues,
+  DEFAULT_STRENGTH,
+  findOption,
+  OPTION_SCHEMA,
+  optionsUpTo,
+  parseSettings,
+  resolveOptions,
+  STRENGTH_RATIO,
+  strengthFactor,
+} from '../../src/options/index.js';
 import type { OptionKey } from '../../src/options/index.js';
 
 const LIMITS = { maxSize: 1024, maxIterations: 500 };
@@ -21,7 +31,9 @@ describe('the option schema', () => {
   it('describes each option once, with the engine default', () => {
     const keys = OPTION_SCHEMA.map((option) => option.key);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const option of OPTION_SCHEMA) expect(option.default).toEqual(DEFAULT_OPTIONS[option.key]);
+    for (const option of OPTION_SCHEMA) {
+      expect(option.default).toEqual(option.key === 'strength' ? DEFAULT_STRENGTH : DEFAULT_OPTIONS[option.key]);
+    }
     expect(keys).not.toContain('contentLayer');
     expect(keys).not.toContain('styleLayers');
   });
@@ -45,7 +57,9 @@ describe('the option schema', () => {
 
   it('nests the levels: a front end that goes further offers everything a shorter one does', () => {
     const [essential, common, advanced] = (['essential', 'common', 'advanced'] as const).map(optionsUpTo);
-    expect(essential!.map((o) => o.key)).toEqual(['contentWeight', 'styleWeight']);
+    expect(essential!.map((o) => o.key)).toEqual(['strength', 'size', 'preserveColors']);
+    // They lead the schema, so every menu and form starts with them.
+    expect(OPTION_SCHEMA.slice(0, 3)).toEqual(essential);
     expect(common!.length).toBeGreaterThan(essential!.length);
     expect(common!.filter((o) => essential!.includes(o))).toEqual(essential);
     expect(advanced).toEqual(OPTION_SCHEMA);
@@ -96,15 +110,57 @@ describe('resolveOptions', () => {
   });
 });
 
+describe('strength', () => {
+  const base = { ...DEFAULT_OPTIONS, styleWeight: 3 };
+
+  it('scales the base style weight on a log scale, by one ratio per step around 5', () => {
+    expect(resolveOptions({}, LIMITS, base).styleWeight).toBe(3);
+    expect(resolveOptions({ strength: 5 }, LIMITS, base).styleWeight).toBe(3);
+    expect(resolveOptions({ strength: 7 }, LIMITS, base).styleWeight).toBeCloseTo(3 * STRENGTH_RATIO ** 2);
+    expect(resolveOptions({ strength: '1' }, LIMITS, base).styleWeight).toBeCloseTo(3 / STRENGTH_RATIO ** 4);
+    // Relative, so it holds on any scale of weights: the old engine's 1e-4 as well as the new one's 3.
+    const old = { ...DEFAULT_OPTIONS, styleWeight: 1e-4 };
+    expect(resolveOptions({ strength: 10 }, LIMITS, old).styleWeight).toBeCloseTo(1e-4 * strengthFactor(10), 12);
+    for (let s = 1; s < 10; s++) expect(strengthFactor(s + 1) / strengthFactor(s)).toBeCloseTo(STRENGTH_RATIO);
+    expect(strengthFactor(DEFAULT_STRENGTH)).toBe(1);
+  });
+
+  it('with style_weight as well: the typed weight is the one at strength 5, and strength moves it from there', () => {
+    expect(resolveOptions({ style_weight: 0.5 }, LIMITS, base).styleWeight).toBe(0.5);
+    expect(resolveOptions({ style_weight: 0.5, strength: 6 }, LIMITS, base).styleWeight).toBeCloseTo(
+      0.5 * STRENGTH_RATIO,
+    );
+    expect(resolveOptions({ strength: 6, style_weight: 0.5 }, LIMITS, base).styleWeight).toBeCloseTo(
+      0.5 * STRENGTH_RATIO,
+    );
+  });
+
+  it('takes whole numbers from 1 to 10 only, and touches nothing but the style weight', () => {
+    expect(refusal({ strength: 11 }).rule).toEqual({ kind: 'range', min: 1, max: 10 });
+    expect(refusal({ strength: 0 }).rule).toEqual({ kind: 'range', min: 1, max: 10 });
+    expect(refusal({ strength: 2.5 }).rule).toEqual({ kind: 'integer' });
+    const { styleWeight: _painted, ...rest } = resolveOptions({ strength: 9 }, LIMITS, base);
+    const { styleWeight: _base, ...unchanged } = base;
+    expect(rest).toEqual(unchanged);
+  });
+
+  it('is kept as parsed settings, by schema key, for a remix to change', () => {
+    expect(parseSettings({ Strength: '7', keep: undefined, 'preserve-colors': 'yes' }, LIMITS)).toEqual({
+      strength: 7,
+      preserveColors: true,
+    });
+  });
+});
+
 describe('OptionError', () => {
   it('words the option as chat spells it, and as any other front end asks', () => {
     const error = refusal({ style_weight: 2e6 });
-    const rest = 'must be between 0 and 1000000 (how strongly to paint in the style); got 2000000.';
+    const rest = 'must be between 0 and 1000000 (the raw style weight at strength 5; strength scales it); got 2000000.';
     expect(error.message).toBe(`\`style_weight\` ${rest}`);
     expect(error.messageFor((key) => `--${key}`)).toBe(`--styleWeight ${rest}`);
     const unknown = refusal({ colour: 'red' }).messageFor((key) => `<${key}>`);
     expect(unknown).toMatch(
-      /^I don't know the option "colour"\. Options I understand: <contentWeight>, <styleWeight>,/,
+      /^I don't know the option "colour"\. Options I understand: <strength>, <size>, <preserveColors>, <contentWeight>,/,
     );
   });
 

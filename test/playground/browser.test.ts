@@ -122,7 +122,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     run.finish(painting);
     await page.locator('#stage', { hasText: 'Done' }).waitFor();
     expect(await text(page, '#line')).toMatch(
-      /^Here it is!\nCustom style · 48 px · 6 iterations \(lbfgs\) · .*\nDone in /,
+      /^Here it is!\nMade with Custom style · size 48 · seed 0 · iterations 6 · /,
     );
     await page.locator('#picture[src$="/result.png"]').waitFor();
     // A string, run in the page: this file is compiled without the DOM's types.
@@ -182,7 +182,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
       await page.click('#paint');
 
       await page.locator('#stage', { hasText: 'Done' }).waitFor();
-      expect(await text(page, '#line')).toMatch(/^Here it is!\nThe Great Wave · 48 px · style network\nDone in /);
+      expect(await text(page, '#line')).toMatch(/^Here it is!\nMade with preset wave · style network · size 48 · /);
       expect(await page.locator('#meter').isHidden()).toBe(true);
       await page.locator('#picture[src$="/result.png"]').waitFor();
       const { name, bytes } = await download(page);

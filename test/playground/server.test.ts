@@ -85,7 +85,7 @@ describe('the playground page', () => {
       min: 32,
       max: OPTION_LIMITS.maxSize,
       step: 1,
-      level: 'common',
+      level: 'essential',
     });
     expect(setup.fields.find((field) => field.key === 'optimizer')).toMatchObject({
       kind: 'choice',
@@ -94,7 +94,12 @@ describe('the playground page', () => {
         { value: 'adam', label: 'Adam (steadier)' },
       ],
     });
-    expect(setup.defaults).toMatchObject({ size: 48, iterations: 6, styleWeight: DEFAULT_OPTIONS.styleWeight });
+    expect(setup.defaults).toMatchObject({
+      size: 48,
+      iterations: 6,
+      styleWeight: DEFAULT_OPTIONS.styleWeight,
+      strength: 5,
+    });
     expect(setup.presets.map(({ id, name, image, instant }) => ({ id, name, image, instant }))).toEqual([
       { id: 'wave', name: 'The Great Wave', image: '/presets/wave.jpg', instant: true },
       { id: 'udnie', name: 'Udnie', image: undefined, instant: true },
@@ -162,7 +167,9 @@ describe('a playground job', () => {
     const all = await streamed;
     const done = all.at(-1);
     expect(done).toMatchObject({ stage: 'done', cancellable: false, result: `/api/jobs/${job.id}/result.png` });
-    expect(done?.line).toMatch(/^Here it is!\nThe Starry Night · 48 px · 6 iterations \(lbfgs\) · .*\nDone in \d/);
+    expect(done?.line).toMatch(
+      /^Here it is!\nMade with preset starry_night · strength 5 · size 48 · seed 0 · iterations 6 · \d/,
+    );
     expect(all.map((frame) => frame.stage)).toEqual([...all.map((frame) => frame.stage)].sort(byStage));
 
     // Coming back to a job that is over, the page gets its last frame at once.
@@ -236,7 +243,8 @@ describe('a playground job', () => {
         { content: photo },
         {
           status: 400,
-          error: 'Style weight must be between 0 and 1000000 (how strongly to paint in the style); got 5000000.',
+          error:
+            'Style weight must be between 0 and 1000000 (the raw style weight at strength 5; strength scales it); got 5000000.',
           field: 'styleWeight',
         },
       ],
@@ -325,7 +333,7 @@ describe("a preset's style network", () => {
 
     const frames = await visitor.frames(job.events);
     expect(frames.map((frame) => frame.stage)).toEqual(['done']);
-    expect(frames[0]?.line).toMatch(/^Here it is!\nThe Great Wave · 48 px · style network\nDone in /);
+    expect(frames[0]?.line).toMatch(/^Here it is!\nMade with preset wave · style network · size 48 · /);
     expect(frames[0]?.percent).toBeUndefined();
     expect(network.asked.map(({ networkId, size, image }) => ({ networkId, size, width: image.width }))).toEqual([
       { networkId: 'wave', size: 48, width: 48 },

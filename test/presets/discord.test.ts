@@ -69,7 +69,7 @@ describe('/stylize preset:', () => {
       return found?.attachments.some((a) => a.filename === 'result.png') && found;
     });
     expect(reply.content).toMatch(
-      /^🎨 \*\*The Great Wave\*\* for <@\d+>\n✅ Here it is!\nThe Great Wave · 48 px · style network\nDone in/,
+      /^🎨 \*\*The Great Wave\*\* for <@\d+>\n✅ Here it is!\nMade with preset wave · style network · size 48 · /,
     );
     // The deferred reply, then the result: no place in line, no progress.
     expect(texts(reply).filter((text) => text !== '')).toHaveLength(1);
@@ -123,7 +123,7 @@ describe('preset reactions', () => {
     standIn.addReaction(fay, message, '💃');
     const result = await waitFor('the result in the thread', () => resultsIn(standIn, message.id)[0]);
     expect(result.content).toMatch(
-      new RegExp(`^<@${fay.id}>, here's your painting!\nUdnie · 48 px · style network\nDone in`),
+      new RegExp(`^<@${fay.id}>, here's your painting!\nMade with preset udnie · style network · size 48 · `),
     );
     expect(await pngSize(result, 'result.png')).toEqual([48, 48]);
     // The thread holds the result and nothing else: no status message.

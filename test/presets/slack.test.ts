@@ -42,7 +42,7 @@ describe('presets in Slack', () => {
     await command(slack, 'U1', 'C1', 'preset=wave size=48');
     const upload = await slack.waitForUpload();
     expect(upload.threadTs).toBe(picture.ts);
-    expect(upload.comment).toMatch(/^<@U1> here you go! Done in .* s\.\nThe Great Wave · 48 px · style network$/);
+    expect(upload.comment).toMatch(/^<@U1> here you go!\nMade with preset wave · style network · size 48 · .* s$/);
     expect(await sizeOf(upload.bytes)).toEqual([48, 32]);
     expect(slack.callsOf('chat.postMessage')).toEqual([]);
     expect(bot.engine.runs).toEqual([]);
@@ -63,7 +63,7 @@ describe('presets in Slack', () => {
     const upload = await slack.waitForUpload();
     expect(upload.threadTs).toBe(picture.ts);
     expect(upload.comment).toContain('<@U3>');
-    expect(upload.comment).toContain('Udnie · 32 px · style network');
+    expect(upload.comment).toContain('Made with preset udnie · style network · size 32');
     expect(long.settled).toBe(false);
     // Only the long job's own status message; the preset posted nothing but its result.
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);

@@ -104,7 +104,7 @@ test('with no images, /stylize explains what to do and offers a form whose submi
 
   const content = slack.hostFile('photo.jpg', 'image/jpeg', await photo('kitten.jpg', 40));
   const style = slack.hostFile('style.jpg', 'image/jpeg', await painting());
-  const submit = (styleWeight: string) =>
+  const submit = (strength: string) =>
     slack.send(
       'interactive',
       viewSubmission({
@@ -113,23 +113,22 @@ test('with no images, /stylize explains what to do and offers a form whose submi
         values: {
           [UPLOAD_FIELDS.content]: { value: fileInputState([content]) },
           [UPLOAD_FIELDS.style]: { value: fileInputState([style]) },
-          [optionBlockId('styleWeight')]: { value: { type: 'number_input', value: styleWeight } },
+          [optionBlockId('strength')]: { value: { type: 'number_input', value: strength } },
         },
       }),
     );
 
-  const refused = await submit('-1');
+  const refused = await submit('11');
   expect(refused.payload).toMatchObject({
     response_action: 'errors',
-    errors: { [optionBlockId('styleWeight')]: expect.stringMatching(/`style_weight` must be between 0 and/) },
+    errors: { [optionBlockId('strength')]: expect.stringMatching(/`strength` must be between 1 and 10/) },
   });
   expect(slack.callsOf('chat.postMessage')).toEqual([]);
 
-  await submit('0.01');
+  await submit('7');
   const run = await bot().engine.nextRun();
-  expect(run.request.options.styleWeight).toBe(0.01);
   run.finish();
   const upload = await slack.waitForUpload();
   expect(upload.channel).toBe('C1');
-  expect(upload.comment).toContain('style weight 0.01');
+  expect(upload.comment).toContain('strength 7');
 });

@@ -15,6 +15,8 @@ import type { OptionLimits } from '../../src/options/index.js';
 import type { ImageLimits } from '../../src/images/limits.js';
 import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
+import { Remixer, RemixStore } from '../../src/jobs/remix/index.js';
+import type { RemixSetup } from '../discord/harness.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
@@ -77,6 +79,10 @@ export interface BotOptions {
   readonly networkEngine?: QueueNetworkEngine;
   /** The presets (as in config/presets.json, by id) instead of one that paints its painting. */
   readonly presets?: Readonly<Record<string, unknown>>;
+  /** Remix buttons, with their inputs kept in `dataDir` (a new bot on the same one is easel after a restart). */
+  readonly remix?: RemixSetup;
+  /** A stand-in to connect to instead of a fresh one, as easel started again after a restart does; left open. */
+  readonly slack?: SlackStandIn;
 }
 
 /** One preset that paints its painting (no network), so its jobs run on the test's engine. */
@@ -119,7 +125,22 @@ export async function startBot<Engine extends StyleEngine>(
     }),
   );
   const logger = options.logger ?? pino({ level: 'silent' });
-  const queue = new JobQueue({ engine, networkEngine: options.networkEngine, logger });
+  const { remix } = options;
+  const store =
+    remix &&
+    RemixStore.open({
+      dir: remix.dataDir,
+      keepMs: remix.keepMs ?? 24 * 3_600_000,
+      maxBytes: remix.maxBytes ?? 64 * 1024 * 1024,
+      logger,
+      ...(remix.now ? { now: remix.now } : {}),
+    });
+  const queue = new JobQueue({
+    engine,
+    networkEngine: options.networkEngine,
+    logger,
+    observers: store ? [store] : [],
+  });
   const assets = { location: SHARED, cacheDir: join(dir, 'cache') };
   const presets = await loadPresets({
     file: presetsFile,
@@ -133,6 +154,7 @@ export async function startBot<Engine extends StyleEngine>(
     presets,
     gallery: new PresetGallery({ presets, paint: queuePainter(queue, OPTION_LIMITS, presets.defaults), logger }),
     logger,
+    ...(store ? { remix: new Remixer({ store, queue, presets, limits: OPTION_LIMITS, newSeed: remix?.newSeed }) } : {}),
     limits: {
       maxDownloadBytes: IMAGE_LIMITS.maxBytes,
       downloadTimeoutMs: 5000,
@@ -140,7 +162,7 @@ export async function startBot<Engine extends StyleEngine>(
       options: OPTION_LIMITS,
     },
   };
-  const slack = await startSlackStandIn();
+  const slack = options.slack ?? (await startSlackStandIn());
   const port = options.signingSecret === undefined ? undefined : await freePort();
   const config: SlackConfig = {
     botToken: slack.botToken,
@@ -162,7 +184,8 @@ export async function startBot<Engine extends StyleEngine>(
     async stop() {
       await queue.close();
       await platform.stop();
-      await slack.close();
+      store?.close();
+      if (!options.slack) await slack.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

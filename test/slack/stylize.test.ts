@@ -33,8 +33,8 @@ describe('on the real engine', () => {
 
     expect(upload.channel).toBe('C1');
     expect(upload.threadTs).toBe(style.ts);
-    expect(upload.comment).toMatch(/<@U1>.*Done in .*s\./s);
-    expect(upload.comment).toContain('4 iterations');
+    expect(upload.comment).toMatch(/<@U1>.*Made with .* · \d+(\.\d)? s$/s);
+    expect(upload.comment).toContain('iterations 4');
     const result = await sharp(upload.bytes).metadata();
     expect(result.format).toBe('png');
     expect(Math.max(result.width, result.height)).toBe(32);
@@ -73,7 +73,9 @@ describe('on a controlled engine', () => {
     run.finish();
     const upload = await slack.waitForUpload();
     expect(upload.threadTs).toBe(style.ts);
-    expect(upload.comment).toMatch(/^<@U1> here you go! Done in .* s\.\nYour style · 32 px · 40 iterations/);
+    expect(upload.comment).toMatch(
+      /^<@U1> here you go!\nMade with your style image · strength 5 · size 32 · seed 0 · iterations 40/,
+    );
     await expect.poll(latest).toMatch(/^\*Your style\* · Done in .* s\.$/);
     const steps = jobTexts(slack, 'C1', style.ts)
       .filter((text) => text.includes('Painting…'))
@@ -95,7 +97,7 @@ describe('on a controlled engine', () => {
     const upload = await slack.waitForUpload();
 
     expect(upload.threadTs).toBe(parent.ts);
-    expect(upload.comment).toContain('The Great Wave');
+    expect(upload.comment).toContain('Made with preset great_wave');
     expect(jobTexts(slack, 'C1', parent.ts)[0]).toContain('The Great Wave');
   });
 

@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import type { StylizeOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
+import { fingerprint } from '../../images/fingerprint.js';
 import { inputSides } from '../../jobs/fetch-image.js';
 import type { JobRequester, JobSpec } from '../../jobs/job.js';
 import { userMessage } from '../../jobs/messages.js';
@@ -19,6 +20,7 @@ import {
   type PresetPlan,
 } from '../../jobs/presets.js';
 import type { Reservation } from '../../jobs/queue.js';
+import { recipeFor, type Recipe } from '../../jobs/recipe.js';
 import { resolveOptions } from '../../options/index.js';
 import type { GeneratedOptions } from '../commands.js';
 import type { DiscordContext } from '../context.js';
@@ -33,7 +35,8 @@ const MAX_SUGGESTIONS = 25;
 
 /** A style image of the member's own with their settings, or a preset's plan. */
 type StyleRequest =
-  { readonly kind: 'image'; readonly options: StylizeOptions } | { readonly kind: 'preset'; readonly plan: PresetPlan };
+  | { readonly kind: 'image'; readonly options: StylizeOptions; readonly recipe: Recipe }
+  | { readonly kind: 'preset'; readonly plan: PresetPlan };
 
 /** Checks what can be checked without downloading, so mistakes get a quick private answer. */
 function readRequest(interaction: ChatInputCommandInteraction, context: DiscordContext): StyleRequest {
@@ -53,7 +56,8 @@ function readRequest(interaction: ChatInputCommandInteraction, context: DiscordC
   }
   const asked = readDiscordOptions(args);
   if (preset) return { kind: 'preset', plan: planPreset(preset, asked, limits.options, presets.defaults) };
-  return { kind: 'image', options: resolveOptions(asked, limits.options, presets.defaults) };
+  const options = resolveOptions(asked, limits.options, presets.defaults);
+  return { kind: 'image', options, recipe: recipeFor(asked, limits.options) };
 }
 
 /** The settings, generated from the option schema; commands/stylize.json has the images and the preset. */
@@ -67,14 +71,30 @@ export async function autocomplete(interaction: AutocompleteInteraction, context
   await interaction.respond(choices);
 }
 
+/**
+ * The thread the result goes to: the one the command was run in; else the one this member's photo was painted in
+ * before, in this channel, so that one photo's tries stay together; else a new one on the reply.
+ */
 async function resultThread(
   interaction: ChatInputCommandInteraction,
+  context: DiscordContext,
   target: InteractionReplyTarget,
+  photo: bigint,
   name: string,
 ): Promise<ThreadChannel> {
   if (interaction.channel?.isThread()) return interaction.channel;
+  const { photoThreads } = context;
+  const { channelId, user } = interaction;
+  const known = photoThreads.find(channelId, user.id, photo);
+  if (known !== undefined) {
+    const thread = await interaction.client.channels.fetch(known).catch(() => null);
+    if (thread?.isThread() && !thread.locked) return thread;
+    photoThreads.forget(known);
+  }
   const reply = target.reply ?? (await interaction.fetchReply());
-  return startResultThread(reply, name);
+  const thread = await startResultThread(reply, name);
+  photoThreads.remember(channelId, user.id, photo, thread.id);
+  return thread;
 }
 
 /** Downloads what the request needs (through the input limiter) and builds its job. */
@@ -99,7 +119,8 @@ async function buildJob(
       fetchDiscordImage(context, styleUrl!, 'style image', sides.style),
     ]),
   );
-  return { kind: 'gatys', requester, content, styles: [style], options: request.options, label: 'Custom style' };
+  const { options, recipe } = request;
+  return { kind: 'gatys', requester, content, styles: [style], options, recipe, label: 'Custom style' };
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: DiscordContext): Promise<void> {
@@ -124,6 +145,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
         ? reservePreset(deps.queue, requester, request.plan)
         : deps.queue.reserve(requester, request.options);
     const spec = await buildJob(interaction, context, request, requester);
+    const photo = await fingerprint(spec.content);
     const target = new InteractionReplyTarget(interaction, context.config.tokenTtlMs);
     runJob(context, {
       spec: { ...spec, replyTo: discordReplyTo(interaction.channelId) },
@@ -132,7 +154,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       resultThread:
         spec.kind === 'network'
           ? () => Promise.resolve(undefined)
-          : () => resultThread(interaction, target, `${spec.label} for ${user.displayName}`),
+          : () => resultThread(interaction, context, target, photo, `${spec.label} for ${user.displayName}`),
       reservation,
     });
   } catch (err) {

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { RgbImage, StylizeOptions } from '../../engine/types.js';
 import type { JobRequester, JobSpec, ReplyTo } from '../job.js';
+import type { Recipe } from '../recipe.js';
 import type { JobObserver, ObservedJob } from '../observer.js';
 import { JournalError, openDatabase, type SalvagedRow } from './database.js';
 import { InputFiles, isJobId, pixelBytes, type ImageSize } from './inputs.js';
@@ -24,6 +25,7 @@ interface StoredBase {
   readonly label: string;
   readonly quiet?: boolean;
   readonly replyTo?: ReplyTo;
+  readonly recipe?: Recipe;
   /** The content image's size, then each style image's (a network job has none). */
   readonly images: readonly ImageSize[];
 }
@@ -77,6 +79,17 @@ function isReplyTo(value: unknown): value is ReplyTo {
   return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
 }
 
+/** As far as the journal can tell: the settings are an object and the preset a name; the schema parsed them before. */
+export function isRecipe(value: unknown): value is Recipe {
+  const { presetId, settings } = (value ?? {}) as Partial<Recipe>;
+  return (
+    (presetId === undefined || typeof presetId === 'string') &&
+    typeof settings === 'object' &&
+    settings !== null &&
+    !Array.isArray(settings)
+  );
+}
+
 /** Whether a read-back request's own fields are of its kind's shape. */
 function isKindShaped(value: Partial<StoredGatysRequest> | Partial<StoredNetworkRequest>): boolean {
   if (value.kind === 'network') {
@@ -92,24 +105,26 @@ function isKindShaped(value: Partial<StoredGatysRequest> | Partial<StoredNetwork
 export function parseRequest(json: string): StoredRequest | undefined {
   try {
     const value = JSON.parse(json) as Partial<StoredGatysRequest> | Partial<StoredNetworkRequest>;
-    const { label, quiet, replyTo, images } = value;
+    const { label, quiet, replyTo, recipe, images } = value;
     if (typeof label !== 'string' || !['undefined', 'boolean'].includes(typeof quiet)) return undefined;
     if (!Array.isArray(images) || images.length < 1 || !images.every(isSize)) return undefined;
     if (replyTo !== undefined && !isReplyTo(replyTo)) return undefined;
+    if (recipe !== undefined && !isRecipe(recipe)) return undefined;
     return isKindShaped(value) ? (value as StoredRequest) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** A spec's images, the content first, and what is stored of it. */
-function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest } {
+/** A spec's images, the content first, and what is stored of it (also by the remix store, src/jobs/remix). */
+export function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest } {
   const images = spec.kind === 'network' ? [spec.content] : [spec.content, ...spec.styles];
   const common = {
     label: spec.label,
     images: images.map(({ width, height }) => ({ width, height })),
     ...(spec.quiet === undefined ? {} : { quiet: spec.quiet }),
     ...(spec.replyTo === undefined ? {} : { replyTo: spec.replyTo }),
+    ...(spec.recipe === undefined ? {} : { recipe: spec.recipe }),
   };
   if (spec.kind === 'network') {
     const { networkId, size } = spec;
@@ -123,6 +138,31 @@ function storedOf(spec: JobSpec): { images: RgbImage[]; request: StoredRequest }
     ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
   };
   return { images, request };
+}
+
+/** The spec a stored request was made from, given who asked and its images read back (the content first). */
+export function specFrom(request: StoredRequest, requester: JobRequester, images: readonly RgbImage[]): JobSpec {
+  const [content, ...styles] = images;
+  if (content === undefined) throw new Error('a stored job has no content image');
+  const common = {
+    requester,
+    content,
+    label: request.label,
+    ...(request.quiet === undefined ? {} : { quiet: request.quiet }),
+    ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
+    ...(request.recipe === undefined ? {} : { recipe: request.recipe }),
+  };
+  if (request.kind === 'network') {
+    return { kind: 'network', ...common, networkId: request.networkId, size: request.size };
+  }
+  const { options, previewIntervalMs } = request;
+  return {
+    kind: 'gatys',
+    ...common,
+    styles,
+    options,
+    ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
+  };
 }
 
 /**
@@ -255,26 +295,7 @@ export class Journal implements JobObserver {
 
   /** A journaled job as the queue runs it; throws when its images cannot be read back. */
   specOf(job: JournaledJob & { readonly request: StoredRequest }): JobSpec {
-    const { request } = job;
-    const [content, ...styles] = this.#inputs.read(job.id, request.images);
-    const common = {
-      requester: job.requester,
-      content: content!,
-      label: request.label,
-      ...(request.quiet === undefined ? {} : { quiet: request.quiet }),
-      ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
-    };
-    if (request.kind === 'network') {
-      return { kind: 'network', ...common, networkId: request.networkId, size: request.size };
-    }
-    const { options, previewIntervalMs } = request;
-    return {
-      kind: 'gatys',
-      ...common,
-      styles,
-      options,
-      ...(previewIntervalMs === undefined ? {} : { previewIntervalMs }),
-    };
+    return specFrom(job.request, job.requester, this.#inputs.read(job.id, job.request.images));
   }
 
   /** Drops a job and its images. */

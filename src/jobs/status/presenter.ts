@@ -5,13 +5,12 @@ import {
   deliveredLine,
   doneLine,
   lostLine,
-  networkSettingsLine,
+  madeWithLine,
   progressLine,
   queueLine,
   restoredQueueLine,
   RESULT_LOST,
   resultHereLine,
-  settingsLine,
   startedLine,
 } from '../messages.js';
 import type { Headline, StatusButton, StatusView } from './view.js';
@@ -23,10 +22,12 @@ export type StatusEvent = Exclude<JobEvent, { type: 'done' }>;
 export interface FinishedPainting {
   readonly headline: Headline;
   readonly png: Buffer;
-  /** The settings it was painted with, e.g. "Great Wave · 512 px · 100 iterations (lbfgs) · …". */
+  /** How it was made, in one line: "Made with preset wave · strength 7 · size 512 · seed 0 · iterations 100 · 41 s". */
   readonly settings: string;
   /** How long it took, e.g. "Done in 4.2 s." */
   readonly done: string;
+  /** Its remix buttons, for the message that carries the result. */
+  readonly remixes: readonly StatusButton[];
 }
 
 /**
@@ -34,7 +35,10 @@ export interface FinishedPainting {
  * mention, when the status should point to it), to go on the status message itself, or lost.
  */
 export type Delivery =
-  { readonly kind: 'posted'; readonly where?: string } | { readonly kind: 'on-status' } | { readonly kind: 'lost' };
+  /** `withRemixes`: the result's own message carries its remix buttons; otherwise the status message shows them. */
+  | { readonly kind: 'posted'; readonly where?: string; readonly withRemixes?: boolean }
+  | { readonly kind: 'on-status' }
+  | { readonly kind: 'lost' };
 
 export function headlineOf(spec: JobSpec): Headline {
   return { label: spec.label, requesterId: spec.requester.userId };
@@ -80,22 +84,27 @@ export function presentRefusal(headline: Headline, message: string): StatusView 
   return { headline, stage: 'failed', line: message, buttons: [] };
 }
 
-export function finishedPainting(spec: JobSpec, event: Extract<JobEvent, { type: 'done' }>): FinishedPainting {
-  const settings =
-    spec.kind === 'gatys'
-      ? settingsLine(spec.label, spec.options)
-      : networkSettingsLine(spec.label, event.result.image);
-  return { headline: headlineOf(spec), png: event.png, settings, done: doneLine(event.result) };
+export function finishedPainting(
+  spec: JobSpec,
+  event: Extract<JobEvent, { type: 'done' }>,
+  remixes: readonly StatusButton[] = [],
+): FinishedPainting {
+  const settings = madeWithLine(spec, event.result);
+  return { headline: headlineOf(spec), png: event.png, settings, done: doneLine(event.result), remixes };
 }
 
 /** The last view of a job that finished, once its result has been delivered (or not). */
 export function presentFinished(painting: FinishedPainting, delivery: Delivery): StatusView {
-  const { headline, settings, done } = painting;
+  const { headline, settings, done, remixes } = painting;
   switch (delivery.kind) {
-    case 'posted':
-      return { headline, stage: 'done', line: deliveredLine(done, delivery.where), buttons: [] };
+    case 'posted': {
+      const line = deliveredLine(done, delivery.where);
+      // Where the result's message cannot carry buttons (a Slack file), the status says how it was made, with them.
+      if (delivery.withRemixes || remixes.length === 0) return { headline, stage: 'done', line, buttons: [] };
+      return { headline, stage: 'done', line: `${line}\n${settings}`, buttons: remixes };
+    }
     case 'on-status':
-      return { headline, stage: 'done', line: resultHereLine(settings, done), buttons: [], result: painting.png };
+      return { headline, stage: 'done', line: resultHereLine(settings), buttons: remixes, result: painting.png };
     case 'lost':
       return { headline, stage: 'failed', line: RESULT_LOST, buttons: [] };
   }

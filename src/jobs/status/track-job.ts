@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobEvent, JobHandle, JobListener, JobSpec } from '../job.js';
+import type { RemixOffer } from '../remix/actions.js';
 import {
   finishedPainting,
   headlineOf,
@@ -25,6 +26,8 @@ export interface TrackedJob {
   readonly logger: Logger;
   /** Puts the job in line with this listener: a reservation's `submit`, or the queue's. */
   readonly submit: (spec: JobSpec, listener: JobListener) => JobHandle;
+  /** The remix buttons a finished job's result gets (Remixer.offers); none without it. */
+  readonly remixes?: (spec: JobSpec) => readonly RemixOffer[];
 }
 
 /**
@@ -52,10 +55,17 @@ export function trackJob(job: TrackedJob): JobHandle {
   // Events arrive asynchronously, so the job's id is known by the first one.
   const listener = async (event: JobEvent): Promise<void> => {
     if (event.type === 'done') {
-      const painting = finishedPainting(spec, event);
+      const offers = job.remixes?.(spec) ?? [];
+      const painting = finishedPainting(
+        spec,
+        event,
+        offers.map((offer) => ({ kind: 'remix', jobId, ...offer })),
+      );
       const delivery = await deliver(painting);
       log.info({ engineMs: event.result.ms, delivery: delivery.kind }, 'result delivered');
-      await updater.finish(quiet(presentFinished(painting, delivery), delivery.kind === 'posted'));
+      const view = presentFinished(painting, delivery);
+      // A quiet job's status still appears when it is where the result's remix buttons are (Slack's).
+      await updater.finish(quiet(view, delivery.kind === 'posted' && view.buttons.length === 0));
       return;
     }
     const view = presentEvent(headline, jobId, event);

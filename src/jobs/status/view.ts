@@ -1,10 +1,16 @@
 import type { RgbImage } from '../../engine/types.js';
+import type { RemixAction } from '../remix/actions.js';
 
 /** Where a job stands, as far as what a member sees is concerned. */
 export type JobStage = 'waiting' | 'painting' | 'done' | 'failed' | 'cancelled';
 
-/** A button under a status message; `cancel` stops the job it names (remix buttons will join it). */
-export type StatusButton = { readonly kind: 'cancel'; readonly jobId: string };
+/**
+ * A button under a status message or a result: `cancel` stops the job it names; `remix` queues a new job from that
+ * job's inputs with one setting changed (src/jobs/remix), and says so with its `label`.
+ */
+export type StatusButton =
+  | { readonly kind: 'cancel'; readonly jobId: string }
+  | { readonly kind: 'remix'; readonly jobId: string; readonly action: RemixAction; readonly label: string };
 
 /** What every status message leads with: what is being painted, and for whom. */
 export interface Headline {

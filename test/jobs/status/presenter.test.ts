@@ -106,7 +106,7 @@ describe('presentFinished', () => {
 
   it('words the result and its settings once for every platform', () => {
     expect(painting.done).toBe('Done in 4.2 s.');
-    expect(painting.settings).toMatch(/^The Great Wave · 512 px · 50 iterations \(lbfgs\) · .* · seed 7$/);
+    expect(painting.settings).toMatch(/^Made with The Great Wave · size 512 · seed 7 · iterations 50 · 4.2 s$/);
   });
 
   it('points to where the result went, or puts it on the status message, or says it was lost', () => {
@@ -119,9 +119,18 @@ describe('presentFinished', () => {
     expect(presentFinished(painting, { kind: 'posted' }).line).toBe('Done in 4.2 s.');
     expect(presentFinished(painting, { kind: 'on-status' })).toMatchObject({
       stage: 'done',
-      line: `Here it is!\n${painting.settings}\nDone in 4.2 s.`,
+      line: `Here it is!\n${painting.settings}`,
       result: painting.png,
     });
+    const remixes = [{ kind: 'remix', jobId: 'j1', action: 'more', label: 'More style' }] as const;
+    const withButtons = { ...painting, remixes };
+    // The result's own message carries its buttons (Discord), or the status does, with how it was made (Slack).
+    expect(presentFinished(withButtons, { kind: 'posted', withRemixes: true }).buttons).toEqual([]);
+    expect(presentFinished(withButtons, { kind: 'posted' })).toMatchObject({
+      line: `Done in 4.2 s.\n${painting.settings}`,
+      buttons: remixes,
+    });
+    expect(presentFinished(withButtons, { kind: 'on-status' }).buttons).toEqual(remixes);
     expect(presentFinished(painting, { kind: 'lost' })).toMatchObject({
       stage: 'failed',
       line: "I finished the picture but couldn't upload it here. Please try again in a minute.",

@@ -146,7 +146,14 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   wss.on('connection', (ws) => {
     socket = ws;
     const pinger = setInterval(() => ws.ping(), 2000);
-    ws.on('close', () => clearInterval(pinger));
+    ws.on('close', () => {
+      clearInterval(pinger);
+      // A bot that went away is not connected: one started again (easel after a restart) is awaited afresh.
+      if (socket === ws) {
+        socket = undefined;
+        greeted = false;
+      }
+    });
     ws.on('message', (data) => {
       const ack = JSON.parse(frameText(data)) as { envelope_id?: string; payload?: unknown };
       const pending = ack.envelope_id === undefined ? undefined : pendingAcks.get(ack.envelope_id);

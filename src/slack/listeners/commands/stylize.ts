@@ -6,7 +6,7 @@ import { planPreset } from '../../../jobs/presets.js';
 import type { SlackContext } from '../../context.js';
 import { postGallery } from '../../gallery.js';
 import { logRefusal } from '../../logging.js';
-import { findPreset, paint, settingsFor, type PaintStyle } from '../../paint.js';
+import { findPreset, imageStyle, paint, settingsFor, type PaintStyle } from '../../paint.js';
 import { recentImages } from '../../recent-images.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -45,7 +45,7 @@ export function stylize(ctx: SlackContext) {
       const preset = request.preset === undefined ? undefined : findPreset(ctx, request.preset);
       // Checked before anything is read from the channel, so a mistake is answered at once.
       const plan = preset && planPreset(preset, request.options, deps.limits.options, deps.presets.defaults);
-      const options = plan ? undefined : settingsFor(ctx, request.options);
+      if (!plan) settingsFor(ctx, request.options);
       const images = await recentImages(client, channel, userId);
       const newest = images.at(-1);
       const content = preset ? newest : images.at(-2);
@@ -54,7 +54,7 @@ export function stylize(ctx: SlackContext) {
         await respond({ response_type: 'ephemeral', ...howToView(images.length, ids) });
         return;
       }
-      const style: PaintStyle = plan ? { kind: 'preset', plan } : { kind: 'image', url: newest.url, options: options! };
+      const style: PaintStyle = plan ? { kind: 'preset', plan } : imageStyle(ctx, newest.url, request.options);
       const place = { channel, threadTs: newest.threadTs };
       const jobId = await paint(ctx, { userId, place, contentUrl: content.url, style });
       log.info({ jobId, preset: preset?.id }, 'slack job requested');

@@ -3,7 +3,7 @@ import { UserError } from '../../../errors.js';
 import { slackMessage } from '../../wording.js';
 import type { SlackContext } from '../../context.js';
 import { logRefusal } from '../../logging.js';
-import { paint, settingsFor } from '../../paint.js';
+import { imageStyle, paint, settingsFor } from '../../paint.js';
 import { fieldState, filledOptions, UPLOAD_FIELDS } from '../../upload-modal.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -54,12 +54,11 @@ export function uploadSubmitted(ctx: SlackContext) {
       return;
     }
     await ack();
-    const options = settingsFor(ctx, settings);
 
     const log = ctx.log.child({ userId, channel });
     try {
       if (!ctx.allowList.allows(channel)) throw new UserError('wrong-channel', ctx.allowList.whereIWork);
-      const style = { kind: 'image', url: styleUrl, options } as const;
+      const style = imageStyle(ctx, styleUrl, settings);
       const jobId = await paint(ctx, { userId, place: { channel, threadTs: undefined }, contentUrl, style });
       log.info({ jobId }, 'slack job requested');
     } catch (err) {
