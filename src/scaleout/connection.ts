@@ -10,13 +10,8 @@ export function connectRedis(url: string): Redis {
 
 /** The URL with any password replaced, for logs and messages: a Redis URL may carry one. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '[token]';
-    return parsed.toString();
-  } catch {
-    return '[unreadable Redis URL]';
-  }
+  if (!URL.canParse(url)) return '[unreadable Redis URL]';
+  return url.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, '$1[token]@');
 }
 
 /** Whether a connection can take commands now; for /readyz. */
