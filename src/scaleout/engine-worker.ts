@@ -8,7 +8,7 @@ import type { Progress } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import type { LaneName } from '../jobs/lanes.js';
 import type { EaselMetrics } from '../ops/index.js';
-import { connectRedis, redisReady } from './connection.js';
+import { connectRedis, redisReady, within } from './connection.js';
 import { ImageStore } from './image-store.js';
 import { CANCEL_CHANNEL, cancelledKey, PREVIEW_CHANNEL, queueName } from './keys.js';
 import { encodePreview } from './previews.js';
@@ -20,6 +20,8 @@ import { parseWireJob, type WireJob, type WireOutcome, type WireResult } from '.
  * worker. A job that takes down every worker it lands on must not go round the whole row of them.
  */
 export const MAX_STALLED_RUNS = 1;
+/** How long each shutdown step that needs Redis may take. */
+const CLOSE_STEP_MS = 3_000;
 /** Progress goes to Redis at most this often; the platforms show it every few seconds at best. */
 const PROGRESS_INTERVAL_MS = 500;
 
@@ -88,8 +90,8 @@ export class EngineWorker {
 
   private constructor(options: EngineWorkerOptions) {
     this.#options = options;
-    this.#redis = connectRedis(options.redisUrl);
-    this.#subscriber = connectRedis(options.redisUrl);
+    this.#redis = connectRedis(options.redisUrl, options.logger, 'worker');
+    this.#subscriber = connectRedis(options.redisUrl, options.logger, 'worker cancels');
     this.#store = new ImageStore({
       redis: this.#redis,
       maxInlineBytes: options.maxInlineBytes,
@@ -239,12 +241,10 @@ export class EngineWorker {
    * them again on another worker. The card goes first, so the bot stops counting this worker's slots at once.
    */
   async close(graceMs: number): Promise<void> {
-    await this.#heartbeat?.stop().catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const overtime = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([Promise.allSettled(this.#workers.map((worker) => worker.close())), overtime]);
-    clearTimeout(timer);
-    await Promise.allSettled(this.#workers.map((worker) => worker.close(true)));
+    // Each step is bounded: with Redis gone, a command would wait for it for ever.
+    if (this.#heartbeat) await within(CLOSE_STEP_MS, this.#heartbeat.stop());
+    await within(graceMs, Promise.allSettled(this.#workers.map((worker) => worker.close())));
+    await within(CLOSE_STEP_MS, Promise.allSettled(this.#workers.map((worker) => worker.close(true))));
     this.#subscriber.disconnect();
     this.#redis.disconnect();
   }

@@ -12,7 +12,7 @@ import {
   type LaneCallbacks,
   type LaneName,
 } from '../jobs/lanes.js';
-import { connectRedis, redisReady } from './connection.js';
+import { connectRedis, redisReady, within } from './connection.js';
 import { WireFormatError, WorkerLostError, WorkersUnreachableError } from './errors.js';
 import { ImageStore, type ImageRef } from './image-store.js';
 import { CANCEL_CHANNEL, cancelledKey, PREVIEW_CHANNEL, queueName } from './keys.js';
@@ -26,6 +26,8 @@ import { parseWireOutcome, parseWireProgress, type WireJob, type WireOutcome, ty
  */
 const KEEP_COMPLETED = { age: 3_600, count: 1_000 };
 const KEEP_FAILED = { age: 24 * 3_600, count: 1_000 };
+/** How long close() waits for BullMQ to close its connections cleanly. */
+const CLOSE_WAIT_MS = 3_000;
 
 export interface RemoteLanesOptions {
   readonly redisUrl: string;
@@ -75,8 +77,8 @@ export class RemoteLanes {
 
   private constructor(options: RemoteLanesOptions) {
     this.#options = options;
-    this.#redis = connectRedis(options.redisUrl);
-    this.#subscriber = connectRedis(options.redisUrl);
+    this.#redis = connectRedis(options.redisUrl, options.logger, 'bot');
+    this.#subscriber = connectRedis(options.redisUrl, options.logger, 'bot previews');
     // Twice the timeout: long enough for any job that can still finish, short enough to clean up after a crash.
     this.#imageTtlMs = 2 * options.jobTimeoutMs;
     this.#store = new ImageStore({
@@ -116,10 +118,11 @@ export class RemoteLanes {
     return redisReady(this.#redis);
   }
 
+  /** Closes the connections; with Redis gone, after a few seconds at most. */
   async close(): Promise<void> {
     this.roster.stop();
-    await Promise.allSettled([...this.#events.map((events) => events.close())]);
-    await Promise.allSettled(Object.values(this.#queues).map((queue) => queue.close()));
+    const closing = [...this.#events, ...Object.values(this.#queues)].map((part) => part.close());
+    await within(CLOSE_WAIT_MS, Promise.allSettled(closing));
     this.#subscriber.disconnect();
     this.#redis.disconnect();
   }
