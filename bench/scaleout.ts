@@ -105,6 +105,7 @@ async function untilSlots(lanes: RemoteLanes, slots: number, workers: readonly C
   }
 }
 
+const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${Math.abs(ms).toFixed(0)}`;
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const dir = await mkdtemp(join(tmpdir(), 'easel-bench-scaleout-'));
@@ -187,7 +188,7 @@ for (const run of runs) {
     (rate(run) / rate(base)).toFixed(2),
     `${mean(run.jobMs).toFixed(0)} ms`,
     `${mean(run.engineMs).toFixed(0)} ms`,
-    `${overhead(run).toFixed(0)} ms${run === base ? '' : ` (+${(overhead(run) - overhead(base)).toFixed(0)} ms)`}`,
+    `${overhead(run).toFixed(0)} ms${run === base ? '' : ` (${signed(overhead(run) - overhead(base))} ms)`}`,
   ];
   console.log(`| ${cells.join(' | ')} |`);
 }

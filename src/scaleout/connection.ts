@@ -4,13 +4,18 @@ import type { Logger } from 'pino';
 /** Between two "Redis is unreachable" warnings of one connection, while ioredis keeps retrying. */
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
+/** Reconnects a fail-fast command waits through before it fails: a second or two. */
+const FAIL_FAST_RETRIES = 3;
+
 /**
- * A Redis connection as BullMQ wants it: `maxRetriesPerRequest: null`, so a command waits out a reconnect instead
- * of failing a worker's lock renewal; ioredis keeps reconnecting on its own. Its errors are logged (as warnings,
- * at most one each interval), never thrown: Redis going away is an outage to wait out, not a crash.
+ * A Redis connection. By default as BullMQ wants it for workers: `maxRetriesPerRequest: null`, so a command waits
+ * out a reconnect instead of failing a lock renewal. `failFast` is for the bot, where a member is waiting: handing a
+ * job over fails within seconds while Redis is down, and they are told so. ioredis keeps reconnecting either way
+ * (BullMQ's own blocking connections, duplicated from this one, always wait). Errors are logged (as warnings, at
+ * most one each interval), never thrown: Redis going away is an outage to wait out, not a crash.
  */
-export function connectRedis(url: string, logger: Logger, role: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+export function connectRedis(url: string, logger: Logger, role: string, options: { failFast?: boolean } = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: options.failFast ? FAIL_FAST_RETRIES : null });
   let loggedAt = 0;
   redis.on('error', (err: Error) => {
     if (Date.now() - loggedAt < ERROR_LOG_INTERVAL_MS) return;

@@ -68,6 +68,8 @@ export class RemoteLanes {
   readonly roster: WorkerRoster;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
+  /** What the QueueEvents' blocking connections are copied from: they wait out an outage, as BullMQ requires. */
+  readonly #eventsBase: Redis;
   readonly #store: ImageStore;
   readonly #queues: Record<LaneName, Queue>;
   readonly #events: QueueEvents[];
@@ -77,8 +79,9 @@ export class RemoteLanes {
 
   private constructor(options: RemoteLanesOptions) {
     this.#options = options;
-    this.#redis = connectRedis(options.redisUrl, options.logger, 'bot');
+    this.#redis = connectRedis(options.redisUrl, options.logger, 'bot', { failFast: true });
     this.#subscriber = connectRedis(options.redisUrl, options.logger, 'bot previews');
+    this.#eventsBase = connectRedis(options.redisUrl, options.logger, 'bot events');
     // Twice the timeout: long enough for any job that can still finish, short enough to clean up after a crash.
     this.#imageTtlMs = 2 * options.jobTimeoutMs;
     this.#store = new ImageStore({
@@ -124,6 +127,7 @@ export class RemoteLanes {
     const closing = [...this.#events, ...Object.values(this.#queues)].map((part) => part.close());
     await within(CLOSE_WAIT_MS, Promise.allSettled(closing));
     this.#subscriber.disconnect();
+    this.#eventsBase.disconnect();
     this.#redis.disconnect();
   }
 
@@ -216,7 +220,7 @@ export class RemoteLanes {
 
   /** Follows one lane's BullMQ events: progress, and each job's end. */
   #follow(lane: LaneName): QueueEvents {
-    const events = new QueueEvents(queueName(lane), { connection: this.#redis });
+    const events = new QueueEvents(queueName(lane), { connection: this.#eventsBase });
     events.on('progress', ({ jobId, data }) => {
       const run = this.#pending.get(jobId);
       const progress = parseWireProgress(data);
