@@ -4,29 +4,74 @@ import { loadConfig, type Config } from './config/index.js';
 import { ConfigError } from './config/env.js';
 import { createLogger } from './config/logger.js';
 import { startDiscord } from './discord/index.js';
-import { startFeedForwardEngine } from './engine/feedforward/index.js';
-import { startEngine } from './engine/index.js';
-import type { LayerName } from './engine/vgg19.js';
 import { UserError } from './errors.js';
-import { ensureNetworks, ensurePaintings, ensureWeights } from './first-run/index.js';
+import { ensurePaintings } from './first-run/index.js';
 import { GALLERY_MEMBER, PresetGallery, queuePainter } from './gallery/index.js';
 import { InputLimiter } from './jobs/input-limiter.js';
 import { Journal, restoreJobs } from './jobs/journal/index.js';
 import type { PlatformDeps, RunningPlatform } from './jobs/platform.js';
 import { loadPresets, type PresetCatalog } from './jobs/presets.js';
-import { JobQueue } from './jobs/queue.js';
+import { JOB_TIMEOUT_MS, JobQueue, type GivenLanes, type LocalEngines } from './jobs/queue.js';
 import { Remixer, RemixStore } from './jobs/remix/index.js';
 import { jobMetrics, Ops } from './ops/index.js';
 import { startPlayground } from './playground/index.js';
+import { redactRedisUrl } from './scaleout/connection.js';
+import { RemoteLanes } from './scaleout/remote-lanes.js';
 import { startSlack } from './slack/index.js';
+import { startGatysEngine, startNetworkEngine } from './start-engines.js';
 
-/** Every layer any job can use; users cannot choose layers, so the defaults and presets' paintings name them all. */
-function layersInUse(presets: PresetCatalog): LayerName[] {
-  const paintings = presets.list().flatMap((preset) => (preset.painting ? [preset.painting.base] : []));
-  const settings = [presets.defaults, ...paintings];
-  return [
-    ...new Set(settings.flatMap((options) => [options.contentLayer, ...options.styleLayers.map((s) => s.layer)])),
-  ];
+/** Where jobs run: this process's engines, or `easel worker` processes behind Redis. */
+interface JobLanes {
+  readonly queueOptions: LocalEngines | GivenLanes;
+  /** Largest output side the painters support, within the operator's cap. */
+  readonly maxSide: number;
+  /** For the start-up log line. */
+  readonly summary: Readonly<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** One process: both engines load here, at once. */
+async function localLanes(config: Config, presets: PresetCatalog, logger: Logger, ops: Ops): Promise<JobLanes> {
+  let engineLoaded = false;
+  ops.readiness.register('engine', () => engineLoaded);
+  const [engine, networkEngine] = await Promise.all([
+    startGatysEngine(config, presets, logger, ops.metrics),
+    startNetworkEngine(config, presets, logger),
+  ]);
+  engineLoaded = true;
+  ops.metrics.setBackend(engine.backend);
+  return {
+    queueOptions: { engine, networkEngine },
+    maxSide: engine.maxSide,
+    summary: { backend: engine.backend, slots: engine.slots },
+    close: async () => void (await Promise.all([engine.close(), networkEngine.close()])),
+  };
+}
+
+/**
+ * The scale-out mode: jobs go to the workers through BullMQ on Redis. This process keeps the chat connections, the
+ * one JobQueue (limits, round-robin, ETA) and the journal; see README "Scaling out".
+ */
+async function remoteLanes(config: Config, redisUrl: string, logger: Logger, ops: Ops): Promise<JobLanes> {
+  const { scaleout, limits } = config;
+  logger.info({ redis: redactRedisUrl(redisUrl) }, 'scale-out mode: jobs go to easel workers through Redis');
+  const lanes = await RemoteLanes.start({
+    redisUrl,
+    logger,
+    maxInlineBytes: scaleout.maxInlineBytes,
+    sharedDir: scaleout.sharedDir,
+    lockMs: scaleout.lockMs,
+    jobTimeoutMs: config.queue.timeoutMs ?? JOB_TIMEOUT_MS,
+    networkMaxSide: limits.options.maxSize,
+  });
+  ops.readiness.register('redis', () => lanes.ready());
+  ops.readiness.register('workers', () => lanes.roster.slots('gatys') > 0);
+  return {
+    queueOptions: { lanes: { gatys: lanes.gatys, network: lanes.network } },
+    maxSide: limits.options.maxSize,
+    summary: { workers: lanes.roster.workers.length, slots: lanes.roster.slots('gatys') },
+    close: () => lanes.close(),
+  };
 }
 
 async function start(config: Config, logger: Logger): Promise<void> {
@@ -41,8 +86,6 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const ops = new Ops();
   const { metrics, readiness } = ops;
   const platforms: RunningPlatform[] = [];
-  let engineLoaded = false;
-  readiness.register('engine', () => engineLoaded);
   const expected = [config.discord && 'discord', config.slack && 'slack', config.playground && 'playground'];
   for (const name of expected.filter((n) => typeof n === 'string')) {
     readiness.register(name, () => platforms.find((platform) => platform.name === name)?.connected() ?? false);
@@ -55,30 +98,15 @@ async function start(config: Config, logger: Logger): Promise<void> {
   // On a fresh machine these download what is missing, with a progress bar on stderr.
   await ensurePaintings(config.presets);
   const presets = await loadPresets({ ...config.presets, optionLimits: limits.options, imageLimits: limits.image });
-  await ensureNetworks(config.presets, presets.networks());
-  const layers = layersInUse(presets);
-  await ensureWeights(config.engine.weights, layers);
-  // Both engines load at once; the presets' networks are loaded before the first reaction can ask for one.
-  const [engine, networkEngine] = await Promise.all([
-    startEngine({ ...config.engine, layers }, logger, { onWorkerRestart: () => metrics.workerRestarted() }),
-    startFeedForwardEngine(
-      {
-        assets: config.presets.assets,
-        backend: config.engine.backend,
-        threads: config.engine.threads,
-        maxSide: limits.options.maxSize,
-        preload: presets.networks(),
-      },
-      logger,
-    ),
-  ]);
-  engineLoaded = true;
-  metrics.setBackend(engine.backend);
+  const { redisUrl } = config.scaleout;
+  const lanes = redisUrl
+    ? await remoteLanes(config, redisUrl, logger, ops)
+    : await localLanes(config, presets, logger, ops);
   // Next to the journal, so that a result's remix buttons work after a restart too.
   const remixStore = RemixStore.open({ dir: config.journal.dir, ...config.remix, logger });
   const observers = [jobMetrics(metrics), journal, remixStore];
-  const queue = new JobQueue({ engine, networkEngine, logger, ...config.queue, observers });
-  const optionLimits = { ...limits.options, maxSize: Math.min(limits.options.maxSize, engine.maxSide) };
+  const queue = new JobQueue({ ...lanes.queueOptions, logger, ...config.queue, observers });
+  const optionLimits = { ...limits.options, maxSize: Math.min(limits.options.maxSize, lanes.maxSide) };
   const gallery = new PresetGallery({
     presets,
     paint: queuePainter(queue, optionLimits, presets.defaults),
@@ -104,7 +132,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     // The journal keeps every job that did not finish, and the ops port goes last: until then it answers /livez.
     await queue.suspend(config.shutdownGraceMs, (jobId) => journal.holds(jobId));
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
-    await Promise.all([engine.close(), networkEngine.close()]);
+    await lanes.close();
     journal.close();
     remixStore.close();
     await opsServer.close();
@@ -121,8 +149,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   await restoreJobs(journal, queue, new Map(platforms.map((platform) => [platform.name, platform.restorer])), logger);
   logger.info(
     {
-      backend: engine.backend,
-      slots: engine.slots,
+      ...lanes.summary,
       platforms: platforms.map((p) => p.name),
       presets: presets.list().length,
     },

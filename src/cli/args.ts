@@ -77,6 +77,7 @@ export function usage(limits: OptionLimits): string {
   easel preset <id> <image> -o <out.png|.jpg|.webp> [--size N] [--json]
   easel presets
   easel demo [-o out.png] [options] [--json]
+  easel worker        paint jobs from Redis for a bot in the scale-out mode (EASEL_REDIS_URL; README "Scaling out")
 
 A preset with a style network paints in one pass, and takes --size only; one with a painting takes every option.
 

@@ -100,6 +100,9 @@ async function run(cmd: CliCommand, engineConfig: EngineConfig, limits: OptionLi
 }
 
 async function main(): Promise<number> {
+  // A long-running process with the bot's configuration and logs, not a one-off paint: it reads no option flags.
+  // Loaded only here, so the one-off commands do not pay for BullMQ and the bot's modules.
+  if (process.argv[2] === 'worker') return (await import('../scaleout/worker-main.js')).runWorker();
   try {
     const engineConfig = loadEngineConfig(process.env);
     const limits: OptionLimits = { maxSize: engineConfig.maxSide, maxIterations: MAX_ITERATIONS };

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AssetsSource } from '../assets/index.js';
 import type { EngineConfig } from '../engine/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../images/limits.js';
+import type { LaneName } from '../jobs/lanes.js';
 import type { PlatformDeps } from '../jobs/platform.js';
 import type { JobQueueOptions } from '../jobs/queue.js';
 import { engineConfig } from './engine.js';
@@ -42,6 +43,17 @@ export interface Config {
   /** Undefined when EASEL_PLAYGROUND=off. */
   readonly playground: PlaygroundConfig | undefined;
   readonly ops: OpsConfig;
+  readonly scaleout: ScaleoutConfig;
+}
+
+/** The scale-out mode (README "Scaling out"): on when `redisUrl` is set. */
+export interface ScaleoutConfig {
+  readonly redisUrl: string | undefined;
+  readonly maxInlineBytes: number;
+  readonly sharedDir: string | undefined;
+  readonly lockMs: number;
+  /** The lanes an `easel worker` serves. */
+  readonly workerLanes: readonly LaneName[];
 }
 
 export interface PresetsConfig {
@@ -103,5 +115,10 @@ export function loadConfig(env: Env = process.env): Config {
     slack: slackConfig(settings),
     playground: playgroundConfig(settings),
     ops: settings.ops,
+    scaleout: {
+      ...settings.scaleout,
+      // The setting's rule lets only lane names through.
+      workerLanes: [...new Set(settings.scaleout.workerLanes)] as LaneName[],
+    },
   };
 }

@@ -18,6 +18,8 @@ const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bxapp-[\w-]+/g, '[token]'],
   // A response_url or incoming webhook lets anyone post as the bot; Bolt at trace level logs them.
   [/(hooks\.slack\.com\/(?:commands|actions|services)\/)[^\s"\\]+/g, '$1[token]'],
+  // A Redis URL's password (EASEL_REDIS_URL), wherever an error message or a client's options show the URL.
+  [/(rediss?:\/\/[^:@/\s"]*:)[^@/\s"]+@/g, '$1[token]@'],
   // Discord bot tokens: the bot's id in base64, a timestamp, an HMAC.
   [/[\w-]{23,28}\.[\w-]{6,7}\.[\w-]{27,}/g, '[token]'],
 ];

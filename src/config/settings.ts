@@ -229,6 +229,38 @@ export const SETTINGS = {
       'Most bytes of kept images for remixes; past it the oldest go first.',
     ),
   },
+  scaleout: {
+    redisUrl: new Setting<string | undefined>(
+      'EASEL_REDIS_URL',
+      matching(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'),
+      'Redis for the scale-out mode: `npm start` puts jobs on BullMQ queues there, and `easel worker` processes ' +
+        'paint them. Its password, if any, is never logged.',
+      'one process: the in-process queue and engines',
+      true,
+    ),
+    maxInlineBytes: setting(
+      'EASEL_REDIS_MAX_IMAGE_BYTES',
+      integer(0, 512 * 1024 ** 2),
+      'Largest decoded image (width × height × 3 bytes) sent through Redis; larger ones go through the shared store.',
+    ),
+    sharedDir: optionalSetting(
+      'EASEL_SHARED_STORE_DIR',
+      path(),
+      'A folder every bot and worker mounts at this same path, for images too large for Redis.',
+      'none: larger images are refused',
+    ),
+    lockMs: setting(
+      'EASEL_WORKER_LOCK_MS',
+      integer(1_000, 10 * 60_000),
+      "A worker's hold on its job, renewed while it paints; a job whose worker died runs again on another within " +
+        'about twice this.',
+    ),
+    workerLanes: setting(
+      'EASEL_WORKER_LANES',
+      list(/^(gatys|network)$/, 'lanes (gatys, network)'),
+      'The lanes an `easel worker` serves: `gatys` (optimisations), `network` (style-network presets), or both.',
+    ),
+  },
   logLevel: setting(
     'EASEL_LOG_LEVEL',
     oneOf(LOG_LEVELS, { ignoreCase: true }),

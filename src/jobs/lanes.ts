@@ -19,6 +19,8 @@ export type QueueEngine = Pick<StyleEngine, 'backend' | 'slots' | 'stylize' | 'r
 export type QueueNetworkEngine = Pick<FeedForwardEngine, 'backend' | 'maxSide' | 'stylize'>;
 
 export interface LaneCallbacks {
+  /** The queue's id for the job, for lanes that hand it on (the remote lanes log it where the job runs). */
+  readonly jobId: string;
   readonly signal: AbortSignal;
   readonly onProgress: NonNullable<StylizeCallbacks['onProgress']>;
 }
@@ -26,7 +28,10 @@ export interface LaneCallbacks {
 /** One lane as the queue drives it: its engine's slots, and how to cost, run and free a job of its kind. */
 export interface Lane {
   readonly name: LaneName;
+  /** May change over time where `onSlotsChanged` is given (remote workers joining and leaving). */
   readonly slots: number;
+  /** Calls `listener` whenever `slots` changes; lanes on a local engine have a fixed number and leave it out. */
+  onSlotsChanged?(listener: () => void): void;
   /** Where its rates are kept in the Throughput: the backend, prefixed for lanes other than Gatys. */
   readonly rateKey: string;
   /** The job's cost in the lane's units, and the size its rate is kept under. */
@@ -41,16 +46,29 @@ function wrongLane(lane: LaneName, spec: JobSpec): Error {
   return new Error(`a ${spec.kind} job was sent to the ${lane} lane`);
 }
 
+/** A Gatys job's cost: the engine's own cost model (pixels × iterations), kept under the job's size. */
+export function measureGatys(spec: JobSpec): ReturnType<Lane['measure']> {
+  if (spec.kind !== 'gatys') throw wrongLane('gatys', spec);
+  return { units: jobCost(spec.content.width, spec.content.height, spec.options).total, size: spec.options.size };
+}
+
+/** A network pass's cost: the pixels of its result, at most `maxSide` on its longest side. */
+export function measureNetwork(maxSide: number): Lane['measure'] {
+  return (spec) => {
+    if (spec.kind !== 'network') throw wrongLane('network', spec);
+    const size = Math.min(spec.size, maxSide);
+    const { width, height } = fitDimensions(spec.content.width, spec.content.height, size);
+    return { units: width * height, size };
+  };
+}
+
 /** Gatys optimisations on the slot engine; a job's cost is the engine's own cost model (pixels × iterations). */
 export function gatysLane(engine: QueueEngine): Lane {
   return {
     name: 'gatys',
     slots: engine.slots,
     rateKey: engine.backend,
-    measure(spec) {
-      if (spec.kind !== 'gatys') throw wrongLane('gatys', spec);
-      return { units: jobCost(spec.content.width, spec.content.height, spec.options).total, size: spec.options.size };
-    },
+    measure: measureGatys,
     run(slot, spec, { signal, onProgress }) {
       if (spec.kind !== 'gatys') throw wrongLane('gatys', spec);
       const { content, styles, options, previewIntervalMs } = spec;
@@ -72,7 +90,7 @@ const NETWORK_PRIOR_MS_PER_PIXEL: Readonly<Record<string, number>> = {
   cpu: 1e-1,
 };
 
-const NETWORK_RATE_PREFIX = 'network:';
+export const NETWORK_RATE_PREFIX = 'network:';
 
 /** The throughput priors of every lane, keyed as the lanes key their rates. */
 export const LANE_PRIORS: Readonly<Record<string, number>> = {
@@ -92,12 +110,7 @@ export function networkLane(engine: QueueNetworkEngine): Lane {
     name: 'network',
     slots: 1,
     rateKey: `${NETWORK_RATE_PREFIX}${engine.backend}`,
-    measure(spec) {
-      if (spec.kind !== 'network') throw wrongLane('network', spec);
-      const size = Math.min(spec.size, engine.maxSide);
-      const { width, height } = fitDimensions(spec.content.width, spec.content.height, size);
-      return { units: width * height, size };
-    },
+    measure: measureNetwork(engine.maxSide),
     run(_slot, spec, { signal }) {
       if (spec.kind !== 'network') throw wrongLane('network', spec);
       return engine.stylize({ networkId: spec.networkId, image: spec.content, size: spec.size }, { signal });

@@ -53,10 +53,21 @@ export class EngineDownError extends UserError {
   }
 }
 
-export interface JobQueueOptions {
+/** The engines in this process, each behind its lane. */
+export interface LocalEngines {
   readonly engine: QueueEngine;
   /** Serves network jobs (presets with a style network) in a lane of their own; without it they are refused. */
   readonly networkEngine?: QueueNetworkEngine;
+}
+
+/** Lanes built elsewhere, e.g. the scale-out mode's, whose jobs run on workers in other processes. */
+export interface GivenLanes {
+  readonly lanes: { readonly gatys: Lane; readonly network?: Lane };
+}
+
+export type JobQueueOptions = QueueSettings & (LocalEngines | GivenLanes);
+
+interface QueueSettings {
   readonly logger: Logger;
   /** Most unfinished jobs (waiting or running) plus reservations one member may have. Default 2. */
   readonly maxPerUser?: number;
@@ -140,7 +151,6 @@ const SQUARE = { width: 1, height: 1 };
  * preset's network pass runs while a Gatys job paints; a member's limits count over all lanes.
  */
 export class JobQueue {
-  readonly #engine: QueueEngine;
   readonly #logger: Logger;
   readonly #maxPerUser: number;
   readonly #maxWaiting: number;
@@ -156,17 +166,31 @@ export class JobQueue {
   #closed = false;
 
   constructor(options: JobQueueOptions) {
-    this.#engine = options.engine;
     this.#logger = options.logger;
     this.#maxPerUser = options.maxPerUser ?? 2;
     this.#maxWaiting = options.maxWaiting ?? 20;
     this.#timeoutMs = options.timeoutMs ?? JOB_TIMEOUT_MS;
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
     this.#throughput = options.throughput ?? new Throughput(LANE_PRIORS);
-    const line = (lane: Lane): LaneLine => ({ lane, scheduler: new Scheduler(lane.slots) });
+    const line = (lane: Lane): LaneLine => {
+      const scheduler = new Scheduler<Job>(lane.slots);
+      // A lane whose slots come and go (remote workers) may free slots, or lose its last one, at any time.
+      lane.onSlotsChanged?.(() => {
+        scheduler.resize(lane.slots);
+        this.#dispatch();
+      });
+      return { lane, scheduler };
+    };
+    const lanes =
+      'lanes' in options
+        ? options.lanes
+        : {
+            gatys: gatysLane(options.engine),
+            ...(options.networkEngine ? { network: networkLane(options.networkEngine) } : {}),
+          };
     this.#lines = {
-      gatys: line(gatysLane(options.engine)),
-      ...(options.networkEngine ? { network: line(networkLane(options.networkEngine)) } : {}),
+      gatys: line(lanes.gatys),
+      ...(lanes.network ? { network: line(lanes.network) } : {}),
     };
     this.#observers = new JobObservers(options.observers ?? [], options.logger);
   }
@@ -305,7 +329,8 @@ export class JobQueue {
   #refuseIfTooBig(width: number, height: number, options: CostOptions): void {
     const estimateMs = (size: number, iterations: number): number => {
       const { total } = jobCost(width, height, { ...options, size, iterations });
-      return this.#throughput.estimateMs(this.#engine.backend, size, total);
+      // Present: the Gatys lane is always there.
+      return this.#throughput.estimateMs(this.#lines.gatys!.lane.rateKey, size, total);
     };
     refuseIfTooBig(estimateMs, this.#timeoutMs, options.size, options.iterations);
   }
@@ -414,6 +439,7 @@ export class JobQueue {
     const timer = setTimeout(() => this.#stop(job, 'timeout'), this.#timeoutMs);
     try {
       const result = await lane.run(slot, job.spec, {
+        jobId: job.id,
         signal: job.abort.signal,
         onProgress: (progress) => {
           if (job.state !== 'running') return;

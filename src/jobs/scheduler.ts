@@ -75,9 +75,12 @@ export class Scheduler<T extends Schedulable> {
   readonly #retired = new Set<number>();
   /** Waiting entries in arrival order. */
   #waiting: T[] = [];
+  /** Slots 0..capacity-1 take work; see resize. */
+  #capacity: number;
 
   constructor(slots: number, policy: StartPolicy = new RoundRobin()) {
     this.#slots = Array.from({ length: slots }, () => undefined);
+    this.#capacity = slots;
     this.#policy = policy;
   }
 
@@ -98,7 +101,18 @@ export class Scheduler<T extends Schedulable> {
 
   /** Slots that can still run work: each with its entry, or undefined when free. */
   liveSlots(): Array<{ readonly slot: number; readonly entry: T | undefined }> {
-    return this.#slots.map((entry, slot) => ({ slot, entry })).filter(({ slot }) => !this.#retired.has(slot));
+    return this.#slots
+      .map((entry, slot) => ({ slot, entry }))
+      .filter(({ slot }) => slot < this.#capacity && !this.#retired.has(slot));
+  }
+
+  /**
+   * Changes the number of slots, for engines whose size changes (remote workers joining and leaving). Slots past a
+   * smaller number finish what they run and then take no more work, like retired ones until the number grows back.
+   */
+  resize(slots: number): void {
+    while (this.#slots.length < slots) this.#slots.push(undefined);
+    this.#capacity = slots;
   }
 
   /** Gives each free live slot the next entry in line, and returns what to start where. */

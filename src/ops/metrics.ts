@@ -26,6 +26,7 @@ export class EaselMetrics {
   readonly #backend: Gauge<'backend'>;
   readonly #platformConnected: Gauge<'platform'>;
   readonly #workerRestarts: Counter;
+  readonly #workerJobs: Counter<'lane' | 'outcome'>;
   readonly #platformsSeen = new Set<string>();
   /** Platforms whose connection is read at each scrape. */
   readonly #platformProbes = new Map<string, () => boolean>();
@@ -94,6 +95,18 @@ export class EaselMetrics {
       help: 'Engine worker threads restarted: after they died, or replaced when a job would not stop.',
       registers,
     });
+    // On the workers of the scale-out mode, whose jobs never pass through a JobQueue; rate() is jobs per second.
+    this.#workerJobs = new Counter({
+      name: 'easel_worker_jobs_total',
+      help: 'Jobs an `easel worker` ran, per lane and outcome (done, failed, cancelled).',
+      labelNames: ['lane', 'outcome'],
+      registers,
+    });
+  }
+
+  /** On an `easel worker`: a job it took from Redis ended there (done, failed, cancelled). */
+  workerJob(lane: string, outcome: Exclude<JobOutcome, 'refused'>): void {
+    this.#workerJobs.inc({ lane, outcome });
   }
 
   jobQueued(lane: string, platform: string): void {

@@ -118,7 +118,8 @@ describe('an operator file (EASEL_CONFIG)', () => {
   });
 
   it('refuses tokens, keys that are not settings, and files that are not settings', async () => {
-    const TOP = 'discord, slack, engine, cacheDir, dataDir, presets, limits, queue, remix, logLevel, playground, ops';
+    const TOP =
+      'discord, slack, engine, cacheDir, dataDir, presets, limits, queue, remix, scaleout, logLevel, playground, ops';
     const SECRET = 'is a secret and is read from';
     const cases: Array<[unknown, string]> = [
       [{ discord: { token: 'abc' } }, `FILE: "discord.token" ${SECRET} DISCORD_TOKEN only; remove it from the file.`],

@@ -233,6 +233,19 @@ describe('compose.yaml', () => {
     for (const target of targets) expect(stages).toContain(target);
   });
 
+  it('runs Redis, the bot on it, and workers that scale: no published ports, the CLI worker command', () => {
+    // A service's block: its lines up to the next service.
+    const service = (name: string): string => compose.split(`\n  ${name}:\n`)[1]?.split(/\n {2}\S/)[0] ?? '';
+    expect(service('redis')).toMatch(/image: redis:/);
+    expect(compose).toMatch(/EASEL_REDIS_URL: redis:\/\/redis:6379/);
+    expect(compose).toMatch(/command: \['node', 'dist\/cli\/main\.js', 'worker'\]/);
+    // The worker anchor publishes nothing, so `--scale worker=3` cannot clash on a host port.
+    const workerAnchor = compose.split('x-worker: &worker')[1]?.split('\nservices:')[0] ?? '';
+    expect(workerAnchor).not.toMatch(/ports:/);
+    expect(service('worker')).toMatch(/<<: \*worker/);
+    expect(read('package.json')).toMatch(/"easel": "dist\/cli\/main\.js"/);
+  });
+
   it('keeps the cache and data in volumes and publishes both ports on loopback', () => {
     expect(compose).toMatch(/- easel-cache:\/cache$/m);
     expect(compose).toMatch(/- easel-data:\/data$/m);

@@ -45,14 +45,16 @@ describe('log redaction', () => {
     log.trace({ payload: { response_url: 'https://hooks.slack.com/commands/T1/123/opaque-secret-9' } }, 'envelope');
     const webhook = `https://discord.com/api/v10/webhooks/123456/${INTERACTION_TOKEN}/messages/@original`;
     log.error({ err: new Error(`Invalid Webhook Token ${webhook}`) }, 'edit');
+    log.error({ err: new Error('connect ECONNREFUSED redis://easel:opaque-secret-10@redis:6379/0') }, 'redis');
 
-    const opaque = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `opaque-secret-${n}`);
+    const opaque = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => `opaque-secret-${n}`);
     const secrets = [...SLACK_TOKENS, DISCORD_TOKEN, INTERACTION_TOKEN, ...opaque];
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
     expect(leaking(lines, secrets)).toEqual([]);
     expect(lines.join('')).toContain('Bot [token]');
     expect(lines.join('')).toContain('/webhooks/123456/[token]/messages/@original');
     expect(lines.join('')).toContain('hooks.slack.com/commands/[token]');
+    expect(lines.join('')).toContain('redis://easel:[token]@redis:6379/0');
   });
 });
 
