@@ -73,7 +73,11 @@ ENV NODE_ENV=production \
     EASEL_CACHE_DIR=/cache \
     EASEL_DATA_DIR=/data \
     EASEL_OPS_HOST=0.0.0.0
-RUN groupadd --system --gid 10001 easel \
+# fonts-dejavu-core: the /presets gallery writes its labels' names as SVG text, which needs a font to draw.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 easel \
  && useradd --system --uid 10001 --gid easel --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin easel \
  && mkdir -p /cache /data \
  && chown easel:easel /cache /data
@@ -97,7 +101,11 @@ ENV NODE_ENV=production \
     EASEL_CACHE_DIR=/cache \
     EASEL_DATA_DIR=/data \
     EASEL_OPS_HOST=0.0.0.0
-RUN groupadd --system --gid 10001 easel \
+# fonts-dejavu-core: the /presets gallery writes its labels' names as SVG text, which needs a font to draw.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 easel \
  && useradd --system --uid 10001 --gid easel --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin easel \
  && mkdir -p /cache /data \
  && chown easel:easel /cache /data

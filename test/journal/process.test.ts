@@ -15,7 +15,11 @@ import { EaselProcess, type ProcessSetup } from './process.js';
  * see. The one long job paints many iterations, so it is still painting when the process is stopped.
  */
 
-const LONG = 300;
+/**
+ * Long enough to be still painting when the kill comes on any machine: 300 finished first once on a loaded box,
+ * where the status edit that says "Painting…" came late. Above the default cap, so the setup raises it.
+ */
+const LONG = 1500;
 const TINY_ITERATIONS = 8;
 const RESTORED = /easel restarted; your job is back in line, #\d/;
 
@@ -36,7 +40,7 @@ async function setup(name: string, env: Record<string, string> = {}): Promise<Pr
     dataDir: await scratchPath(`data-${name}`),
     cacheDir: await scratchPath('cache'),
     presetsFile: await tinyPresetsFile(),
-    env,
+    env: { EASEL_MAX_ITERATIONS: '2000', ...env },
   };
 }
 
