@@ -14,7 +14,8 @@ import type { PlatformDeps, RunningPlatform } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
-import { Remixer, RemixStore } from '../../src/jobs/remix/index.js';
+import { Remixer } from '../../src/jobs/remix/index.js';
+import { openRemixStore, type RemixSetup } from '../support/remix.js';
 import { DiscordStandIn, snowflake, type StandInUser, type StoredMessage } from '../standins/discord/server.js';
 
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -115,16 +116,6 @@ export interface BotOptions {
   readonly standIn?: DiscordStandIn;
 }
 
-export interface RemixSetup {
-  readonly dataDir: string;
-  readonly keepMs?: number;
-  readonly maxBytes?: number;
-  /** The remix store's clock. */
-  readonly now?: () => number;
-  /** A Variation's new seed. */
-  readonly newSeed?: () => number;
-}
-
 export interface Bot {
   readonly standIn: DiscordStandIn;
   readonly queue: JobQueue;
@@ -150,15 +141,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
   const assets = { location: SHARED, cacheDir: join(await scratchDir(), 'cache') };
   const presets = await loadPresets({ file: presetsFile, assets, optionLimits, imageLimits: DEFAULT_IMAGE_LIMITS });
   const { remix } = options;
-  const store =
-    remix &&
-    RemixStore.open({
-      dir: remix.dataDir,
-      keepMs: remix.keepMs ?? 24 * 3_600_000,
-      maxBytes: remix.maxBytes ?? 64 * 1024 * 1024,
-      logger: log,
-      ...(remix.now ? { now: remix.now } : {}),
-    });
+  const store = openRemixStore(remix, log);
   const queue = new JobQueue({
     engine,
     networkEngine: options.networkEngine,

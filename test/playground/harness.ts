@@ -16,6 +16,7 @@ import { loadPresets } from '../../src/jobs/presets.js';
 import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
 import { startPlayground, type PageFrame, type RunningPlayground } from '../../src/playground/index.js';
 import { solidImage } from '../fixtures/images.js';
+import { TEST_PRESETS } from '../presets/support.js';
 
 export const SHARED = resolve(REPO_ROOT, '../shared');
 
@@ -83,36 +84,11 @@ export async function startTestPlayground(
       defaults: TINY,
       gallery: { photo: 'images/content/kitten.jpg' },
       presets: {
-        wave: {
-          name: 'The Great Wave',
-          emoji: '🌊',
-          slack: 'ocean',
-          network: 'wave',
-          painting: {
-            image: 'images/styles/hokusai_great_wave.jpg',
-            title: 'The Great Wave off Kanagawa',
-            artist: 'Katsushika Hokusai',
-            year: 'c. 1831',
-          },
-        },
-        udnie: {
-          name: 'Udnie',
-          emoji: '💃',
-          slack: 'dancer',
-          network: 'udnie',
-          trainedOn: { title: 'Udnie', artist: 'Francis Picabia', year: '1913' },
-        },
+        wave: TEST_PRESETS.wave,
+        udnie: { ...TEST_PRESETS.udnie, trainedOn: { title: 'Udnie', artist: 'Francis Picabia', year: '1913' } },
         starry_night: {
-          name: 'The Starry Night',
-          emoji: '🌌',
-          slack: 'milky_way',
-          painting: {
-            image: 'images/styles/vangogh_starry_night.jpg',
-            title: 'The Starry Night',
-            artist: 'Vincent van Gogh',
-            year: '1889',
-            options: { style_weight: 6 },
-          },
+          ...TEST_PRESETS.starry_night,
+          painting: { ...TEST_PRESETS.starry_night.painting, options: { style_weight: 6 } },
         },
       },
     }),

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageFrame } from '../../src/playground/index.js';
 import { SHARED, sharedJpeg, Visitor } from '../playground/harness.js';
+import { TEST_PRESETS } from '../presets/support.js';
 import { SHARED_VGG19 } from '../support/engine.js';
 import { EaselProcess, waitUntil } from './processes.js';
 import { skipWithoutRedis, startTestRedis, type TestRedis } from './redis.js';
@@ -26,19 +27,7 @@ const PRESETS = {
     style_layers: ['block1_conv1', 'block2_conv1'],
   },
   gallery: { photo: 'images/content/kitten.jpg' },
-  presets: {
-    starry_night: {
-      name: 'The Starry Night',
-      emoji: '🌌',
-      slack: 'milky_way',
-      painting: {
-        image: 'images/styles/vangogh_starry_night.jpg',
-        title: 'The Starry Night',
-        artist: 'Vincent van Gogh',
-        year: '1889',
-      },
-    },
-  },
+  presets: { starry_night: TEST_PRESETS.starry_night },
 };
 const LONG_JOB = { preset: 'starry_night', iterations: '400' };
 const READY = /easel is ready: open (http:\/\/127\.0\.0\.1:\d+\/) to paint\./;

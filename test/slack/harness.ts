@@ -15,8 +15,8 @@ import type { OptionLimits } from '../../src/options/index.js';
 import type { ImageLimits } from '../../src/images/limits.js';
 import { PresetGallery, queuePainter } from '../../src/gallery/index.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
-import { Remixer, RemixStore } from '../../src/jobs/remix/index.js';
-import type { RemixSetup } from '../discord/harness.js';
+import { Remixer } from '../../src/jobs/remix/index.js';
+import { openRemixStore, type RemixSetup } from '../support/remix.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { InputLimiter } from '../../src/jobs/input-limiter.js';
 import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
@@ -126,15 +126,7 @@ export async function startBot<Engine extends StyleEngine>(
   );
   const logger = options.logger ?? pino({ level: 'silent' });
   const { remix } = options;
-  const store =
-    remix &&
-    RemixStore.open({
-      dir: remix.dataDir,
-      keepMs: remix.keepMs ?? 24 * 3_600_000,
-      maxBytes: remix.maxBytes ?? 64 * 1024 * 1024,
-      logger,
-      ...(remix.now ? { now: remix.now } : {}),
-    });
+  const store = openRemixStore(remix, logger);
   const queue = new JobQueue({
     engine,
     networkEngine: options.networkEngine,
