@@ -23,8 +23,9 @@ import type { RgbImage, StylizeOptions } from '../src/engine/types.js';
 import { loadConvWeights } from '../src/engine/weights/load.js';
 import { decodeImage } from '../src/images/decode.js';
 import { encodeImage } from '../src/images/encode.js';
+import { firstReaching, snapshotRuntime, type Course, type Snapshot } from './quality/catch-up.js';
 import { countingRuntime, type EvaluationCount } from './quality/counting-runtime.js';
-import { Yardstick, YARDSTICK_LAYERS } from './quality/yardstick.js';
+import { Yardstick, YARDSTICK_LAYERS, type Score } from './quality/yardstick.js';
 
 /** Three pairs at 256 px of different kinds (city, landscape, architecture), and the issue's pair at 512 px. */
 const DEFAULT_PAIRS = [
@@ -171,6 +172,67 @@ export async function measurePair(
   return { row, image: result.image };
 }
 
+/** The single-scale run the catch-up is measured on: up to this many times the default's iterations. */
+const CATCH_UP_LENGTH = 2;
+/** Every this many evaluations the catch-up run keeps a snapshot to score. */
+const CATCH_UP_EVERY = 2;
+
+/**
+ * How long easel takes single-scale (the reference procedure: one scale, L-BFGS from the photo) to get as close as
+ * `target` in both distances: one run of CATCH_UP_LENGTH × the default's iterations, scored at its snapshots. The
+ * row's wall time and evaluations are the first snapshot's that reaches the target; if none does, they are the whole
+ * run's and the row says so.
+ */
+export async function measureCatchUp(
+  bench: QualityBench,
+  pair: Pair,
+  options: StylizeOptions,
+  target: Row,
+): Promise<Row> {
+  const { runtime, yardstick } = bench;
+  const content = await image(`content/${pair.content}`);
+  const style = await image(`styles/${pair.style}`);
+  const snapshots: Snapshot[] = [];
+  let started = 0;
+  let done = 0;
+  // An evaluation belongs to the iteration after the last one reported done.
+  const course = (): Course => ({ ms: performance.now() - started, iteration: done + 1 });
+  const size = { width: target.width, height: target.height };
+  const snapshotting = snapshotRuntime(runtime, size, CATCH_UP_EVERY, course, snapshots);
+  const single = { ...options, scales: 1, iterations: CATCH_UP_LENGTH * options.iterations };
+  started = performance.now();
+  const result = await stylize(
+    { content, styles: [style], options: single },
+    { runtime: snapshotting, styleCache: new StyleTargetCache(), onProgress: (p) => (done = p.iteration) },
+  );
+  const names = { photo: pair.content, painting: pair.style };
+  const scores = new Map<Snapshot, Score>();
+  const scoreOf = async (snapshot: Snapshot): Promise<Score> => {
+    const score = scores.get(snapshot) ?? (await yardstick.score(snapshot.image, content, style, names));
+    scores.set(snapshot, score);
+    return score;
+  };
+  const reached = await firstReaching(snapshots, async (snapshot) => {
+    const score = await scoreOf(snapshot);
+    return score.content <= target.content && score.style <= target.style;
+  });
+  const last = snapshots.at(-1)!;
+  const at = reached ?? last;
+  return {
+    pair: pairName(pair),
+    size: pair.size,
+    settings: reached ? 'single-scale, to reach default' : `single-scale, not there after ${single.iterations}`,
+    width: result.image.width,
+    height: result.image.height,
+    ...(await scoreOf(at)),
+    seconds: at.ms / 1000,
+    iterations: at.iteration,
+    evaluations: at.evaluation,
+    fullSizeEvaluations: at.evaluation,
+    load: loadavg()[0]!,
+  };
+}
+
 export async function runQualityBench(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...argv],
@@ -180,10 +242,12 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
       settings: { type: 'string', default: 'default' },
       out: { type: 'string' },
       record: { type: 'string' },
+      'catch-up-sizes': { type: 'string', default: '512' },
     },
   });
   const pairs = parsePairs(values.pairs);
   const settings = values.settings.split(',');
+  const catchUpSizes = values['catch-up-sizes'].split(',').filter(Boolean).map(Number);
   for (const name of settings)
     if (!SETTINGS[name]) throw new Error(`unknown --settings ${name}; known: ${Object.keys(SETTINGS).join(', ')}`);
 
@@ -204,6 +268,11 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
       if (values.out) {
         const file = `${parse(pair.content).name}__${parse(pair.style).name}__${pair.size}__${name}.png`;
         await writeFile(join(values.out, file), await encodeImage(result, 'png'));
+      }
+      if (name === 'default' && catchUpSizes.includes(pair.size)) {
+        const catchUp = await measureCatchUp(bench, pair, options, row);
+        rows.push(catchUp);
+        process.stderr.write(`${table([catchUp]).split('\n')[2]}\n`);
       }
     }
   }
