@@ -14,6 +14,13 @@ export class WorkerLostError extends UserError {
   }
 }
 
+/** BullMQ no longer knows a job the bot is waiting for (Redis was flushed, or lost it in a restart). */
+export class JobLostError extends UserError {
+  constructor() {
+    super('job-lost', 'My painters lost track of your picture. Please try again.');
+  }
+}
+
 /** An image larger than Redis takes, with no shared store to put it in (EASEL_SHARED_STORE_DIR unset). */
 export class ImageTooLargeForRedisError extends UserError {
   constructor() {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JobAbortedError, UserError } from '../errors.js';
@@ -13,7 +13,7 @@ import {
   type LaneName,
 } from '../jobs/lanes.js';
 import { connectRedis, redisReady, within } from './connection.js';
-import { WireFormatError, WorkerLostError, WorkersUnreachableError } from './errors.js';
+import { JobLostError, WireFormatError, WorkerLostError, WorkersUnreachableError } from './errors.js';
 import { ImageStore, type ImageRef } from './image-store.js';
 import { CANCEL_CHANNEL, cancelledKey, PREVIEW_CHANNEL, queueName } from './keys.js';
 import { decodePreview } from './previews.js';
@@ -41,6 +41,8 @@ export interface RemoteLanesOptions {
   readonly jobTimeoutMs: number;
   /** The longest side of a network pass's result, as the bot caps it. */
   readonly networkMaxSide: number;
+  /** How often the pending jobs' states are read from BullMQ, for an end whose event never came; `lockMs` unless set. */
+  readonly recheckMs?: number;
 }
 
 /** A job handed to the workers, until its outcome is read. */
@@ -49,18 +51,30 @@ interface PendingRun {
   readonly slot: number;
   readonly log: Logger;
   readonly onProgress: LaneCallbacks['onProgress'];
+  readonly signal: AbortSignal;
   readonly images: ImageRef[];
   last?: WireProgress;
+  /** On BullMQ: until then a re-check would not find it, and must not take that as lost. */
+  sent: boolean;
+  /** Its end has been read (by its event or a re-check); whichever reads it second is ignored. */
+  settling: boolean;
   readonly resolve: (result: JobResult) => void;
   readonly reject: (error: Error) => void;
 }
+
+/** How a job ended, as its event or a re-check reads it from BullMQ; `missing` where BullMQ no longer has it. */
+type JobEnd =
+  | { readonly state: 'completed'; readonly returnvalue: unknown }
+  | { readonly state: 'failed'; readonly failedReason: string }
+  | { readonly state: 'missing' };
 
 /**
  * The scale-out mode's lanes: each runs its jobs on `easel worker` processes through a BullMQ queue of its own, and
  * has as many slots as its live workers together (registry.ts), so the bot's JobQueue keeps deciding who goes next
  * (limits, round-robin, ETA, the journal) exactly as it does over local engines. A job's outcome is taken once: a
  * job BullMQ runs twice (its first worker died) or an event heard twice resolves the lane's promise only the first
- * time, so the member gets exactly one result.
+ * time, so the member gets exactly one result. Events can be missed (a reconnect of their blocking reader, a trimmed
+ * stream), so the pending jobs' states are also read every `recheckMs`, and at once when the reader reconnects.
  */
 export class RemoteLanes {
   readonly gatys: Lane;
@@ -76,6 +90,9 @@ export class RemoteLanes {
   readonly #pending = new Map<string, PendingRun>();
   readonly #options: RemoteLanesOptions;
   readonly #imageTtlMs: number;
+  #recheckTimer: NodeJS.Timeout | undefined;
+  /** A re-check is in flight: with Redis slow, ticks do not pile up. */
+  #rechecking = false;
 
   private constructor(options: RemoteLanesOptions) {
     this.#options = options;
@@ -109,6 +126,7 @@ export class RemoteLanes {
       await lanes.#subscriber.subscribe(PREVIEW_CHANNEL);
       lanes.#subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => lanes.#preview(message));
       await lanes.roster.start(options.lockMs);
+      await lanes.#startRechecks();
     } catch (err) {
       await lanes.close();
       throw err;
@@ -123,6 +141,7 @@ export class RemoteLanes {
 
   /** Closes the connections; with Redis gone, after a few seconds at most. */
   async close(): Promise<void> {
+    clearInterval(this.#recheckTimer);
     this.roster.stop();
     const closing = [...this.#events, ...Object.values(this.#queues)].map((part) => part.close());
     await within(CLOSE_WAIT_MS, Promise.allSettled(closing));
@@ -161,10 +180,23 @@ export class RemoteLanes {
     const key = `${jobId}-${randomUUID().slice(0, 8)}`;
     const log = this.#options.logger.child({ jobId, bullJob: key, lane });
     return new Promise<JobResult>((resolve, reject) => {
-      this.#pending.set(key, { lane, slot, log, onProgress, images: [], resolve, reject });
+      const run: PendingRun = {
+        lane,
+        slot,
+        log,
+        onProgress,
+        signal,
+        images: [],
+        sent: false,
+        settling: false,
+        resolve,
+        reject,
+      };
+      this.#pending.set(key, run);
       signal.addEventListener('abort', () => void this.#cancel(key, log), { once: true });
       this.#send(key, lane, spec, jobId).then(
         () => {
+          run.sent = true;
           log.debug('job sent to the workers');
           if (signal.aborted) void this.#cancel(key, log);
         },
@@ -228,28 +260,72 @@ export class RemoteLanes {
       run.last = progress;
       run.onProgress(progress);
     });
-    events.on('completed', ({ jobId, returnvalue }) => {
-      if (this.#pending.has(jobId)) void this.#complete(jobId, returnvalue);
-    });
-    events.on('failed', ({ jobId, failedReason }) => {
-      const run = this.#pending.get(jobId);
-      if (!run) return;
-      run.log.warn({ failedReason }, 'job failed on the workers');
-      this.#fail(jobId, new WorkerLostError());
-    });
+    events.on('completed', ({ jobId, returnvalue }) =>
+      this.#settle(jobId, { state: 'completed', returnvalue }, 'event'),
+    );
+    events.on('failed', ({ jobId, failedReason }) => this.#settle(jobId, { state: 'failed', failedReason }, 'event'));
     events.on('error', (err) => this.#options.logger.warn({ err, lane }, 'BullMQ events connection failed'));
     return events;
   }
 
-  async #complete(key: string, returnvalue: unknown): Promise<void> {
+  /** Re-checks every `recheckMs`, and whenever an events reader reconnects: it may have missed an end meanwhile. */
+  async #startRechecks(): Promise<void> {
+    const { recheckMs, lockMs } = this.#options;
+    this.#recheckTimer = setInterval(() => void this.#recheck(), recheckMs ?? lockMs).unref();
+    for (const events of this.#events) (await events.client).on('ready', () => void this.#recheck());
+  }
+
+  /** Reads the state of each of this bot's jobs on BullMQ, and settles those that ended. Never rejects. */
+  async #recheck(): Promise<void> {
+    if (this.#rechecking) return;
+    this.#rechecking = true;
+    const due = [...this.#pending].filter(([, run]) => run.sent && !run.settling);
+    await Promise.all(
+      due.map(async ([key, run]) => {
+        try {
+          const end = await this.#readEnd(key, run.lane);
+          if (end) this.#settle(key, end, 're-check');
+        } catch (err) {
+          run.log.debug({ err }, 'could not re-check the job on Redis');
+        }
+      }),
+    );
+    this.#rechecking = false;
+  }
+
+  /** How the job ended, or undefined while it has not. */
+  async #readEnd(key: string, lane: LaneName): Promise<JobEnd | undefined> {
+    const job = await Job.fromId(this.#queues[lane], key);
+    const state = job ? await job.getState() : 'unknown';
+    if (!job || state === 'unknown') return { state: 'missing' };
+    if (state === 'completed') return { state, returnvalue: job.returnvalue as unknown };
+    if (state === 'failed') return { state, failedReason: job.failedReason };
+    return undefined;
+  }
+
+  /** Takes a job's end, whichever path read it: only the first reading of a run counts. */
+  #settle(key: string, end: JobEnd, via: 'event' | 're-check'): void {
+    const run = this.#pending.get(key);
+    if (!run || run.settling) return;
+    run.settling = true;
+    // A re-check that finds an end means its event was lost: worth a warning, as a hint about the Redis link.
+    run.log[via === 'event' ? 'debug' : 'warn']({ via, state: end.state }, 'job end taken');
+    if (end.state === 'completed') return void this.#complete(key, run, end.returnvalue);
+    if (end.state === 'failed') {
+      run.log.warn({ failedReason: end.failedReason }, 'job failed on the workers');
+      return this.#fail(key, new WorkerLostError());
+    }
+    // A member's cancel removes a job that no worker took yet; that is no loss.
+    this.#fail(key, run.signal.aborted ? new JobAbortedError() : new JobLostError());
+  }
+
+  async #complete(key: string, run: PendingRun, returnvalue: unknown): Promise<void> {
     let outcome: WireOutcome;
     try {
       outcome = parseWireOutcome(returnvalue);
     } catch (err) {
       return this.#fail(key, err instanceof Error ? err : new WireFormatError('job outcome'));
     }
-    const run = this.#pending.get(key);
-    if (!run) return;
     if (outcome.outcome === 'cancelled') return this.#fail(key, new JobAbortedError());
     if (outcome.outcome === 'failed') {
       const { message } = outcome;
