@@ -3,7 +3,7 @@ import type { JobHandle, JobSpec } from '../jobs/job.js';
 import type { Reservation } from '../jobs/queue.js';
 import { trackJob, type Delivery, type FinishedPainting, type StatusSurface } from '../jobs/status/index.js';
 import type { DiscordContext } from './context.js';
-import type { StatusTarget } from './status-target.js';
+import { statusReplyTo, type StatusTarget } from './status-target.js';
 import { buttonRows, renderStatus } from './status-view.js';
 
 /** Starts the thread a result goes to, on the message that asked for it. */
@@ -50,14 +50,29 @@ async function deliverToThread(context: DiscordContext, run: JobRun, painting: F
  */
 export function runJob(context: DiscordContext, run: JobRun): JobHandle {
   const { config, logger } = context;
+  let noted: string | undefined;
+  // Kept in the journal each time it is a new message, so that after a restart the job can say there where it went.
+  // Only called from the job's events, which the queue delivers after `submit` returned, so `handle` is set.
+  const noteStatus = (): void => {
+    const { message } = run.status;
+    if (message === undefined || message.id === noted) return;
+    noted = message.id;
+    context.deps.queue.noteReplyTo(handle.id, statusReplyTo(message));
+  };
   const surface: StatusSurface = {
-    post: async (view) => run.status.post(await renderStatus(view)),
-    edit: async (view) => run.status.edit(await renderStatus(view)),
+    post: async (view) => {
+      await run.status.post(await renderStatus(view));
+      noteStatus();
+    },
+    edit: async (view) => {
+      await run.status.edit(await renderStatus(view));
+      noteStatus();
+    },
     deliver: (painting) => deliverToThread(context, run, painting),
   };
   // Only Gatys jobs paint long enough for previews.
   const { spec } = run;
-  return trackJob({
+  const handle = trackJob({
     spec: spec.kind === 'gatys' ? { ...spec, previewIntervalMs: config.previewIntervalMs } : spec,
     surface,
     intervalMs: config.progressIntervalMs,
@@ -65,4 +80,5 @@ export function runJob(context: DiscordContext, run: JobRun): JobHandle {
     submit: (spec, listener) => run.reservation.submit(spec, listener),
     ...(context.deps.remix ? { remixes: context.deps.remix.offers.bind(context.deps.remix) } : {}),
   });
+  return handle;
 }

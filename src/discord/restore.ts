@@ -1,4 +1,4 @@
-import type { Client, SendableChannels, ThreadChannel } from 'discord.js';
+import type { Client, Message, MessageEditOptions, SendableChannels, ThreadChannel } from 'discord.js';
 import type { ReplyTo } from '../jobs/job.js';
 import type { JobRestorer } from '../jobs/restore.js';
 import { presentLost } from '../jobs/status/index.js';
@@ -16,6 +16,14 @@ interface DiscordReplyTo {
   readonly channelId: string;
   /** The message whose thread the job's messages go to; a thread started from a message has the message's id. */
   readonly threadOf?: string;
+  /** The job's status message before the restart, once it was posted (see statusReplyTo). */
+  readonly status?: MessageAt;
+}
+
+interface MessageAt {
+  /** The channel, or thread, the message is in. */
+  readonly channelId: string;
+  readonly messageId: string;
 }
 
 const SNOWFLAKE = /^\d{15,21}$/;
@@ -26,11 +34,16 @@ export function discordReplyTo(channelId: string, threadOf?: string): ReplyTo {
 }
 
 function readReplyTo(replyTo: ReplyTo | undefined): DiscordReplyTo {
-  const { channelId, threadOf } = replyTo ?? {};
-  if (channelId === undefined || !SNOWFLAKE.test(channelId) || (threadOf !== undefined && !SNOWFLAKE.test(threadOf))) {
+  const { channelId, threadOf, statusIn, status } = replyTo ?? {};
+  const optional = [threadOf, statusIn, status].filter((id) => id !== undefined);
+  if (channelId === undefined || ![channelId, ...optional].every((id) => SNOWFLAKE.test(id))) {
     throw new Error(`not a Discord job's replyTo: ${JSON.stringify(replyTo)}`);
   }
-  return { channelId, ...(threadOf === undefined ? {} : { threadOf }) };
+  return {
+    channelId,
+    ...(threadOf === undefined ? {} : { threadOf }),
+    ...(statusIn === undefined || status === undefined ? {} : { status: { channelId: statusIn, messageId: status } }),
+  };
 }
 
 /** The job's thread when it is there, else the channel it was asked in. */
@@ -45,19 +58,57 @@ async function placeOf(client: Client, where: DiscordReplyTo): Promise<SendableC
 }
 
 /**
+ * Turns the job's status message from before the restart into a line that points to its message now, with no
+ * buttons left to press (its Cancel died with the old process) and no preview, so that members see one status.
+ */
+async function retire(
+  context: DiscordContext,
+  client: Client,
+  old: MessageAt | undefined,
+  text: string,
+): Promise<void> {
+  if (old === undefined) return;
+  try {
+    const channel = await client.channels.fetch(old.channelId);
+    if (!channel?.isTextBased()) return;
+    await channel.messages.edit(old.messageId, { content: text, components: [], attachments: [] });
+  } catch (err) {
+    context.logger.warn({ err, status: old }, 'the status message from before the restart could not be updated');
+  }
+}
+
+/** A restored job's status message: once it is posted, the one from before the restart points to it. */
+class RestoredStatusTarget extends ChannelMessageTarget {
+  constructor(
+    place: ConstructorParameters<typeof ChannelMessageTarget>[0],
+    private readonly retireOld: (now: Message) => Promise<void>,
+  ) {
+    super(place);
+  }
+
+  override async post(payload: MessageEditOptions): Promise<void> {
+    await super.post(payload);
+    if (this.message) await this.retireOld(this.message);
+  }
+}
+
+/**
  * Brings Discord jobs back after a restart: a fresh status message, posted with the bot token in the job's thread
  * (when it had one) or its channel, and the result in that thread or in one started from the new status message.
  */
 export function discordRestorer(context: DiscordContext, client: Client): JobRestorer {
   return {
     restore(spec, submit) {
-      const place = placeOf(client, readReplyTo(spec.replyTo));
+      const where = readReplyTo(spec.replyTo);
+      const place = placeOf(client, where);
       place.catch(() => undefined);
-      const status = new ChannelMessageTarget(() =>
-        place.catch((err: unknown) => {
-          context.logger.warn({ err, replyTo: spec.replyTo }, "a restored job's channel is gone; nothing is posted");
-          return undefined;
-        }),
+      const status = new RestoredStatusTarget(
+        () =>
+          place.catch((err: unknown) => {
+            context.logger.warn({ err, replyTo: spec.replyTo }, "a restored job's channel is gone; nothing is posted");
+            return undefined;
+          }),
+        (now) => retire(context, client, where.status, `easel restarted; this job carries on below: ${now.url}`),
       );
       const resultThread = async (): Promise<ThreadChannel | undefined> => {
         const channel = await place;
@@ -68,10 +119,12 @@ export function discordRestorer(context: DiscordContext, client: Client): JobRes
     },
 
     async reportLost(job) {
-      const place = await placeOf(client, readReplyTo(job.replyTo));
+      const where = readReplyTo(job.replyTo);
+      const place = await placeOf(client, where);
       const { requester } = job;
       const view = presentLost({ label: job.label, requesterId: requester.userId }, job.reason);
-      await place.send({ content: statusText(view), allowedMentions: { users: [requester.userId] } });
+      const told = await place.send({ content: statusText(view), allowedMentions: { users: [requester.userId] } });
+      await retire(context, client, where.status, `easel restarted; what became of this job is below: ${told.url}`);
     },
   };
 }

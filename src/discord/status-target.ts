@@ -7,11 +7,22 @@ import type {
   SendableChannels,
   ThreadChannel,
 } from 'discord.js';
+import type { ReplyTo } from '../jobs/job.js';
 
 /** Where a job's status message lives: `post` puts the first view there, `edit` the later ones. */
 export interface StatusTarget {
+  /** The status message as it is now, once posted; the bot token alone can edit it (unless it is ephemeral). */
+  readonly message: Message | undefined;
   post(payload: MessageEditOptions): Promise<void>;
   edit(payload: MessageEditOptions): Promise<void>;
+}
+
+/**
+ * What the journal keeps of a job's status message (added to its replyTo once posted), so that after a restart the
+ * restored job can say on it where the job went: its channel or thread, and its id.
+ */
+export function statusReplyTo(message: Message): ReplyTo {
+  return { statusIn: message.channelId, status: message.id };
 }
 
 /** An edit as a new message: the same text, buttons and files. */
@@ -63,6 +74,10 @@ export class InteractionReplyTarget implements StatusTarget {
   /** The reply message, known after the first edit; a thread can be started from it even after the token dies. */
   get reply(): Message | undefined {
     return this.#reply;
+  }
+
+  get message(): Message | undefined {
+    return this.#fallback ?? this.#reply;
   }
 
   post(payload: MessageEditOptions): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Progress } from '../engine/types.js';
 import type { UserError } from '../errors.js';
-import type { JobEvent, JobRequester, JobSpec } from './job.js';
+import type { JobEvent, JobRequester, JobSpec, ReplyTo } from './job.js';
 import type { LaneName } from './lanes.js';
 
 /** A job as the queue's observers see it. */
@@ -32,6 +32,11 @@ export interface JobObserver {
   onSuspended?(job: ObservedJob): void;
   /** Turned away before it was put in line: full queue, too many jobs, too big, shutting down. */
   onRefused?(requester: JobRequester, error: UserError): void;
+  /**
+   * More of where its platform reports, known only after it was queued (its status message): keys to add to, or
+   * replace in, the job's `replyTo`. See JobQueue.noteReplyTo.
+   */
+  onReplyTo?(job: ObservedJob, replyTo: ReplyTo): void;
 }
 
 /** The queue's observers, each shielded from the others and from the queue. */
@@ -66,6 +71,10 @@ export class JobObservers {
 
   refused(requester: JobRequester, error: UserError): void {
     this.#each('onRefused', (o) => o.onRefused?.(requester, error));
+  }
+
+  replyTo(job: ObservedJob, replyTo: ReplyTo): void {
+    this.#each('onReplyTo', (o) => o.onReplyTo?.(job, replyTo));
   }
 
   #each(hook: keyof JobObserver, call: (observer: JobObserver) => void): void {

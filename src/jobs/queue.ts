@@ -5,7 +5,16 @@ import { UserError } from '../errors.js';
 import { encodeImage } from '../images/encode.js';
 import { JobEta } from './eta.js';
 import { refuseIfTooBig } from './fit.js';
-import type { CancelOutcome, CancelReason, JobEvent, JobHandle, JobListener, JobRequester, JobSpec } from './job.js';
+import type {
+  CancelOutcome,
+  CancelReason,
+  JobEvent,
+  JobHandle,
+  JobListener,
+  JobRequester,
+  JobSpec,
+  ReplyTo,
+} from './job.js';
 import {
   gatysLane,
   LANE_PRIORS,
@@ -282,6 +291,15 @@ export class JobQueue {
     if (!this.#lineUp(spec.kind)) throw new EngineDownError();
     if (this.#jobs.has(entry.id)) throw new Error(`job ${entry.id} is already in the queue`);
     return this.#enqueue(memberOf(spec.requester), spec, listener, entry);
+  }
+
+  /**
+   * Adds to an unfinished job's `replyTo` what its platform learns once the job is queued, e.g. its status message,
+   * so that after a restart the platform finds that too (the journal keeps it). Does nothing once the job has ended.
+   */
+  noteReplyTo(jobId: string, replyTo: ReplyTo): void {
+    const job = this.#jobs.get(jobId);
+    if (job) this.#observers.replyTo(this.#observed(job), replyTo);
   }
 
   /** Cancels a job on behalf of `userId`; only the job's own requester may. */

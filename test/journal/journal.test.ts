@@ -115,6 +115,24 @@ describe('the job journal', () => {
     });
   });
 
+  it("adds what a platform notes after queueing (its status message) to the job's replyTo, for after a restart", async () => {
+    const dir = await dirs.make();
+    const journal = open(dir);
+    const { queue } = queueOn(journal);
+    const noted = track(queue, { ...spec('ada'), replyTo: { channel: 'C1', status: 'old' } });
+    const bare = track(queue, spec('bob'));
+    queue.noteReplyTo(noted.id, { status: '1.5', statusIn: 'T1' });
+    queue.noteReplyTo(bare.id, { status: '2.5' });
+    queue.noteReplyTo('no-such-job', { status: '3.5' });
+    crash(journal);
+
+    const replyTos = open(dir)
+      .unfinished()
+      .map((job) => job.request?.replyTo);
+    // Keys noted later replace those of the same name; the rest stay.
+    expect(replyTos).toEqual([{ channel: 'C1', status: '1.5', statusIn: 'T1' }, { status: '2.5' }]);
+  });
+
   it("keeps a preset's network job (its network, size, quiet flag and photo) and puts it back in the network lane", async () => {
     const dir = await dirs.make();
     const journal = open(dir);

@@ -132,7 +132,7 @@ describe('easel killed and restarted', () => {
     const beaPost = standIn.postUserMessage(bea, standIn.channelId, 'my cat', [photo]);
     standIn.addReaction(bea, beaPost, '😱');
     const calReply = await stylize(standIn, cal, 'scream');
-    await waitFor("bea's place in line", () => botMessage(standIn, beaPost.id, bea, 'in line'));
+    const beaBefore = await waitFor("bea's place in line", () => botMessage(standIn, beaPost.id, bea, 'in line'));
     await waitFor("cal's place in line", () => texts(calReply).some((t) => t.includes("You're #2 in line")));
     await waitFor('ada to be painting', () => texts(adaReply).some((t) => t.includes('Painting…')));
     expect(await stop(first, 'SIGKILL')).toBeNull();
@@ -156,6 +156,21 @@ describe('easel killed and restarted', () => {
     const calLost = await waitFor("cal's report", () =>
       botMessage(standIn, standIn.channelId, cal, "couldn't read this job's images back"),
     );
+    // Each old status message, its Cancel button dead with the old process, now points to where the job went.
+    await waitFor('the old status messages to point to the new ones', () =>
+      [
+        [adaReply, adaBack],
+        [beaBefore, beaBack],
+        [calReply, calLost],
+      ].every(([old, now]) => old!.content.includes(now!.id)),
+    );
+    expect(adaReply.content).toMatch(/^easel restarted; this job carries on below: \S+$/);
+    expect(beaBefore.content).toMatch(/^easel restarted; this job carries on below: \S+$/);
+    expect(calReply.content).toMatch(/^easel restarted; what became of this job is below: \S+$/);
+    for (const old of [adaReply, beaBefore, calReply]) {
+      expect(old.components).toEqual([]);
+      expect(old.attachments).toEqual([]);
+    }
     // ada's result goes to a thread on the new status message; bea's to her thread, as before the restart.
     const adaResult = await waitFor("ada's result", () => resultFor(standIn, adaBack.id, ada), 120_000);
     const beaResult = await waitFor("bea's result", () => resultFor(standIn, beaPost.id, bea), 120_000);
@@ -177,7 +192,7 @@ describe('easel killed and restarted', () => {
     await recordAccount('sigkill', {
       ada: { before: texts(adaReply), after: texts(adaBack), result: adaResult.content },
       bea: {
-        before: texts(botMessage(standIn, beaPost.id, bea, 'in line')!),
+        before: texts(beaBefore),
         after: texts(beaBack),
         result: beaResult.content,
       },
@@ -210,6 +225,7 @@ describe('easel killed and restarted', () => {
     const beaBack = await waitFor("bea's restored status", () => botMessage(standIn, standIn.channelId, bea, RESTORED));
     // ada's job was the one painting, so it goes back in first.
     expect(texts(adaBack)[0]).toContain('easel restarted; your job is back in line, #1');
+    await waitFor("ada's old status to point to the new one", () => adaReply.content.includes(adaBack.id));
     await waitFor("ada's result", () => resultFor(standIn, adaBack.id, ada), 120_000);
     await waitFor("bea's result", () => resultFor(standIn, beaBack.id, bea), 120_000);
     expect(await stop(second, 'SIGTERM')).toBe(0);

@@ -182,6 +182,7 @@ export class Journal implements JobObserver {
   readonly #setState: Database.Statement<[string, string]>;
   readonly #start: Database.Statement<[number, string]>;
   readonly #delete: Database.Statement<[string]>;
+  readonly #addReplyTo: Database.Statement<[string, string]>;
   readonly #kept: Database.Statement<[string], { kept: number }>;
   readonly #keptBytes: Database.Statement<[], { bytes: number }>;
 
@@ -206,6 +207,11 @@ export class Journal implements JobObserver {
     this.#setState = db.prepare('UPDATE jobs SET state = ? WHERE id = ?');
     this.#start = db.prepare("UPDATE jobs SET state = 'running', started_at = ? WHERE id = ?");
     this.#delete = db.prepare('DELETE FROM jobs WHERE id = ?');
+    // json_patch merges the new keys into the request's replyTo in one statement, so no read can see half of it.
+    this.#addReplyTo = db.prepare(
+      `UPDATE jobs SET request = json_set(request, '$.replyTo', json_patch(COALESCE(request ->> '$.replyTo', '{}'), ?))
+       WHERE id = ?`,
+    );
     this.#kept = db.prepare('SELECT inputs_kept AS kept FROM jobs WHERE id = ?');
     this.#keptBytes = db.prepare('SELECT COALESCE(SUM(input_bytes), 0) AS bytes FROM jobs');
   }
@@ -265,6 +271,10 @@ export class Journal implements JobObserver {
 
   onSuspended(job: ObservedJob): void {
     this.#setState.run('waiting', job.id);
+  }
+
+  onReplyTo(job: ObservedJob, replyTo: ReplyTo): void {
+    this.#addReplyTo.run(JSON.stringify(replyTo), job.id);
   }
 
   /** Whether a job can run again after a restart: it is journaled with its images. */
