@@ -51,6 +51,20 @@ async function start(config: ProcessSetup): Promise<EaselProcess> {
   return easel;
 }
 
+/**
+ * Waits until the first process has painted the presets gallery and kept it in the cache. Its tiles are jobs in the
+ * same line; left unpainted, the next process paints them after the restored jobs, and the iteration count sampled
+ * then would hold some of theirs.
+ */
+async function galleryKept(easel: EaselProcess, config: ProcessSetup): Promise<void> {
+  const folder = join(config.cacheDir, 'gallery');
+  await waitFor('the presets gallery to be kept', () =>
+    easel.logged('presets gallery painted') && existsSync(folder)
+      ? readdirSync(folder).some((file) => /^presets-.*\.png$/.test(file))
+      : undefined,
+  );
+}
+
 async function stop(easel: EaselProcess, signal: NodeJS.Signals): Promise<number | null> {
   easel.kill(signal);
   return easel.exited;
@@ -124,6 +138,7 @@ describe('easel killed and restarted', () => {
     const { standIn } = config;
     const [ada, bea, cal] = [user('ada'), user('bea'), user('cal')];
     const first = await start(config);
+    await galleryKept(first, config);
 
     // ada: a slash command, long enough to be painting at the kill. bea: a preset reaction, in a thread.
     // cal: a slash command whose images the test then destroys, so it cannot be run again.
@@ -180,6 +195,8 @@ describe('easel killed and restarted', () => {
     expect(sample(metrics, 'easel_jobs_queued_total', { lane: 'gatys', platform: 'discord' })).toBe(2);
     expect(sample(metrics, 'easel_jobs_total', { outcome: 'done', platform: 'discord' })).toBe(2);
     expect(sample(metrics, 'easel_jobs_total', { outcome: 'failed', platform: 'discord' })).toBe(0);
+    // The members' iterations only: the gallery came from the cache (galleryKept).
+    expect(second.logged('presets gallery painted')).toBeUndefined();
     expect(sample(metrics, 'easel_iterations_total')).toBe(LONG + TINY_ITERATIONS);
     expect(sample(metrics, 'easel_job_duration_seconds_count', { outcome: 'done' })).toBe(2);
     expect(sample(metrics, 'easel_queue_depth', { lane: 'gatys' })).toBe(0);
