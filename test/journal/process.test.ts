@@ -134,7 +134,7 @@ async function recordAccount(name: string, account: Record<string, unknown>): Pr
 
 describe('easel killed and restarted', () => {
   it('SIGKILL with one job painting and two waiting: after the restart each is run again or its member is told', async () => {
-    const config = await setup('kill');
+    const config = await setup('kill', { EASEL_LOG_LEVEL: 'debug' });
     const { standIn } = config;
     const [ada, bea, cal] = [user('ada'), user('bea'), user('cal')];
     const first = await start(config);
@@ -150,6 +150,12 @@ describe('easel killed and restarted', () => {
     const beaBefore = await waitFor("bea's place in line", () => botMessage(standIn, beaPost.id, bea, 'in line'));
     await waitFor("cal's place in line", () => texts(calReply).some((t) => t.includes("You're #2 in line")));
     await waitFor('ada to be painting', () => texts(adaReply).some((t) => t.includes('Painting…')));
+    // Discord notes a status message in the journal just after posting it, so a member may see one a moment before
+    // a crash would find it noted; the journal, locked while easel runs, says so in its debug log.
+    await waitFor(
+      'the three status messages to be noted',
+      () => first.count("noted where the job's messages are") >= 3,
+    );
     expect(await stop(first, 'SIGKILL')).toBeNull();
 
     const atKill = journalStates(config.dataDir, [ada, bea, cal]);

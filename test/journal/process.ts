@@ -93,6 +93,11 @@ export class EaselProcess {
     );
   }
 
+  /** How many log lines' messages contain `text`. */
+  count(text: string): number {
+    return this.lines.filter((line) => line.msg.includes(text)).length;
+  }
+
   /** The first log line whose message contains `text`. */
   logged(text: string): LogLine | undefined {
     return this.lines.find((line) => line.msg.includes(text));

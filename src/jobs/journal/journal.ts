@@ -275,6 +275,7 @@ export class Journal implements JobObserver {
 
   onReplyTo(job: ObservedJob, replyTo: ReplyTo): void {
     this.#addReplyTo.run(JSON.stringify(replyTo), job.id);
+    this.#logger.debug({ jobId: job.id, keys: Object.keys(replyTo) }, "noted where the job's messages are");
   }
 
   /** Whether a job can run again after a restart: it is journaled with its images. */
