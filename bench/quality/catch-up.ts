@@ -1,6 +1,7 @@
-import type { Evaluator, EvaluatorSpec, Runtime } from '../../src/engine/runtimes/runtime.js';
+import type { Runtime } from '../../src/engine/runtimes/runtime.js';
 import { toRgb } from '../../src/engine/pixels.js';
 import type { RgbImage } from '../../src/engine/types.js';
+import { observedRuntime } from './counting-runtime.js';
 
 /** Where a job stands: time since it began, and the iteration under way. */
 export interface Course {
@@ -27,28 +28,13 @@ export function snapshotRuntime(
   snapshots: Snapshot[],
 ): Runtime {
   let evaluations = 0;
-  return {
-    name: runtime.name,
-    maxSide: runtime.maxSide,
-    features: (image, layer) => runtime.features(image, layer),
-    grams: (image, layers) => runtime.grams(image, layers),
-    async evaluator(spec: EvaluatorSpec): Promise<Evaluator> {
-      const inner = await runtime.evaluator(spec);
-      const final = spec.width === size.width && spec.height === size.height;
-      return {
-        async evaluate(image) {
-          const evaluation = await inner.evaluate(image);
-          evaluations++;
-          if (final && evaluations % every === 0) {
-            snapshots.push({ ...course(), evaluation: evaluations, image: toRgb(image, spec.width, spec.height) });
-          }
-          return evaluation;
-        },
-        dispose: () => inner.dispose(),
-      };
-    },
-    dispose: () => runtime.dispose(),
-  };
+  return observedRuntime(runtime, (spec, image) => {
+    evaluations++;
+    const final = spec.width === size.width && spec.height === size.height;
+    if (final && evaluations % every === 0) {
+      snapshots.push({ ...course(), evaluation: evaluations, image: toRgb(image, spec.width, spec.height) });
+    }
+  });
 }
 
 /**

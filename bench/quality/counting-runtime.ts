@@ -6,8 +6,14 @@ export interface EvaluationCount {
   pixels: number;
 }
 
-/** A runtime that counts loss evaluations, so runs can be compared independently of how loaded the machine is. */
-export function countingRuntime(runtime: Runtime, count: EvaluationCount): Runtime {
+/**
+ * `runtime`, with `evaluated` told of every loss evaluation once it has returned: the spec its evaluator was made
+ * for, and the picture evaluated. The bench's runtimes watch a job this way without changing what it computes.
+ */
+export function observedRuntime(
+  runtime: Runtime,
+  evaluated: (spec: EvaluatorSpec, image: Float32Array) => void,
+): Runtime {
   return {
     name: runtime.name,
     maxSide: runtime.maxSide,
@@ -16,14 +22,22 @@ export function countingRuntime(runtime: Runtime, count: EvaluationCount): Runti
     async evaluator(spec: EvaluatorSpec): Promise<Evaluator> {
       const inner = await runtime.evaluator(spec);
       return {
-        evaluate(image) {
-          count.evaluations++;
-          count.pixels += spec.width * spec.height;
-          return inner.evaluate(image);
+        async evaluate(image) {
+          const evaluation = await inner.evaluate(image);
+          evaluated(spec, image);
+          return evaluation;
         },
         dispose: () => inner.dispose(),
       };
     },
     dispose: () => runtime.dispose(),
   };
+}
+
+/** A runtime that counts loss evaluations, so runs can be compared independently of how loaded the machine is. */
+export function countingRuntime(runtime: Runtime, count: EvaluationCount): Runtime {
+  return observedRuntime(runtime, (spec) => {
+    count.evaluations++;
+    count.pixels += spec.width * spec.height;
+  });
 }
