@@ -23,6 +23,7 @@ import type { RgbImage, StylizeOptions } from '../src/engine/types.js';
 import { loadConvWeights } from '../src/engine/weights/load.js';
 import { decodeImage } from '../src/images/decode.js';
 import { encodeImage } from '../src/images/encode.js';
+import { hasHugePages, HUGE_PAGE_TUNABLE } from './malloc.js';
 import { firstReaching, snapshotRuntime, type Course, type Snapshot } from './quality/catch-up.js';
 import { countingRuntime, type EvaluationCount } from './quality/counting-runtime.js';
 import { Yardstick, YARDSTICK_LAYERS, type Score } from './quality/yardstick.js';
@@ -286,7 +287,8 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
   const legacy = (await readLegacy()).filter((r) => pairs.some((p) => pairName(p) === r.pair && p.size === r.size));
   const ordered = [...rows, ...legacy].sort((a, b) => a.size - b.size || a.pair.localeCompare(b.pair));
   process.stdout.write(
-    `\nQuality by the yardstick of issue 13 (lower is closer), ${runtime.name} runtime, ${config.threads} threads.\n` +
+    `\nQuality by the yardstick of issue 13 (lower is closer), ${runtime.name} runtime, ${config.threads} threads, ` +
+      `${hasHugePages(process.env) ? `malloc with ${HUGE_PAGE_TUNABLE} (as the Docker image runs)` : 'plain malloc'}.\n` +
       `"${legacy[0]?.settings ?? 'legacy'}" rows are the previous default, recorded at commit ${LEGACY_COMMIT}.\n\n${table(ordered)}\n`,
   );
 }

@@ -7,7 +7,7 @@
  *   npm run bench -- --quality [...]   (result quality per second: see bench/quality.ts)
  *                    [--ff-sizes 256,512,1024] [--no-ff | --ff-only]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -26,8 +26,19 @@ import { toFloat } from '../src/engine/pixels.js';
 import { startFeedForwardEngine } from '../src/engine/feedforward/index.js';
 import { DOWNSCALE, networkFlops } from '../src/engine/feedforward/network.js';
 import { FRAME_MARGIN } from '../src/engine/feedforward/stylize.js';
+import { hasHugePages, HUGE_PAGE_TUNABLE, withHugePages, withoutHugePages } from './malloc.js';
+
+const script = fileURLToPath(import.meta.url);
 
 if (process.argv.includes('--quality')) {
+  // Measured as the Docker image runs; glibc takes the tunable only at start, hence a process of its own.
+  if (process.platform === 'linux' && !hasHugePages(process.env)) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: withHugePages(process.env),
+    });
+    process.exit(run.status ?? 1);
+  }
   const { runQualityBench } = await import('./quality.js');
   await runQualityBench(process.argv.slice(2));
   process.exit(0);
@@ -45,6 +56,7 @@ const { values } = parseArgs({
     'no-ff': { type: 'boolean', default: false },
     'ff-only': { type: 'boolean', default: false },
     'ff-child': { type: 'string' },
+    'plain-malloc': { type: 'boolean', default: false },
   },
 });
 
@@ -113,7 +125,8 @@ async function measure(name: RuntimeName): Promise<RuntimeReport> {
   }
   const tensorsAfter = runtime.liveTensors?.() ?? null;
   runtime.dispose();
-  const report: RuntimeReport = { runtime: runtime.name, msPerIteration, peakRssMb: 0, tensorsBefore, tensorsAfter };
+  const label = values['plain-malloc'] ? `${runtime.name}, plain malloc` : runtime.name;
+  const report: RuntimeReport = { runtime: label, msPerIteration, peakRssMb: 0, tensorsBefore, tensorsAfter };
   if (!values['no-job']) {
     const engine = await startEngine({ ...config, backend: name }, pino({ level: 'warn' }));
     const options = resolveOptions({ size: values['job-size'] }, { maxSize: 2048, maxIterations: 10_000 });
@@ -244,16 +257,21 @@ function feedForwardTable(reports: FeedForwardReport[]): string {
   return `FMA peak: ${peak.note}\n\n${lines.join('\n')}`;
 }
 
-/** Runs this script again as a child for one runtime and returns its JSON report, or undefined if it failed. */
-function runChild<T>(flag: '--child' | '--ff-child', name: string): T | undefined {
+/**
+ * Runs this script again as a child for one runtime and returns its JSON report, or undefined if it failed. Children
+ * run with huge-page malloc as the Docker image does, unless `plainMalloc`.
+ */
+function runChild<T>(flag: '--child' | '--ff-child', name: string, plainMalloc = false): T | undefined {
   try {
-    const script = fileURLToPath(import.meta.url);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script, flag, name, ...process.argv.slice(2)], {
+    const args = [...(plainMalloc ? ['--plain-malloc'] : []), ...process.argv.slice(2)];
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script, flag, name, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 16 * 1024 * 1024,
+      env: plainMalloc ? withoutHugePages(process.env) : withHugePages(process.env),
     });
-    process.stderr.write(`bench: ${name}${flag === '--ff-child' ? ' feed-forward' : ''} done\n`);
+    const what = `${name}${flag === '--ff-child' ? ' feed-forward' : ''}${plainMalloc ? ', plain malloc' : ''}`;
+    process.stderr.write(`bench: ${what} done\n`);
     return JSON.parse(out) as T;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? String(error);
@@ -270,8 +288,12 @@ if (values.child) {
   const wanted = values.runtimes ? values.runtimes.split(',') : RUNTIME_NAMES.filter((n) => n !== 'cpu');
   if (!values['ff-only']) {
     const reports = wanted.flatMap((name) => runChild<RuntimeReport>('--child', name) ?? []);
+    // The same runtime without huge pages, so the table's ratio row shows what the tunable buys.
+    if (process.platform === 'linux' && wanted.includes('onnx')) {
+      reports.push(...[runChild<RuntimeReport>('--child', 'onnx', true) ?? []].flat());
+    }
     process.stdout.write(
-      `\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px\n\n${table(reports)}\n`,
+      `\nVGG19 to ${DEFAULT_OPTIONS.styleLayers.at(-1)!.layer}, forward + backward to the image, median of ${repeats}; job: tubingen.jpg (4:3) × vangogh_starry_night.jpg at default settings, longest side ${values['job-size']} px; malloc with ${HUGE_PAGE_TUNABLE} unless "plain"\n\n${table(reports)}\n`,
     );
   }
   if (!values['no-ff']) {
