@@ -22,6 +22,8 @@ import { EngineDownError, QueueClosedError, QueueFullError, TooManyJobsError } f
 import type { JobRestorer, LostJob } from '../jobs/restore.js';
 import { presentLost, trackJob } from '../jobs/status/index.js';
 import { findOption, resolveOptions } from '../options/index.js';
+import { recipeFor, type Recipe } from '../jobs/recipe.js';
+import type { RemixAction, RemixRefusal } from '../jobs/remix/index.js';
 import { PageError } from './errors.js';
 import { changedSettings, presetBase } from './form.js';
 import { PageJob } from './page-job.js';
@@ -35,6 +37,12 @@ const RESULT_KEPT_MS = 30 * 60_000;
 const FINISHED_KEPT = 50;
 
 const PRESET_FIELD = 'preset';
+/** What a refused remix tells the visitor; chat's words send them to /stylize, which the page does not have. */
+const REMIX_REFUSALS: Readonly<Record<Exclude<RemixRefusal, 'turned-away'>, string>> = {
+  'not-yours': 'That picture is not yours to remix. Paint one of your own.',
+  expired: 'That picture is too old to remix. Paint it again with the form.',
+  'not-offered': "That change doesn't apply to this picture any more. Change the settings in the form instead.",
+};
 const OWN_STYLE_LABEL = 'Custom style';
 /** The file fields, and how messages name each. */
 const FILES = { content: 'photo', style: 'painting' } as const;
@@ -68,7 +76,7 @@ export function pageReply(err: unknown): PageReply {
 
 /** What the form asks for: a photo, and a painting of the visitor's own with their settings, or a preset's plan. */
 type PageRequest = { readonly content: Uint8Array } & (
-  | { readonly kind: 'own'; readonly style: Uint8Array; readonly options: StylizeOptions }
+  | { readonly kind: 'own'; readonly style: Uint8Array; readonly options: StylizeOptions; readonly recipe: Recipe }
   | { readonly kind: 'preset'; readonly plan: PresetPlan }
 );
 
@@ -115,8 +123,11 @@ function readRequest(
   const settings = Object.fromEntries([...fields].filter(([name]) => name !== PRESET_FIELD));
   if (preset) return { kind: 'preset', content, plan: planFor(preset, settings, deps) };
   // Present: without a preset there is a painting of one's own.
-  const options = resolveOptions(settings, deps.limits.options, deps.presets.defaults);
-  return { kind: 'own', content, style: style!, options };
+  const limits = deps.limits.options;
+  const options = resolveOptions(settings, limits, deps.presets.defaults);
+  // What the visitor changed from the form's defaults, as chat's recipe is what a member typed.
+  const recipe = recipeFor(changedSettings(settings, deps.presets.defaults, limits), limits);
+  return { kind: 'own', content, style: style!, options, recipe };
 }
 
 /**
@@ -207,6 +218,7 @@ export class PlaygroundJobs implements JobRestorer {
       content,
       styles: [style],
       options: request.options,
+      recipe: request.recipe,
       label: OWN_STYLE_LABEL,
       previewIntervalMs: PREVIEW_INTERVAL_MS,
     };
@@ -220,6 +232,22 @@ export class PlaygroundJobs implements JobRestorer {
 
   cancel(id: string, visitor: string): CancelOutcome {
     return this.#deps.queue.cancel(id, visitor);
+  }
+
+  /**
+   * A remix button under the visitor's finished job `id`: a new job with one setting changed, in line like any new
+   * one. Throws PageError with the reason in the page's words when the Remixer says no.
+   */
+  async remix(id: string, action: RemixAction, visitor: string): Promise<PageJob> {
+    const { remix } = this.#deps;
+    if (!remix) throw new PageError('no-remix', 404, 'This easel does not keep pictures to remix.');
+    const press = await remix.press(id, action, { platform: 'playground', userId: visitor });
+    if (press.kind === 'refused') {
+      const message = press.reason === 'turned-away' ? press.message : REMIX_REFUSALS[press.reason];
+      throw new PageError(`remix-${press.reason}`, press.reason === 'turned-away' ? 429 : 409, message);
+    }
+    const spec = press.spec.kind === 'gatys' ? { ...press.spec, previewIntervalMs: PREVIEW_INTERVAL_MS } : press.spec;
+    return this.#track(spec, (submitted, listener) => press.reservation.submit(submitted, listener)).job;
   }
 
   /** Forgets every job; their results can no longer be downloaded. */
@@ -240,6 +268,7 @@ export class PlaygroundJobs implements JobRestorer {
       surface: job,
       intervalMs: STATUS_INTERVAL_MS,
       logger: this.#logger,
+      ...(this.#deps.remix && { remixes: (s: JobSpec) => this.#deps.remix!.offers(s) }),
       submit: (s, listener) =>
         submit(s, (event) => {
           job.observe(event);

@@ -1,5 +1,6 @@
 import { encodeImage } from '../images/encode.js';
 import type { JobEvent } from '../jobs/job.js';
+import type { RemixOffer } from '../jobs/remix/index.js';
 import {
   isFinal,
   progressPercent,
@@ -31,6 +32,8 @@ export interface PageFrame {
   readonly download?: string;
   /** Whether the page should offer Cancel. */
   readonly cancellable: boolean;
+  /** The finished painting's remix buttons: what each does (the last part of its POST path) and what it says. */
+  readonly remixes: readonly RemixOffer[];
 }
 
 type FrameListener = (frame: PageFrame) => void;
@@ -134,6 +137,9 @@ export class PageJob implements StatusSurface {
       ...(painting && this.#preview ? { preview: `${base}/preview.png?v=${this.#previews}` } : {}),
       ...(view.result ? { result: `${base}/result.png`, download: `${base}/result.png?download` } : {}),
       cancellable: view.buttons.some((button) => button.kind === 'cancel'),
+      remixes: view.buttons.flatMap((button) =>
+        button.kind === 'remix' ? [{ action: button.action, label: button.label }] : [],
+      ),
     };
     this.#frame = frame;
     this.#finished = isFinal(view);

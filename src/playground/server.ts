@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { REMIX_ACTIONS } from '../jobs/remix/index.js';
 import { Access, fromThisOrigin, newVisitor, visitorOf } from './access.js';
 import { pageReply, type PlaygroundJobs } from './jobs.js';
 import type { PageJob } from './page-job.js';
@@ -106,6 +107,7 @@ function resultName(label: string): string {
 
 type JobRoute = 'events' | 'preview.png' | 'result.png' | 'cancel';
 const JOB_PATH = /^\/api\/jobs\/([0-9a-f-]{36})\/(events|preview\.png|result\.png|cancel)$/;
+const REMIX_PATH = /^\/api\/jobs\/([0-9a-f-]{36})\/remix\/([a-z]{1,16})$/;
 const PRESET_PATH = /^\/presets\/([a-z0-9_]{1,32})\.jpg$/;
 
 /** Serves the page and its API; every request passes the Access check first. */
@@ -146,6 +148,27 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
     return sendPng(res, job.result, url.searchParams.has('download') ? resultName(label) : undefined);
   };
 
+  /** A remix button: the new job's address to follow, or why there is none. */
+  const remixJob = async (req: IncomingMessage, res: ServerResponse, id: string, action: string): Promise<void> => {
+    if (req.method !== 'POST') return sendError(res, 405, 'Remix with a POST.');
+    const visitor = visitorOf(req);
+    if (visitor === undefined || !fromThisOrigin(req)) {
+      return sendError(res, 403, 'I could not tell who sent that. Reload the page and try again.');
+    }
+    const known = REMIX_ACTIONS.find((candidate) => candidate === action);
+    if (known === undefined || jobs.get(id, visitor) === undefined) {
+      return sendError(res, 404, 'I have no such picture to remix for you; paint it again with the form.');
+    }
+    try {
+      const job = await jobs.remix(id, known, visitor);
+      sendJson(res, 201, { id: job.id, events: `/api/jobs/${job.id}/events` });
+    } catch (err) {
+      const reply = pageReply(err);
+      if (reply.status >= 500) site.logger.error({ err, visitor, jobId: id, action }, 'playground remix failed');
+      sendError(res, reply.status, reply.message);
+    }
+  };
+
   const createJob = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const visitor = visitorOf(req);
     if (visitor === undefined || !fromThisOrigin(req)) {
@@ -180,6 +203,8 @@ export function handler(site: PlaygroundSite): (req: IncomingMessage, res: Serve
       return send(res, status, 'text/html; charset=utf-8', refusalPage(message));
     }
 
+    const remixRoute = REMIX_PATH.exec(path);
+    if (remixRoute) return remixJob(req, res, remixRoute[1] as string, remixRoute[2] as string);
     const jobRoute = JOB_PATH.exec(path);
     if (jobRoute) return serveJob(req, res, jobRoute[1] as string, jobRoute[2] as JobRoute, url);
     if (path === '/api/jobs') {

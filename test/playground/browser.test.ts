@@ -122,7 +122,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     run.finish(painting);
     await page.locator('#stage', { hasText: 'Done' }).waitFor();
     expect(await text(page, '#line')).toMatch(
-      /^Here it is!\nMade with Custom style · size 48 · seed 0 · iterations 6 · /,
+      /^Here it is!\nMade with your style image · strength 5 · size 48 · seed 0 · iterations 6 · /,
     );
     await page.locator('#picture[src$="/result.png"]').waitFor();
     // A string, run in the page: this file is compiled without the DOM's types.
@@ -140,6 +140,20 @@ describe.skipIf(skip)('the playground in Chromium', () => {
       height: painting.height,
     });
     expect(await page.locator('#paint').innerText()).toBe('Paint again');
+
+    // Under the result, chat's remix buttons: More style paints the same two pictures again, two steps stronger.
+    const remixes = page.locator('#remixes button');
+    expect(await remixes.allInnerTexts()).toEqual(['More style', 'Less style', 'Keep colours', 'Bigger', 'Variation']);
+    await page.click('#remixes [data-remix="more"]');
+    const remixed = await engine.nextRun();
+    expect(remixed.request.options.styleWeight).toBeCloseTo(run.request.options.styleWeight * 2.2 ** 2, 6);
+    expect(remixed.request.content).toEqual(run.request.content);
+    expect(remixed.request.styles).toEqual(run.request.styles);
+    await page.locator('#remixes').waitFor({ state: 'hidden' });
+    remixed.finish(painting);
+    await page.locator('#line', { hasText: 'strength 7' }).waitFor();
+    expect(await text(page, '#line')).toMatch(/^Here it is!\nMade with your style image · strength 7 · size 48 · /);
+    expect(await remixes.allInnerTexts()).toContain('Less style');
     expect(engine.misuse).toEqual([]);
   });
 

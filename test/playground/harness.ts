@@ -14,6 +14,7 @@ import type { JobListener, JobSpec } from '../../src/jobs/job.js';
 import type { PlatformDeps } from '../../src/jobs/platform.js';
 import { loadPresets } from '../../src/jobs/presets.js';
 import { JobQueue, type QueueNetworkEngine } from '../../src/jobs/queue.js';
+import { Remixer, RemixStore } from '../../src/jobs/remix/index.js';
 import { startPlayground, type PageFrame, type RunningPlayground } from '../../src/playground/index.js';
 import { solidImage } from '../fixtures/images.js';
 import { TEST_PRESETS } from '../presets/support.js';
@@ -96,7 +97,10 @@ export async function startTestPlayground(
   const logger = options.logger ?? pino({ level: process.env.EASEL_TEST_LOG ?? 'silent' });
   const maxBytes = options.maxUploadBytes ?? 2 * 1024 * 1024;
   const image = { ...DEFAULT_IMAGE_LIMITS, maxBytes };
+  // Next to the presets file, as main.ts keeps it next to the journal: the page's results get remix buttons.
+  const remixStore = RemixStore.open({ dir, keepMs: 3_600_000, maxBytes: 64 * 1024 * 1024, logger });
   const queue = new JobQueue({
+    observers: [remixStore],
     engine,
     networkEngine: options.networkEngine ?? new InstantNetworkEngine(),
     logger,
@@ -116,6 +120,7 @@ export async function startTestPlayground(
     presets,
     gallery: new PresetGallery({ presets, paint: queuePainter(queue, OPTION_LIMITS, presets.defaults), logger }),
     logger,
+    remix: new Remixer({ store: remixStore, queue, presets, limits: OPTION_LIMITS, newSeed: () => 7 }),
     limits: { maxDownloadBytes: maxBytes, downloadTimeoutMs: 5_000, image, options: OPTION_LIMITS },
   };
   const config: PlaygroundConfig = { host: options.host ?? '127.0.0.1', port: 0, token: options.token };
@@ -138,6 +143,7 @@ export async function startTestPlayground(
     async stop() {
       await queue.close();
       await playground.stop();
+      remixStore.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

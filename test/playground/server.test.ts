@@ -212,6 +212,58 @@ describe('a playground job', () => {
     expect(queue.waiting).toBe(0);
   });
 
+  it("remixes the visitor's own finished picture only, and says why not in the page's words", async () => {
+    const { playground, engine, chatJob } = await open(new ControlledEngine(), { maxPerUser: 1 });
+    const visitor = await new Visitor(playground.url).open();
+    const photo = await sharedJpeg('content/kitten.jpg');
+    const painting = await sharedJpeg('styles/munch_the_scream.jpg');
+    const posted = await visitor.post({ strength: '9' }, { content: photo, style: painting });
+    const job = (await posted.json()) as { id: string; events: string };
+    const first = await engine.nextRun();
+    first.finish(solidImage(48, 36, [250, 120, 10]));
+    const done = (await visitor.frames(job.events)).at(-1);
+    // At strength 9 there is room for one step up, to 10: More style is still offered.
+    expect(done?.remixes.map((offer) => offer.action)).toEqual(['more', 'less', 'colours', 'bigger', 'variation']);
+    const remix = (who: Visitor, action: string, method = 'POST'): Promise<Response> =>
+      who.fetch(`/api/jobs/${job.id}/remix/${action}`, { method });
+
+    const stranger = await new Visitor(playground.url).open();
+    const notYours = 'I have no such picture to remix for you; paint it again with the form.';
+    expect(await refusal(await remix(stranger, 'more'))).toMatchObject({ status: 404, error: notYours });
+    expect(await refusal(await remix(visitor, 'louder'))).toMatchObject({ status: 404, error: notYours });
+    expect((await remix(visitor, 'more', 'GET')).status).toBe(405);
+    const elsewhere = { origin: 'http://evil.example' };
+    const forged = await visitor.fetch(`/api/jobs/${job.id}/remix/more`, { method: 'POST', headers: elsewhere });
+    expect(forged.status).toBe(403);
+
+    // With their one place in line taken, the queue's own words.
+    chatJob('alice');
+    const alice = await engine.nextRun();
+    const second = await visitor.post({}, { content: photo, style: painting });
+    expect(second.status).toBe(201);
+    expect(await refusal(await remix(visitor, 'more'))).toMatchObject({
+      status: 429,
+      error: 'You already have a job in line. Wait for one to finish (or cancel one), then try again.',
+    });
+    alice.finish();
+    (await engine.nextRun()).finish();
+    await visitor.frames(((await second.json()) as { events: string }).events);
+
+    const more = await remix(visitor, 'more');
+    expect(more.status).toBe(201);
+    const remixed = (await more.json()) as { id: string; events: string };
+    expect(remixed.id).not.toBe(job.id);
+    const run = await engine.nextRun();
+    expect(run.request.options.styleWeight).toBeCloseTo(first.request.options.styleWeight * 2.2, 6);
+    expect(run.previewIntervalMs).toBeGreaterThan(0);
+    run.finish(solidImage(48, 36, [20, 40, 160]));
+    const last = (await visitor.frames(remixed.events)).at(-1);
+    expect(last?.line).toMatch(/^Here it is!\nMade with your style image · strength 10 · size 48 · /);
+    // At strength 10 there is no More style left.
+    expect(last?.remixes.map((offer) => offer.action)).toEqual(['less', 'colours', 'bigger', 'variation']);
+    expect(engine.misuse).toEqual([]);
+  });
+
   it('refuses what chat refuses, in words for the page, pointing at the field, and keeps no place in line', async () => {
     const { playground, engine, queue } = await open(new ControlledEngine(), {
       maxUploadBytes: 64 * 1024,

@@ -278,7 +278,44 @@ function render(frame) {
   }
   $('#cancel').hidden = !frame.cancellable;
 
+  const remixes = $('#remixes');
+  remixes.replaceChildren(...(frame.remixes ?? []).map(remixButton));
+  remixes.hidden = remixes.childElementCount === 0;
+
   if (FINAL_STAGES.has(frame.stage)) finishJob();
+}
+
+function remixButton(offer) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'button secondary';
+  button.dataset.remix = offer.action;
+  button.textContent = offer.label;
+  button.addEventListener('click', () => remix(offer.action));
+  return button;
+}
+
+/** A remix button: the same pictures painted again with one change, followed like a new job. */
+async function remix(action) {
+  if (!state.job) return;
+  const buttons = [...document.querySelectorAll('#remixes button')];
+  for (const button of buttons) button.disabled = true;
+  $('#remix-error').textContent = '';
+  let answer;
+  try {
+    const response = await fetch(`/api/jobs/${state.job.id}/remix/${action}`, { method: 'POST' });
+    answer = { ok: response.ok, body: await response.json() };
+  } catch {
+    answer = { ok: false, body: { error: "I couldn't reach easel. Is it still running?" } };
+  }
+  if (!answer.ok) {
+    for (const button of buttons) button.disabled = false;
+    $('#remix-error').textContent = answer.body.error ?? 'Something went wrong. Please try again.';
+    return;
+  }
+  $('#paint').disabled = true;
+  $('#paint').textContent = 'Painting…';
+  follow(answer.body);
 }
 
 function finishJob() {
@@ -290,6 +327,7 @@ function finishJob() {
 
 function follow(job) {
   state.job = job;
+  $('#remix-error').textContent = '';
   state.events?.close();
   const events = new EventSource(job.events);
   state.events = events;
