@@ -149,6 +149,7 @@ try {
     logger,
     maxInlineBytes: 16 * 1024 ** 2,
     lockMs: 30_000,
+    workerWaitMs: 60_000,
     jobTimeoutMs: 15 * 60_000,
     networkMaxSide: 1024,
   });

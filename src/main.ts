@@ -61,6 +61,7 @@ async function remoteLanes(config: Config, redisUrl: string, logger: Logger, ops
     maxInlineBytes: scaleout.maxInlineBytes,
     sharedDir: scaleout.sharedDir,
     lockMs: scaleout.lockMs,
+    workerWaitMs: scaleout.workerWaitMs,
     jobTimeoutMs: config.queue.timeoutMs ?? JOB_TIMEOUT_MS,
     networkMaxSide: limits.options.maxSize,
   });

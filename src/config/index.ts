@@ -52,6 +52,8 @@ export interface ScaleoutConfig {
   readonly maxInlineBytes: number;
   readonly sharedDir: string | undefined;
   readonly lockMs: number;
+  /** How long a lane with no worker keeps its jobs waiting for one. */
+  readonly workerWaitMs: number;
   /** The lanes an `easel worker` serves. */
   readonly workerLanes: readonly LaneName[];
 }

@@ -255,6 +255,12 @@ export const SETTINGS = {
       "A worker's hold on its job, renewed while it paints; a job whose worker died runs again on another within " +
         'about twice this.',
     ),
+    workerWaitMs: setting(
+      'EASEL_WORKER_WAIT_MS',
+      integer(0, 24 * 3_600_000),
+      'How long jobs wait in line for an `easel worker` while none is connected (a restart or a redeploy); past it ' +
+        'they are told the painters are away, and new jobs are refused until one is back.',
+    ),
     workerLanes: setting(
       'EASEL_WORKER_LANES',
       list(/^(gatys|network)$/, 'lanes (gatys, network)'),

@@ -32,6 +32,11 @@ export interface Lane {
   readonly slots: number;
   /** Calls `listener` whenever `slots` changes; lanes on a local engine have a fixed number and leave it out. */
   onSlotsChanged?(listener: () => void): void;
+  /**
+   * How long jobs wait when the lane has no slots, for slots to come back (remote workers restarting); until then
+   * the lane takes jobs as usual. Left out: a lane with no slots is down, and its waiting jobs fail at once.
+   */
+  readonly slotlessGraceMs?: number;
   /** Where its rates are kept in the Throughput: the backend, prefixed for lanes other than Gatys. */
   readonly rateKey: string;
   /** The job's cost in the lane's units, and the size its rate is kept under. */

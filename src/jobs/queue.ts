@@ -117,6 +117,9 @@ interface Hold {
 interface LaneLine {
   readonly lane: Lane;
   readonly scheduler: Scheduler<Job>;
+  /** Since the lane lost its last slot, while its slotlessGraceMs runs; it fires once and the lane is then down. */
+  slotless?: NodeJS.Timeout;
+  down: boolean;
 }
 
 interface Job {
@@ -188,7 +191,7 @@ export class JobQueue {
         scheduler.resize(lane.slots);
         this.#dispatch();
       });
-      return { lane, scheduler };
+      return { lane, scheduler, down: false };
     };
     const lanes =
       'lanes' in options
@@ -273,8 +276,10 @@ export class JobQueue {
   }
 
   /** Whether jobs of `lane` can be taken: it has an engine with a slot in service. */
+  /** Whether the lane takes jobs: it has slots, or is waiting for them to come back. */
   #lineUp(lane: LaneName): boolean {
-    return (this.#lines[lane]?.scheduler.liveSlots().length ?? 0) > 0;
+    const line = this.#lines[lane];
+    return line !== undefined && (line.scheduler.liveSlots().length > 0 || !line.down);
   }
 
   #eachLine(): LaneLine[] {
@@ -317,6 +322,7 @@ export class JobQueue {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const line of this.#eachLine()) clearTimeout(line.slotless);
     const jobs = [...this.#jobs.values()];
     for (const job of jobs) this.#stop(job, 'shutdown');
     await Promise.all(jobs.map((job) => job.handle.done));
@@ -330,6 +336,7 @@ export class JobQueue {
    */
   async suspend(graceMs: number, resumable: (jobId: string) => boolean): Promise<void> {
     this.#closed = true;
+    for (const line of this.#eachLine()) clearTimeout(line.slotless);
     const jobs = [...this.#jobs.values()];
     const stop = (job: Job): void => this.#stop(job, resumable(job.id) ? 'restart' : 'shutdown');
     for (const job of jobs) if (job.state === 'waiting') stop(job);
@@ -390,17 +397,41 @@ export class JobQueue {
 
   /** Starts waiting jobs on free slots in every lane, then tells the rest where they now stand. */
   #dispatch(): void {
-    for (const { scheduler } of this.#eachLine()) {
+    for (const line of this.#eachLine()) {
+      const { scheduler } = line;
       if (scheduler.liveSlots().length === 0) {
-        for (const job of scheduler.line()) {
-          scheduler.remove(job);
-          this.#finish(job, { type: 'failed', message: new EngineDownError().message });
-        }
+        this.#slotless(line);
         continue;
       }
+      clearTimeout(line.slotless);
+      line.slotless = undefined;
+      line.down = false;
       for (const { entry, slot } of scheduler.dispatch()) void this.#run(entry, slot);
     }
     this.#reportMoves();
+  }
+
+  /**
+   * A lane with no slots: down at once, or after its slotlessGraceMs if its slots can come back. Once down, its
+   * waiting jobs fail and it refuses new ones until a slot returns.
+   */
+  #slotless(line: LaneLine): void {
+    const graceMs = line.lane.slotlessGraceMs;
+    if (graceMs !== undefined && !line.down) {
+      if (line.slotless === undefined && !this.#closed) {
+        this.#logger.warn({ lane: line.lane.name, graceMs }, 'no slots in this lane; its jobs wait for one');
+        line.slotless = setTimeout(() => {
+          line.down = true;
+          this.#dispatch();
+        }, graceMs).unref();
+      }
+      return;
+    }
+    line.down = true;
+    for (const job of line.scheduler.line()) {
+      line.scheduler.remove(job);
+      this.#finish(job, { type: 'failed', message: new EngineDownError().message });
+    }
   }
 
   #stop(job: Job, reason: CancelReason): void {

@@ -37,6 +37,8 @@ export interface RemoteLanesOptions {
   readonly sharedDir?: string;
   /** The workers' lock time, which paces their heartbeats. */
   readonly lockMs: number;
+  /** How long jobs wait while a lane has no worker: a worker restarting is back well within the default. */
+  readonly workerWaitMs: number;
   /** The job timeout: images left behind by a bot that died expire a while after it. */
   readonly jobTimeoutMs: number;
   /** The longest side of a network pass's result, as the bot caps it. */
@@ -163,6 +165,7 @@ export class RemoteLanes {
         return name === 'gatys' ? backend : `${NETWORK_RATE_PREFIX}${backend}`;
       },
       onSlotsChanged: (listener) => roster.onChange(listener),
+      slotlessGraceMs: this.#options.workerWaitMs,
       measure: name === 'gatys' ? measureGatys : measureNetwork(this.#options.networkMaxSide),
       run: (slot, spec, callbacks) => this.#run(name, slot, spec, callbacks),
       // The queue gave up on the job in this slot (it would not stop): stop waiting for it. A worker that is stuck

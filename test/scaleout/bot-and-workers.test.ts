@@ -37,6 +37,8 @@ let dir: string;
 let bot: EaselProcess;
 let workers: EaselProcess[];
 let base: string;
+/** What every process starts with. */
+let common: Record<string, string>;
 const all = (): EaselProcess[] => [bot, ...workers];
 
 beforeAll(async () => {
@@ -45,7 +47,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'easel-scaleout-'));
   const presets = join(dir, 'presets.json');
   await writeFile(presets, JSON.stringify(PRESETS));
-  const common = {
+  common = {
     EASEL_REDIS_URL: redis.url,
     EASEL_PRESETS: presets,
     EASEL_ASSETS: SHARED,
@@ -180,5 +182,22 @@ describe.skipIf(skipWithoutRedis)('one bot and two easel workers on Redis', () =
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     await waitUntil('the other worker to log the job done', () => other.logged('job done', job.id)[0], all());
     expect(bot.logged('job done', job.id)).toHaveLength(1);
+  });
+
+  it('keeps jobs in line while no worker is connected, and paints them on the next one to come', async () => {
+    // The SIGKILLed worker's card has run out by now or soon will; the other stops as a redeploy stops it.
+    for (const worker of workers) worker.kill('SIGTERM');
+    const roster = (): number | undefined => bot.logged('workers changed').at(-1)?.gatysSlots as number | undefined;
+    await waitUntil('the bot to see no worker', () => roster() === 0 || undefined, all());
+
+    const job = await postJob({ preset: 'starry_night' }, await sharedJpeg('content/kitten.jpg'));
+    await waitUntil('its place in line', () => job.frames.find((frame) => frame.stage === 'waiting'), all());
+    const next = EaselProcess.worker('worker-c', { ...common, EASEL_WORKER_LANES: 'gatys', EASEL_SLOTS: '1' });
+    workers.push(next);
+
+    const frames = await job.ended;
+    expect(frames.at(-1)).toMatchObject({ stage: 'done', result: `/api/jobs/${job.id}/result.png` });
+    expect(frames.filter((frame) => frame.stage === 'failed')).toEqual([]);
+    expect(next.logged('job done', job.id)).toHaveLength(1);
   });
 });

@@ -61,6 +61,7 @@ beforeAll(async () => {
     logger,
     maxInlineBytes: 1 << 20,
     lockMs: 60_000,
+    workerWaitMs: 60_000,
     jobTimeoutMs: 60_000,
     networkMaxSide: 64,
     recheckMs: 50,

@@ -14,7 +14,10 @@ class ElasticLane implements Lane {
   #slots: number;
   #listener: (() => void) | undefined;
 
-  constructor(slots: number) {
+  constructor(
+    slots: number,
+    readonly slotlessGraceMs?: number,
+  ) {
     this.#slots = slots;
   }
 
@@ -69,7 +72,50 @@ describe('a lane whose slots change (the scale-out mode)', () => {
     expect(jobs.map((job) => job.last()?.type)).toEqual(['done', 'done', 'done']);
   });
 
-  it('tells waiting members when the last slot goes away, and refuses new jobs until one is back', async () => {
+  it('keeps jobs waiting through a gap without slots shorter than its grace (a worker restarting)', async () => {
+    const lane = new ElasticLane(1, 60_000);
+    const queue = new JobQueue({ lanes: { gatys: lane }, logger, maxPerUser: 5 });
+    const running = track(queue, spec('ada'));
+    const waiting = track(queue, spec('bea'));
+    await vi.waitFor(() => expect(lane.runs).toHaveLength(1));
+
+    // The only worker goes; its job is BullMQ's to run again, the line is the queue's to keep.
+    lane.set(0);
+    const arriving = track(queue, spec('cal'));
+    expect(queue.waiting).toBe(2);
+    expect(waiting.events.map((event) => event.type)).toEqual(['queued']);
+    lane.runs[0]!.finish();
+    await running.done;
+
+    lane.set(1);
+    await vi.waitFor(() => expect(lane.runs).toHaveLength(2));
+    expect(lane.runs[1]!.spec.requester.userId).toBe('bea');
+    lane.runs[1]!.finish();
+    await vi.waitFor(() => expect(lane.runs).toHaveLength(3));
+    lane.runs[2]!.finish();
+    await Promise.all([waiting.done, arriving.done]);
+    expect([waiting.last()?.type, arriving.last()?.type]).toEqual(['done', 'done']);
+    await queue.close();
+  });
+
+  it('past its grace without slots, tells waiting members and refuses new jobs until a slot is back', async () => {
+    const lane = new ElasticLane(0, 50);
+    const queue = new JobQueue({ lanes: { gatys: lane }, logger, maxPerUser: 5 });
+    // A bot that starts before its workers takes jobs for them, for as long as the grace.
+    const early = track(queue, spec('ada'));
+    await early.done;
+    expect(early.last()).toEqual({ type: 'failed', message: new EngineDownError().message });
+    expect(() => queue.submit(spec('bea'), () => undefined)).toThrow(EngineDownError);
+
+    lane.set(1);
+    const later = track(queue, spec('bea'));
+    await vi.waitFor(() => expect(lane.runs).toHaveLength(1));
+    lane.runs[0]!.finish();
+    await later.done;
+    expect(later.last()?.type).toBe('done');
+  });
+
+  it('without a grace, tells waiting members when the last slot goes away, and refuses new jobs until one is back', async () => {
     const lane = new ElasticLane(1);
     const queue = new JobQueue({ lanes: { gatys: lane }, logger, maxPerUser: 5 });
     const running = track(queue, spec('ada'));
