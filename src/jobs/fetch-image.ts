@@ -3,6 +3,7 @@ import type { RgbImage, StylizeOptions } from '../engine/types.js';
 import { decodeImage } from '../images/decode.js';
 import { DownloadFailedError, downloadImage, type DownloadPolicy } from './download.js';
 import type { PlatformDeps } from './platform.js';
+import { biggerSize } from './remix/actions.js';
 
 /** Enough of a URL for the log; the query can hold signatures. */
 function forLog(url: string): string {
@@ -21,13 +22,15 @@ export interface InputSides {
 }
 
 /**
- * What the engine will make of a job's inputs at most: it scales the content to the output `size`, and a style to
- * `size × styleScale` within `maxSide`, the largest side it paints (see styleSide). Decoding to these sides keeps
- * a queued job's pixels that small, whatever was uploaded.
+ * What the engine will make of a job's inputs at most, and of its Bigger remix, which paints the same decoded
+ * images one size step up: the content at that size, and a style at that size × styleScale within `maxSide`, the
+ * largest side it paints (see styleSide). Decoding to these sides keeps a queued job's pixels that small, whatever
+ * was uploaded, and a Bigger result as sharp as the first (decoded at the job's own size, a 768 px remix of a 512
+ * px job painted an upscaled photo and painting).
  */
 export function inputSides(options: Pick<StylizeOptions, 'size' | 'styleScale'>, maxSide: number): InputSides {
-  const { size, styleScale } = options;
-  return { content: size, style: styleSide(size, size, styleScale, maxSide) };
+  const size = biggerSize(options.size, maxSide) ?? options.size;
+  return { content: size, style: styleSide(size, size, options.styleScale, maxSide) };
 }
 
 /**

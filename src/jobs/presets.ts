@@ -1,4 +1,5 @@
 import { inputSides } from './fetch-image.js';
+import { biggerSize } from './remix/actions.js';
 import { readFile } from 'node:fs/promises';
 import { openAssetFolder, type AssetsSource } from '../assets/index.js';
 import { isNetworkId, NETWORK_IDS, type NetworkId } from '../engine/feedforward/shipped-networks.js';
@@ -433,7 +434,9 @@ export type PresetPlan = (
 
 /** The longest side the photo need be decoded at for `plan`: the network's output size, or the painting job's. */
 export function presetContentSide(plan: PresetPlan, maxSide: number): number {
-  return plan.kind === 'network' ? Math.min(plan.size, maxSide) : inputSides(plan.options, maxSide).content;
+  return plan.kind === 'network'
+    ? Math.min(biggerSize(plan.size, maxSide) ?? plan.size, maxSide)
+    : inputSides(plan.options, maxSide).content;
 }
 
 /** Someone set options that only a painting takes on a preset that has only a network. */

@@ -154,6 +154,9 @@ describe('remix buttons on Discord', () => {
       );
       expect(buttonsOn(remixed).length).toBeGreaterThan(0);
     }
+    // The 64 px upload was kept at 64 px, not at the 48 px job's size, so the Bigger remix painted the photo itself
+    // rather than an upscaled copy.
+    expect([original.request.content.width, original.request.content.height]).toContain(64);
     // Bigger is at the cap now: its result has no Bigger button.
     const bigger = resultsIn(bot.standIn, thread).find((message) => message.content.includes('size 64'))!;
     expect(buttonsOn(bigger).map((button) => button.label)).not.toContain('Bigger');

@@ -387,8 +387,9 @@ describe("a preset's style network", () => {
     expect(frames.map((frame) => frame.stage)).toEqual(['done']);
     expect(frames[0]?.line).toMatch(/^Here it is!\nMade with preset wave · style network · size 48 · /);
     expect(frames[0]?.percent).toBeUndefined();
+    // The photo is kept as a Bigger remix would paint it, one size step up (here the 64 px cap).
     expect(network.asked.map(({ networkId, size, image }) => ({ networkId, size, width: image.width }))).toEqual([
-      { networkId: 'wave', size: 48, width: 48 },
+      { networkId: 'wave', size: 48, width: 64 },
     ]);
     const result = await rawPixels(Buffer.from(await (await visitor.fetch(frames[0]?.result ?? '')).arrayBuffer()));
     expect({ width: result.width, height: result.height, first: [...result.data.slice(0, 3)] }).toEqual({

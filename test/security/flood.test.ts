@@ -135,10 +135,12 @@ function tally(texts: readonly string[]): Record<string, number> {
 }
 
 describe('what a job decodes', () => {
-  it('decodes the content at the output size, and a style at size × style scale within the largest side', () => {
-    expect(inputSides({ size: 512, styleScale: 1.5 }, 1024)).toEqual({ content: 512, style: 768 });
+  it('decodes the content at the size Bigger paints, and a style at that × style scale within the largest side', () => {
+    // Bigger goes from 512 to 768 px, where a style scale of 1.5 would ask 1152 of a 1024 px cap.
+    expect(inputSides({ size: 512, styleScale: 1.5 }, 1024)).toEqual({ content: 768, style: 1024 });
+    expect(inputSides({ size: 512, styleScale: 1 }, 512)).toEqual({ content: 512, style: 512 });
     expect(inputSides({ size: 1024, styleScale: 4 }, 1024)).toEqual({ content: 1024, style: 1024 });
-    expect(inputSides({ size: 256, styleScale: 0.5 }, 1024)).toEqual({ content: 256, style: 128 });
+    expect(inputSides({ size: 256, styleScale: 0.5 }, 1024)).toEqual({ content: 384, style: 192 });
   });
 });
 
@@ -188,13 +190,14 @@ describe('a flood of /stylize commands with 4000×4000 images', () => {
     );
     expect(peakRss).toBeLessThanOrEqual(bound);
 
-    // Every job that got a place holds its images at the job's size, not 4000 px, and runs in turn. Alice's uploaded
-    // styles are at 48 px too; the preset's, shared by every job, at the largest side any job may ask for.
+    // Every job that got a place holds its images at the size its Bigger button paints (the 64 px cap for these 48 px
+    // jobs), not 4000 px, and runs in turn. Alice's uploaded styles too; the preset's, shared by every job, at the
+    // largest side any job may ask for.
     const accepted = PER_MEMBER + MAX_WAITING - 1;
     for (let k = 0; k < accepted; k++) {
       const run = await engine.nextRun();
       const { content: image, styles } = run.request;
-      expect([image.width, image.height]).toEqual([JOB_SIDE, JOB_SIDE]);
+      expect([image.width, image.height]).toEqual([MAX_SIZE, MAX_SIZE]);
       for (const s of styles) expect(Math.max(s.width, s.height)).toBeLessThanOrEqual(MAX_SIZE);
       run.finish();
     }

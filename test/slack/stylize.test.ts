@@ -86,13 +86,13 @@ describe('on a controlled engine', () => {
   test("/stylize with a preset paints the user's newest image, found in a thread, in that style", async () => {
     const { slack, engine } = bot();
     const parent = postJpeg(slack, 'U2', 'C1', await photo('robin.jpg', 40));
-    postJpeg(slack, 'U1', 'C1', await photo('kitten.jpg', 40), parent.ts);
+    postJpeg(slack, 'U1', 'C1', await photo('kitten.jpg', 100), parent.ts);
     postJpeg(slack, 'U2', 'C1', await photo('chicago.jpg', 40));
 
     await command(slack, 'U1', 'C1', 'preset=ocean');
     const run = await engine.nextRun();
-    // The 40 px photo, decoded no larger than the job's 32 px.
-    expect(run.request.content.width).toBe(32);
+    // The 100 px photo, decoded no larger than a Bigger remix of the 32 px job paints it: the operator's 64 px cap.
+    expect(run.request.content.width).toBe(64);
     run.finish();
     const upload = await slack.waitForUpload();
 
