@@ -181,15 +181,16 @@ const CATCH_UP_EVERY = 2;
 /**
  * How long easel takes single-scale (the reference procedure: one scale, L-BFGS from the photo) to get as close as
  * `target` in both distances: one run of CATCH_UP_LENGTH × the default's iterations, scored at its snapshots. The
- * row's wall time and evaluations are the first snapshot's that reaches the target; if none does, they are the whole
- * run's and the row says so.
+ * first row's wall time and evaluations are the first snapshot's that reaches the target; if none does, they are the
+ * whole run's and the row says so. The second row is the same run where it had spent the target's full-size
+ * evaluations: the two procedures at equal cost.
  */
 export async function measureCatchUp(
   bench: QualityBench,
   pair: Pair,
   options: StylizeOptions,
   target: Row,
-): Promise<Row> {
+): Promise<Row[]> {
   const { runtime, yardstick } = bench;
   const content = await image(`content/${pair.content}`);
   const style = await image(`styles/${pair.style}`);
@@ -219,19 +220,24 @@ export async function measureCatchUp(
   });
   const last = snapshots.at(-1)!;
   const at = reached ?? last;
-  return {
+  const sameCost = snapshots.find((s) => s.evaluation >= target.fullSizeEvaluations) ?? last;
+  const row = async (snapshot: Snapshot, settings: string): Promise<Row> => ({
     pair: pairName(pair),
     size: pair.size,
-    settings: reached ? 'single-scale, to reach default' : `single-scale, not there after ${single.iterations}`,
+    settings,
     width: result.image.width,
     height: result.image.height,
-    ...(await scoreOf(at)),
-    seconds: at.ms / 1000,
-    iterations: at.iteration,
-    evaluations: at.evaluation,
-    fullSizeEvaluations: at.evaluation,
+    ...(await scoreOf(snapshot)),
+    seconds: snapshot.ms / 1000,
+    iterations: snapshot.iteration,
+    evaluations: snapshot.evaluation,
+    fullSizeEvaluations: snapshot.evaluation,
     load: loadavg()[0]!,
-  };
+  });
+  return [
+    await row(at, reached ? 'single-scale, to reach default' : `single-scale, not there after ${single.iterations}`),
+    await row(sameCost, "single-scale, default's evaluations"),
+  ];
 }
 
 export async function runQualityBench(argv: readonly string[]): Promise<void> {
@@ -272,8 +278,8 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
       }
       if (name === 'default' && catchUpSizes.includes(pair.size)) {
         const catchUp = await measureCatchUp(bench, pair, options, row);
-        rows.push(catchUp);
-        process.stderr.write(`${table([catchUp]).split('\n')[2]}\n`);
+        rows.push(...catchUp);
+        for (const line of table(catchUp).split('\n').slice(2)) process.stderr.write(`${line}\n`);
       }
     }
   }
