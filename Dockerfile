@@ -96,8 +96,8 @@ CMD ["node", "dist/main.js"]
 FROM node AS cpu
 # EASEL_BACKEND=onnx: what this image is for. Forced, a broken ONNX Runtime stops the start with its reason
 # instead of quietly falling back to wasm, 4–9× slower.
-# GLIBC_TUNABLES: malloc on transparent huge pages; ONNX Runtime's evaluations are 6–17% faster for 6–29% more
-# peak memory (bench/malloc.ts). glibc reads it only at start, so it is set here rather than by easel.
+# GLIBC_TUNABLES: malloc on transparent huge pages; ONNX Runtime's evaluations are 6–17% faster, peak memory
+# −13…+29% (bench/malloc.ts). glibc reads it only at start, so it is set here rather than by easel.
 ENV NODE_ENV=production \
     EASEL_BACKEND=onnx \
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \

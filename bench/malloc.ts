@@ -1,8 +1,9 @@
 /**
  * glibc's malloc with transparent huge pages (glibc ≥ 2.35). ONNX Runtime allocates its feature maps afresh on every
  * run; with 4 KB pages each run page-faults them in again. Measured on a 2-core EPYC (medians of 9–20): a loss
- * evaluation 6–8% faster at 256², 8–17% at 512² and 1024², for 6–29% more peak memory. glibc reads it only when a
- * process starts, so the Docker image sets it and the benches start their measured children with it.
+ * evaluation 6–8% faster at 256², 8–17% at 512² and 1024², with peak memory from 13% lower to 29% higher. glibc
+ * reads it only when a process starts, so the Docker image sets it and the benches start their measured children
+ * with it.
  */
 export const HUGE_PAGE_TUNABLE = 'glibc.malloc.hugetlb=1';
 
