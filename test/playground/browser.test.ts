@@ -157,6 +157,44 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect(engine.misuse).toEqual([]);
   });
 
+  it('finds the job it was following again after a reload, and forgets one easel no longer keeps', async () => {
+    const engine = new ControlledEngine();
+    const playground = await startTestPlayground(engine);
+    started.push(playground);
+    const page = await openPage(playground);
+    await page.setInputFiles('#content-input', {
+      name: 'kitten.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await sharedJpeg('content/kitten.jpg'),
+    });
+    await page.locator('.preset', { hasText: 'The Starry Night' }).click();
+    await page.click('#paint');
+    const run = await engine.nextRun();
+    run.progress(2);
+    await page.locator('#line', { hasText: 'iteration 2/' }).waitFor();
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#line', { hasText: 'iteration 2/' }).waitFor();
+    expect(await text(page, '#job-label')).toBe('The Starry Night');
+    expect(await page.locator('#cancel').isVisible()).toBe(true);
+    run.finish(solidImage(48, 32, [200, 80, 20]));
+    await page.locator('#stage', { hasText: 'Done' }).waitFor();
+    const { bytes } = await download(page);
+    expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 48, height: 32 });
+
+    // A job easel has let go of (here: one it never had) leaves the page as it is when nothing was painted yet.
+    await page.evaluate(
+      `sessionStorage.setItem('easel.job', JSON.stringify({ id: '${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}', ` +
+        `events: '/api/jobs/00000000-0000-0000-0000-000000000000/events' }))`,
+    );
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#status-empty').isVisible()).toBe(true);
+    expect(await page.evaluate("sessionStorage.getItem('easel.job')")).toBeNull();
+    expect(engine.misuse).toEqual([]);
+  });
+
   it('shows a refusal by the field it is about, in words for the page', async () => {
     const playground = await startTestPlayground(new ControlledEngine());
     started.push(playground);

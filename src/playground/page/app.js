@@ -1,7 +1,7 @@
 // The playground's page: draws the form from /api/setup (generated from easel's option schema), posts it to
 // /api/jobs, and follows the job's status frames (src/playground/page-job.ts: PageFrame) over Server-Sent Events.
 // It runs in the browser, with no build step:
-/* global document, CSS, EventSource, FormData, Option, URL, fetch */
+/* global document, AbortController, CSS, EventSource, FormData, Option, URL, fetch, sessionStorage */
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -13,6 +13,9 @@ const STAGE_NAMES = {
   cancelled: 'Cancelled',
 };
 const FINAL_STAGES = new Set(['done', 'failed', 'cancelled']);
+/** Where this tab keeps the job it follows, so that a reload finds it again. */
+const JOB_KEY = 'easel.job';
+const EVENTS_PATH = /^\/api\/jobs\/[0-9a-f-]{36}\/events$/;
 
 const state = {
   setup: undefined,
@@ -327,6 +330,11 @@ function finishJob() {
 
 function follow(job) {
   state.job = job;
+  try {
+    sessionStorage.setItem(JOB_KEY, JSON.stringify({ id: job.id, events: job.events }));
+  } catch {
+    // Storage off (a private window, a policy): a reload forgets the job, nothing else changes.
+  }
   $('#remix-error').textContent = '';
   state.events?.close();
   const events = new EventSource(job.events);
@@ -401,6 +409,28 @@ async function cancel() {
   $('#cancel').disabled = false;
 }
 
+/** After a reload: the job this tab was following, if easel still keeps it for this visitor. */
+async function resume() {
+  let saved;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(JOB_KEY) ?? 'null');
+  } catch {
+    saved = null;
+  }
+  if (typeof saved?.id !== 'string' || typeof saved.events !== 'string' || !EVENTS_PATH.test(saved.events)) return;
+  // One look at the stream says whether the job is still there; following it opens the stream again.
+  const probe = new AbortController();
+  const response = await fetch(saved.events, { signal: probe.signal }).catch(() => undefined);
+  probe.abort();
+  if (!response?.ok) {
+    sessionStorage.removeItem(JOB_KEY);
+    return;
+  }
+  $('#paint').disabled = true;
+  $('#paint').textContent = 'Painting…';
+  follow(saved);
+}
+
 async function start() {
   const response = await fetch('/api/setup');
   if (!response.ok) {
@@ -426,6 +456,7 @@ async function start() {
   $('#tab-upload').addEventListener('click', () => showTab(false));
   $('#paint-form').addEventListener('submit', paint);
   $('#cancel').addEventListener('click', cancel);
+  await resume().catch(() => undefined);
   document.body.dataset.ready = 'true';
 }
 
