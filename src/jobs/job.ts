@@ -61,12 +61,13 @@ export type CancelReason = 'user' | 'timeout' | 'shutdown' | 'restart';
 /**
  * What a job tells its platform, in order: queued, then any number of moved, then started,
  * progress…, and exactly one of done / failed / cancelled. Positions are 1-based (1 runs next);
- * `etaMs` is the expected wait until the job starts (queued, moved) or finishes (started).
+ * `etaMs` is the expected wait until the job starts (queued, moved) or finishes (started). A waiting job has no
+ * `etaMs` while its lane has no slot to start it on (its remote workers are away).
  */
 export type JobEvent =
   /** `restored`: brought back in line after easel restarted. */
-  | { readonly type: 'queued'; readonly position: number; readonly etaMs: number; readonly restored?: true }
-  | { readonly type: 'moved'; readonly position: number; readonly etaMs: number }
+  | { readonly type: 'queued'; readonly position: number; readonly etaMs?: number; readonly restored?: true }
+  | { readonly type: 'moved'; readonly position: number; readonly etaMs?: number }
   | { readonly type: 'started'; readonly etaMs: number }
   /** `progress.etaMs` is the queue's steadied estimate of the time left, which only goes up if the job slowed. */
   | { readonly type: 'progress'; readonly progress: Progress }

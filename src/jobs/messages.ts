@@ -35,14 +35,19 @@ export function elapsed(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-export function queueLine(position: number, etaMs: number): string {
+/** When a waiting job starts; with no estimate, its lane has no painter to start it on. */
+function startsIn(etaMs: number | undefined): string {
+  return etaMs === undefined ? 'waiting for a painter to connect' : `starts in ${roughDuration(etaMs)}`;
+}
+
+export function queueLine(position: number, etaMs: number | undefined): string {
   const place = position <= 1 ? "You're next in line" : `You're #${position} in line`;
-  return `${place} · starts in ${roughDuration(etaMs)}`;
+  return `${place} · ${startsIn(etaMs)}`;
 }
 
 /** A job from before a restart, back in the queue. */
-export function restoredQueueLine(position: number, etaMs: number): string {
-  return `easel restarted; your job is back in line, #${position} · starts in ${roughDuration(etaMs)}`;
+export function restoredQueueLine(position: number, etaMs: number | undefined): string {
+  return `easel restarted; your job is back in line, #${position} · ${startsIn(etaMs)}`;
 }
 
 export function startedLine(etaMs: number): string {

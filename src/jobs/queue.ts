@@ -387,10 +387,15 @@ export class JobQueue {
     this.#jobs.set(job.id, job);
     line.scheduler.add(job);
     const position = line.scheduler.line().indexOf(job) + 1;
-    const etaMs = this.#startEstimates(line).get(job) ?? 0;
+    const etaMs = this.#startEstimates(line).get(job);
     job.reportedPosition = position;
     this.#log(job).info({ position, etaMs, label: spec.label, restored: restored !== undefined }, 'job queued');
-    this.#emit(job, { type: 'queued', position, etaMs, ...(restored ? { restored: true } : {}) });
+    this.#emit(job, {
+      type: 'queued',
+      position,
+      ...(etaMs !== undefined && { etaMs }),
+      ...(restored ? { restored: true } : {}),
+    });
     this.#dispatch();
     return job.handle;
   }
@@ -403,8 +408,12 @@ export class JobQueue {
         this.#slotless(line);
         continue;
       }
-      clearTimeout(line.slotless);
-      line.slotless = undefined;
+      if (line.slotless !== undefined) {
+        clearTimeout(line.slotless);
+        line.slotless = undefined;
+        // Their lines said "waiting for a painter": now they can say when.
+        this.#forgetPositions(line);
+      }
       line.down = false;
       for (const { entry, slot } of scheduler.dispatch()) void this.#run(entry, slot);
     }
@@ -420,6 +429,8 @@ export class JobQueue {
     if (graceMs !== undefined && !line.down) {
       if (line.slotless === undefined && !this.#closed) {
         this.#logger.warn({ lane: line.lane.name, graceMs }, 'no slots in this lane; its jobs wait for one');
+        // Their lines said when they would start; with no painter there is no saying.
+        this.#forgetPositions(line);
         line.slotless = setTimeout(() => {
           line.down = true;
           this.#dispatch();
@@ -537,9 +548,15 @@ export class JobQueue {
         const position = index + 1;
         if (job.reportedPosition === position) return;
         job.reportedPosition = position;
-        this.#emit(job, { type: 'moved', position, etaMs: estimates.get(job) ?? 0 });
+        const etaMs = estimates.get(job);
+        this.#emit(job, { type: 'moved', position, ...(etaMs !== undefined && { etaMs }) });
       });
     }
+  }
+
+  /** Has #reportMoves tell the lane's waiting jobs where they stand again, though their places did not change. */
+  #forgetPositions(line: LaneLine): void {
+    for (const job of line.scheduler.line()) job.reportedPosition = undefined;
   }
 
   /**

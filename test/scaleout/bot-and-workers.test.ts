@@ -191,7 +191,8 @@ describe.skipIf(skipWithoutRedis)('one bot and two easel workers on Redis', () =
     await waitUntil('the bot to see no worker', () => roster() === 0 || undefined, all());
 
     const job = await postJob({ preset: 'starry_night' }, await sharedJpeg('content/kitten.jpg'));
-    await waitUntil('its place in line', () => job.frames.find((frame) => frame.stage === 'waiting'), all());
+    const waiting = await waitUntil('its place in line', () => job.frames.find((f) => f.stage === 'waiting'), all());
+    expect(waiting.line).toBe("You're next in line · waiting for a painter to connect");
     const next = EaselProcess.worker('worker-c', { ...common, EASEL_WORKER_LANES: 'gatys', EASEL_SLOTS: '1' });
     workers.push(next);
 

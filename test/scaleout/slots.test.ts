@@ -3,7 +3,8 @@ import type { JobResult, JobSpec } from '../../src/jobs/job.js';
 import { measureGatys, type Lane, type LaneCallbacks } from '../../src/jobs/lanes.js';
 import { EngineDownError, JobQueue } from '../../src/jobs/queue.js';
 import { solidImage } from '../fixtures/images.js';
-import { logger, spec, track } from '../jobs/queue-support.js';
+import { queueLine } from '../../src/jobs/messages.js';
+import { flush, logger, spec, track } from '../jobs/queue-support.js';
 
 /** A lane whose slots the test sets, as remote workers join and leave; each run waits until the test ends it. */
 class ElasticLane implements Lane {
@@ -83,13 +84,20 @@ describe('a lane whose slots change (the scale-out mode)', () => {
     lane.set(0);
     const arriving = track(queue, spec('cal'));
     expect(queue.waiting).toBe(2);
-    expect(waiting.events.map((event) => event.type)).toEqual(['queued']);
+    await flush();
+    // No slot, no saying when: the waiting job is told so, the new one too.
+    expect(waiting.events.map((event) => event.type)).toEqual(['queued', 'moved']);
+    expect(waiting.last()).toEqual({ type: 'moved', position: 1 });
+    expect(arriving.events[0]).toEqual({ type: 'queued', position: 2 });
+    expect(queueLine(1, undefined)).toBe("You're next in line · waiting for a painter to connect");
     lane.runs[0]!.finish();
     await running.done;
 
     lane.set(1);
     await vi.waitFor(() => expect(lane.runs).toHaveLength(2));
     expect(lane.runs[1]!.spec.requester.userId).toBe('bea');
+    // The one still waiting hears when it starts again.
+    expect(arriving.last()).toMatchObject({ type: 'moved', position: 1, etaMs: expect.any(Number) });
     lane.runs[1]!.finish();
     await vi.waitFor(() => expect(lane.runs).toHaveLength(3));
     lane.runs[2]!.finish();
