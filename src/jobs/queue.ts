@@ -275,8 +275,7 @@ export class JobQueue {
     return this.reserve(spec.requester, undefined, spec.kind).submit(spec, listener);
   }
 
-  /** Whether jobs of `lane` can be taken: it has an engine with a slot in service. */
-  /** Whether the lane takes jobs: it has slots, or is waiting for them to come back. */
+  /** Whether jobs of `lane` can be taken: it has a slot in service, or is waiting for one to come back. */
   #lineUp(lane: LaneName): boolean {
     const line = this.#lines[lane];
     return line !== undefined && (line.scheduler.liveSlots().length > 0 || !line.down);
