@@ -121,6 +121,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     gallery,
     logger,
     remix: new Remixer({ store: remixStore, queue, presets, limits: optionLimits }),
+    dataDir: config.journal.dir,
     limits: { ...limits, options: optionLimits },
   };
 

@@ -36,7 +36,7 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
     config,
     logger,
     allowList: new AllowList(config.channels),
-    photoThreads: new PhotoThreads(),
+    photoThreads: new PhotoThreads(deps.dataDir),
   };
   const commands = await loadCommands(deps.limits.options);
   const client = createClient(config);
@@ -74,6 +74,9 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
     // The client stays "ready" while a shard reconnects; the shards say whether the gateway is there now.
     connected: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     restorer: discordRestorer(context, client),
-    stop: () => client.destroy(),
+    stop: async () => {
+      await client.destroy();
+      context.photoThreads.close();
+    },
   };
 }

@@ -19,6 +19,8 @@ export interface PlatformDeps {
   readonly logger: Logger;
   /** The remix buttons under chat results; without it results have none. */
   readonly remix?: Remixer;
+  /** The data directory (the journal's), for what a platform keeps across restarts; in memory without it. */
+  readonly dataDir?: string;
   readonly limits: {
     readonly maxDownloadBytes: number;
     readonly downloadTimeoutMs: number;
