@@ -30,6 +30,15 @@ const ALREADY_GONE: ReadonlySet<string | undefined> = new Set(['file_not_found',
  * file, and the job's last view removes it. Nothing here throws: a failed preview is logged at warn and the next one
  * takes its place.
  */
+/**
+ * A job's preview files across a restart: `kept`, the one a job restored after a crash left in its thread, goes
+ * before this job's first preview (or with its end); `onFile` hears of each new one, for the job's journal entry.
+ */
+export interface PreviewFiles {
+  readonly kept?: string;
+  readonly onFile?: (fileId: string) => void;
+}
+
 export class SlackPreviews {
   readonly #client: webApi.WebClient;
   readonly #channel: string;
@@ -38,14 +47,24 @@ export class SlackPreviews {
   /** The preview file in the thread now, if any. */
   #fileId: string | undefined;
 
+  readonly #onFile: ((fileId: string) => void) | undefined;
+
   /**
    * Previews go into the thread `threadTs` names when asked (at each upload: a job's thread may be its status
    * message, posted after the job starts), and never to the channel's top level, which they would flood.
    */
-  constructor(client: webApi.WebClient, channel: string, threadTs: () => string | undefined, log: Logger) {
+  constructor(
+    client: webApi.WebClient,
+    channel: string,
+    threadTs: () => string | undefined,
+    log: Logger,
+    files: PreviewFiles = {},
+  ) {
     this.#client = client;
     this.#channel = channel;
     this.#threadTs = threadTs;
+    this.#fileId = files.kept;
+    this.#onFile = files.onFile;
     const replace = (view: StatusView): Promise<void> => this.#replace(view);
     this.#updater = new StatusUpdater(
       { post: replace, edit: replace },
@@ -82,6 +101,7 @@ export class SlackPreviews {
       }),
     );
     this.#fileId = uploaded.files.flatMap((completed) => completed.files ?? [])[0]?.id;
+    if (this.#fileId !== undefined) this.#onFile?.(this.#fileId);
   }
 
   #delete(file: string): Promise<void> {

@@ -14,8 +14,8 @@ import {
 } from '../jobs/status/index.js';
 import { jobView } from './blocks.js';
 import { describeSlackError, slackCall } from './logging.js';
-import { PREVIEW_INTERVAL_MS, SlackPreviews } from './previews.js';
-import { readSlackReplyTo, slackReplyTo } from './reply-to.js';
+import { PREVIEW_INTERVAL_MS, SlackPreviews, type PreviewFiles } from './previews.js';
+import { previewFileReplyTo, readPreviewFile, readSlackReplyTo, slackReplyTo } from './reply-to.js';
 
 export const PLATFORM = 'slack';
 
@@ -35,8 +35,9 @@ class SlackStatus implements StatusSurface {
     private readonly place: MessagePlace,
     private readonly spec: JobSpec,
     private readonly log: Logger,
+    previewFiles: PreviewFiles,
   ) {
-    this.#previews = new SlackPreviews(client, place.channel, () => this.#threadTs(), log);
+    this.#previews = new SlackPreviews(client, place.channel, () => this.#threadTs(), log, previewFiles);
   }
 
   /** The job's thread: the one it was asked in, else the status message's. */
@@ -131,10 +132,14 @@ export class SlackJobs implements JobRestorer {
   #track(spec: JobSpec, place: MessagePlace, submit: (spec: JobSpec, listener: JobListener) => JobHandle): JobHandle {
     const { userId } = spec.requester;
     const log = this.#log.child({ userId, channel: place.channel });
-    const handle = trackJob({
+    const kept = readPreviewFile(spec.replyTo);
+    // Noted in the journal, so that a job restored after a crash deletes the preview it left in its thread. Only
+    // called from the job's events, which the queue delivers after `submit` returned, so `handle` is set.
+    const onFile = (fileId: string): void => this.#deps.queue.noteReplyTo(handle.id, previewFileReplyTo(fileId));
+    const handle: JobHandle = trackJob({
       // Only Gatys jobs paint long enough for previews, and the engine need render none that would not be posted.
       spec: spec.kind === 'gatys' ? { ...spec, previewIntervalMs: PREVIEW_INTERVAL_MS } : spec,
-      surface: new SlackStatus(this.#client, place, spec, log),
+      surface: new SlackStatus(this.#client, place, spec, log, { ...(kept && { kept }), onFile }),
       intervalMs: this.#intervalMs,
       logger: log,
       submit,

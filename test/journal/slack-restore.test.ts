@@ -134,4 +134,36 @@ describe('Slack jobs after a restart', () => {
     await after.platform.stop();
     expect(after.platform.connected()).toBe(false);
   });
+
+  it('takes away the preview a crash left in the thread, so the thread never shows two', async () => {
+    const slack = await startSlackStandIn();
+    cleanups.push(() => slack.close());
+    const dataDir = await dirs.make();
+    const before = await boot(slack, dataDir);
+    await slack.connected();
+    const pair = await postPair(slack, 'U1');
+    await command(slack, 'U1', 'C1', '');
+    const first = await before.engine.nextRun();
+    first.progress(1, { preview: { width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(90) } });
+    const left = await slack.waitForUpload((u) => u.filename === 'preview.jpg');
+    const previewsInThread = (): string[] =>
+      slack
+        .thread('C1', pair.ts)
+        .flatMap((m) => m.files ?? [])
+        .flatMap((f) => (f.name === 'preview.jpg' ? [f.id] : []));
+    await expect.poll(previewsInThread).toHaveLength(1);
+    // The process dies with the preview in the thread; the journal has noted it.
+    await expect.poll(() => JSON.stringify(before.journal.unfinished()[0]?.request?.replyTo)).toContain('previewFile');
+    await before.platform.stop();
+
+    const after = await boot(slack, dataDir);
+    await expect.poll(() => after.platform.connected()).toBe(true);
+    const restorers = new Map([[after.platform.name, after.platform.restorer]]);
+    expect(await restoreJobs(after.journal, after.queue, restorers, logger)).toEqual({ restored: 1, lost: 0, kept: 0 });
+    const run = await after.engine.nextRun();
+    run.finish();
+    await slack.waitForUpload((u) => u.threadTs === pair.ts && u.filename !== 'preview.jpg');
+    await expect.poll(previewsInThread).toEqual([]);
+    expect(slack.callsOf('files.delete').map((c) => c.args.file)).toContain(left.fileId);
+  });
 });
