@@ -68,6 +68,17 @@ async function openPage(playground: TestPlayground): Promise<Page> {
 
 const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
 
+/** Chooses a shared photo and a preset by name, and presses Paint it. */
+async function paintPreset(page: Page, photo: string, preset: string): Promise<void> {
+  await page.setInputFiles('#content-input', {
+    name: photo,
+    mimeType: 'image/jpeg',
+    buffer: await sharedJpeg(`content/${photo}`),
+  });
+  await page.locator('.preset', { hasText: preset }).click();
+  await page.click('#paint');
+}
+
 async function download(page: Page): Promise<{ name: string; bytes: Buffer }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
   return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
@@ -162,13 +173,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     const playground = await startTestPlayground(engine);
     started.push(playground);
     const page = await openPage(playground);
-    await page.setInputFiles('#content-input', {
-      name: 'kitten.jpg',
-      mimeType: 'image/jpeg',
-      buffer: await sharedJpeg('content/kitten.jpg'),
-    });
-    await page.locator('.preset', { hasText: 'The Starry Night' }).click();
-    await page.click('#paint');
+    await paintPreset(page, 'kitten.jpg', 'The Starry Night');
     const run = await engine.nextRun();
     run.progress(2);
     await page.locator('#line', { hasText: 'iteration 2/' }).waitFor();
@@ -267,13 +272,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
       const playground = await startTestPlayground(engine);
       started.push(playground);
       const page = await openPage(playground);
-      await page.setInputFiles('#content-input', {
-        name: 'robin.jpg',
-        mimeType: 'image/jpeg',
-        buffer: await sharedJpeg('content/robin.jpg'),
-      });
-      await page.locator('.preset', { hasText: 'The Starry Night' }).click();
-      await page.click('#paint');
+      await paintPreset(page, 'robin.jpg', 'The Starry Night');
       await page.locator('#stage', { hasText: 'Done' }).waitFor({ timeout: 100_000 });
       const { bytes } = await download(page);
       expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 48, height: 48 });
