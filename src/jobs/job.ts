@@ -24,7 +24,10 @@ interface JobBase {
    * after a restart the platform can post about the job again. Each platform reads back only what it wrote.
    */
   readonly replyTo?: ReplyTo;
-  /** How the member asked for it, for its "made with" line and its remix buttons; chat jobs have one. */
+  /**
+   * How the member asked for it, for its "made with" line and its remix buttons; every job a member asked for (in
+   * chat or on the playground) has one, the gallery's tiles none.
+   */
   readonly recipe?: Recipe;
 }
 

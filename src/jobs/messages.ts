@@ -90,7 +90,7 @@ const ALWAYS_NAMED: ReadonlySet<string> = new Set(['strength', 'size', 'seed', '
 /**
  * How a result was made, in one line whose parts are /stylize's own options, so that typing them in again paints the
  * same picture: "Made with preset starry_night · strength 7 · size 512 · seed 0 · iterations 100 · 41 s". A job
- * without a recipe (the playground's) names its label instead, and no strength.
+ * without a recipe (a gallery tile's) names its label instead, and no strength.
  */
 export function madeWithLine(spec: JobSpec, result: JobResult): string {
   const { recipe } = spec;

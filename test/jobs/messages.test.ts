@@ -74,7 +74,7 @@ describe('messages', () => {
     expect(madeWithLine(gatys({ settings: {} }), result)).toBe(
       'Made with your style image · strength 5 · size 512 · seed 7 · iterations 100 · 41 s',
     );
-    // The playground's jobs carry no recipe: their label, and no strength.
+    // A job with no recipe (a gallery tile's): its label, and no strength.
     expect(madeWithLine(gatys(undefined), result)).toBe(
       'Made with The Great Wave · size 512 · seed 7 · iterations 100 · 41 s',
     );

@@ -71,7 +71,7 @@ export class Remixer {
     };
   }
 
-  /** The buttons for a finished job's result; none for a job without a recipe (not asked for in chat). */
+  /** The buttons for a finished job's result; none for a job without a recipe (a gallery tile's). */
   offers(spec: JobSpec): RemixOffer[] {
     return remixOffers(spec, this.#remixLimits);
   }
