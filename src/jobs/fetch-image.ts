@@ -22,15 +22,22 @@ export interface InputSides {
 }
 
 /**
- * What the engine will make of a job's inputs at most, and of its Bigger remix, which paints the same decoded
- * images one size step up: the content at that size, and a style at that size × styleScale within `maxSide`, the
- * largest side it paints (see styleSide). Decoding to these sides keeps a queued job's pixels that small, whatever
- * was uploaded, and a Bigger result as sharp as the first (decoded at the job's own size, a 768 px remix of a 512
- * px job painted an upscaled photo and painting).
+ * The largest output a job's kept inputs will be painted at: its own `size`, or the size its Bigger remix paints the
+ * same decoded images at, one step up within `maxSide`. Decoded at the job's own size, a 768 px remix of a 512 px
+ * job painted an upscaled photo and painting.
+ */
+export function paintedSide(size: number, maxSide: number): number {
+  return Math.min(biggerSize(size, maxSide) ?? size, maxSide);
+}
+
+/**
+ * What the engine will make of a job's inputs at most (see paintedSide): the content at that side, and a style at
+ * that side × styleScale within `maxSide`, the largest side it paints (see styleSide). Decoding to these sides keeps
+ * a queued job's pixels that small, whatever was uploaded.
  */
 export function inputSides(options: Pick<StylizeOptions, 'size' | 'styleScale'>, maxSide: number): InputSides {
-  const size = biggerSize(options.size, maxSide) ?? options.size;
-  return { content: size, style: styleSide(size, size, options.styleScale, maxSide) };
+  const side = paintedSide(options.size, maxSide);
+  return { content: side, style: styleSide(side, side, options.styleScale, maxSide) };
 }
 
 /**

@@ -1,5 +1,4 @@
-import { inputSides } from './fetch-image.js';
-import { biggerSize } from './remix/actions.js';
+import { inputSides, paintedSide } from './fetch-image.js';
 import { readFile } from 'node:fs/promises';
 import { openAssetFolder, type AssetsSource } from '../assets/index.js';
 import { isNetworkId, NETWORK_IDS, type NetworkId } from '../engine/feedforward/shipped-networks.js';
@@ -434,9 +433,7 @@ export type PresetPlan = (
 
 /** The longest side the photo need be decoded at for `plan`: the network's output size, or the painting job's. */
 export function presetContentSide(plan: PresetPlan, maxSide: number): number {
-  return plan.kind === 'network'
-    ? Math.min(biggerSize(plan.size, maxSide) ?? plan.size, maxSide)
-    : inputSides(plan.options, maxSide).content;
+  return plan.kind === 'network' ? paintedSide(plan.size, maxSide) : inputSides(plan.options, maxSide).content;
 }
 
 /** Someone set options that only a painting takes on a preset that has only a network. */
