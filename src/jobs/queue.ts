@@ -275,6 +275,12 @@ export class JobQueue {
     return this.reserve(spec.requester, undefined, spec.kind).submit(spec, listener);
   }
 
+  /** Refuses new jobs from now on; a lane waiting for slots stops waiting, since nothing will run in it again. */
+  #takeNoMore(): void {
+    this.#closed = true;
+    for (const line of this.#eachLine()) clearTimeout(line.slotless);
+  }
+
   /** Whether jobs of `lane` can be taken: it has a slot in service, or is waiting for one to come back. */
   #lineUp(lane: LaneName): boolean {
     const line = this.#lines[lane];
@@ -320,8 +326,7 @@ export class JobQueue {
    * after the grace period; the engine's own close ends that worker.
    */
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const line of this.#eachLine()) clearTimeout(line.slotless);
+    this.#takeNoMore();
     const jobs = [...this.#jobs.values()];
     for (const job of jobs) this.#stop(job, 'shutdown');
     await Promise.all(jobs.map((job) => job.handle.done));
@@ -334,8 +339,7 @@ export class JobQueue {
    * Returns once every job has ended.
    */
   async suspend(graceMs: number, resumable: (jobId: string) => boolean): Promise<void> {
-    this.#closed = true;
-    for (const line of this.#eachLine()) clearTimeout(line.slotless);
+    this.#takeNoMore();
     const jobs = [...this.#jobs.values()];
     const stop = (job: Job): void => this.#stop(job, resumable(job.id) ? 'restart' : 'shutdown');
     for (const job of jobs) if (job.state === 'waiting') stop(job);
