@@ -36,7 +36,7 @@ export async function startDiscord(deps: PlatformDeps, config: DiscordConfig): P
     config,
     logger,
     allowList: new AllowList(config.channels),
-    photoThreads: new PhotoThreads(deps.dataDir),
+    photoThreads: new PhotoThreads({ dataDir: deps.dataDir, logger }),
   };
   const commands = await loadCommands(deps.limits.options);
   const client = createClient(config);

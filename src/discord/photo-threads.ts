@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { sameFingerprint } from '../images/fingerprint.js';
+import { openDisposableDatabase } from '../jobs/disposable-database.js';
 
 /** How long a photo's thread is remembered, like its inputs for the remix buttons. */
 const REMEMBER_MS = 24 * 3_600_000;
@@ -21,6 +21,14 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS photo_threads_member ON photo_threads (channel_id, user_id, at);
 `;
 
+export interface PhotoThreadsOptions {
+  /** The data directory; in memory without one. */
+  readonly dataDir?: string | undefined;
+  readonly logger: Logger;
+  /** The clock, for tests; Date.now by default. */
+  readonly now?: () => number;
+}
+
 interface Row {
   readonly photo: string;
   readonly thread_id: string;
@@ -30,18 +38,21 @@ interface Row {
  * The thread each member's photo was painted in, per channel, so that /stylize with the same photo again goes into
  * that thread and one photo's tries and remixes stay together. Photos are matched by fingerprint, so the same
  * picture uploaded again (or at another size) finds its thread. Kept in the data directory when given one, so that
- * a restart keeps them too; in memory otherwise.
+ * a restart keeps them too (a file that cannot be read is started afresh); in memory otherwise.
  */
 export class PhotoThreads {
   readonly #db: Database.Database;
   readonly #now: () => number;
 
-  constructor(dataDir?: string, now: () => number = Date.now) {
+  constructor({ dataDir, logger, now = Date.now }: PhotoThreadsOptions) {
     this.#now = now;
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
-    this.#db = new Database(dataDir ? join(dataDir, PHOTO_THREADS_FILE) : ':memory:', { timeout: 1_000 });
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.exec(SCHEMA);
+    this.#db = openDisposableDatabase({
+      dir: dataDir,
+      file: PHOTO_THREADS_FILE,
+      schema: SCHEMA,
+      logger,
+      what: "Discord's photo threads",
+    });
   }
 
   find(channelId: string, userId: string, photo: bigint): string | undefined {

@@ -1,13 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PhotoThreads } from '../../src/discord/photo-threads.js';
+import { PHOTO_THREADS_FILE, PhotoThreads } from '../../src/discord/photo-threads.js';
 import { decodeImage } from '../../src/images/decode.js';
 import { fingerprint } from '../../src/images/fingerprint.js';
 import { resizeExact } from '../../src/images/resize.js';
 import { SHARED } from '../playground/harness.js';
 
+const errors: Array<{ msg: string }> = [];
+const logger = pino(
+  { level: 'error' },
+  { write: (line: string) => void errors.push(JSON.parse(line) as { msg: string }) },
+);
 const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
@@ -23,12 +29,12 @@ describe("Discord's photo threads", () => {
     const dir = await mkdtemp(join(tmpdir(), 'easel-threads-'));
     dirs.push(dir);
     const robin = await photoPrint('robin.jpg', 256);
-    const before = new PhotoThreads(dir);
+    const before = new PhotoThreads({ dataDir: dir, logger });
     before.remember('channel-1', 'alice', robin, 'thread-robin');
     before.remember('channel-1', 'alice', await photoPrint('kitten.jpg', 256), 'thread-kitten');
     before.close();
 
-    const after = new PhotoThreads(dir);
+    const after = new PhotoThreads({ dataDir: dir, logger });
     expect(after.find('channel-1', 'alice', await photoPrint('robin.jpg', 96))).toBe('thread-robin');
     // Another member's, or another channel's, is not theirs to join.
     expect(after.find('channel-1', 'bob', robin)).toBeUndefined();
@@ -39,9 +45,22 @@ describe("Discord's photo threads", () => {
     after.close();
   });
 
+  it('start afresh from a file that cannot be read, saying so, rather than keep Discord from starting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'easel-threads-'));
+    dirs.push(dir);
+    await writeFile(join(dir, PHOTO_THREADS_FILE), 'not a database, just bytes that a full disk left behind');
+    const robin = await photoPrint('robin.jpg', 128);
+    const threads = new PhotoThreads({ dataDir: dir, logger });
+    expect(errors.map((line) => line.msg)).toEqual(["Discord's photo threads could not be read; starting it afresh"]);
+    expect(threads.find('channel-1', 'alice', robin)).toBeUndefined();
+    threads.remember('channel-1', 'alice', robin, 'thread-robin');
+    expect(threads.find('channel-1', 'alice', robin)).toBe('thread-robin');
+    threads.close();
+  });
+
   it('keep the newest thread of a photo, for a day', async () => {
     let now = 1_000_000;
-    const threads = new PhotoThreads(undefined, () => now);
+    const threads = new PhotoThreads({ logger, now: () => now });
     const robin = await photoPrint('robin.jpg', 128);
     threads.remember('channel-1', 'alice', robin, 'first');
     now += 1_000;

@@ -1,4 +1,3 @@
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -6,6 +5,7 @@ import type { RgbImage } from '../../engine/types.js';
 import type { JobRequester, JobSpec } from '../job.js';
 import { InputFiles, pixelBytes } from '../journal/inputs.js';
 import { parseRequest, specFrom, storedOf, type StoredRequest } from '../journal/journal.js';
+import { openDisposableDatabase } from '../disposable-database.js';
 import type { JobEnd, JobObserver, ObservedJob } from '../observer.js';
 
 export const REMIX_FILE = 'remix.db';
@@ -52,19 +52,6 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS kept_by_age ON kept (kept_at);
 `;
 
-function openDatabase(file: string): Database.Database {
-  const db = new Database(file, { timeout: 1_000 });
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
-    return db;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-}
-
 /** The images a remix needs: the photo, and the style images unless a preset paints the style. */
 function keptImages(spec: JobSpec): { images: RgbImage[]; request: StoredRequest } {
   const { images, request } = storedOf(spec);
@@ -73,9 +60,10 @@ function keptImages(spec: JobSpec): { images: RgbImage[]; request: StoredRequest
 }
 
 /**
- * The inputs and settings of finished chat jobs, kept for a while so that their results' remix buttons work without
- * an upload, also after a restart: rows in `remix.db` and raw images under `remix/` in the data directory, next to
- * the journal. It follows the queue as a JobObserver and keeps every job that finished with a recipe (chat jobs).
+ * The inputs and settings of finished jobs, kept for a while so that their results' remix buttons work without an
+ * upload, also after a restart: rows in `remix.db` and raw images under `remix/` in the data directory, next to the
+ * journal. It follows the queue as a JobObserver and keeps every job that finished with a recipe (a member's, in
+ * chat or on the playground).
  * Bounded by age (keepMs) and by bytes on disk (maxBytes), the oldest going first. Synchronous, like the journal.
  */
 export class RemixStore implements JobObserver {
@@ -100,16 +88,8 @@ export class RemixStore implements JobObserver {
    * afresh (logged) rather than keeping easel from starting.
    */
   static open(options: RemixStoreOptions): RemixStore {
-    mkdirSync(options.dir, { recursive: true });
-    const file = join(options.dir, REMIX_FILE);
-    let db: Database.Database;
-    try {
-      db = openDatabase(file);
-    } catch (err) {
-      options.logger.error({ err, file }, 'the remix store could not be read; starting it afresh');
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-      db = openDatabase(file);
-    }
+    const { dir, logger } = options;
+    const db = openDisposableDatabase({ dir, file: REMIX_FILE, schema: SCHEMA, logger, what: 'the remix store' });
     const store = new RemixStore(db, new InputFiles(join(options.dir, 'remix')), options);
     store.#removeExpired();
     store.#removeStrayFiles();
