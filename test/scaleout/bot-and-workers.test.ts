@@ -181,6 +181,8 @@ describe.skipIf(skipWithoutRedis)('one bot and two easel workers on Redis', () =
     const percents = frames.flatMap((frame) => (frame.percent === undefined ? [] : [frame.percent]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     await waitUntil('the other worker to log the job done', () => other.logged('job done', job.id)[0], all());
+    // The bot's log comes through a pipe that may lag behind its HTTP answers, on a slow machine by a while.
+    await waitUntil('the bot to log the job done', () => bot.logged('job done', job.id)[0], all());
     expect(bot.logged('job done', job.id)).toHaveLength(1);
   });
 
@@ -199,6 +201,7 @@ describe.skipIf(skipWithoutRedis)('one bot and two easel workers on Redis', () =
     const frames = await job.ended;
     expect(frames.at(-1)).toMatchObject({ stage: 'done', result: `/api/jobs/${job.id}/result.png` });
     expect(frames.filter((frame) => frame.stage === 'failed')).toEqual([]);
+    await waitUntil('the new worker to log the job done', () => next.logged('job done', job.id)[0], all());
     expect(next.logged('job done', job.id)).toHaveLength(1);
   });
 });
