@@ -110,7 +110,10 @@ export interface BotOptions {
   readonly networkEngine?: QueueNetworkEngine;
   /** The presets (as in config/presets.json, by id) instead of two that paint their paintings. */
   readonly presets?: Readonly<Record<string, unknown>>;
-  /** Remix buttons, with their inputs kept in `dataDir` (a new bot on the same one is easel after a restart). */
+  /**
+   * Remix buttons, with their inputs (and Discord's photo threads) kept in `dataDir`: a new bot on the same one is
+   * easel after a restart.
+   */
   readonly remix?: RemixSetup;
   /** A stand-in to connect to instead of a fresh one, as a bot started again after a restart does; left open. */
   readonly standIn?: DiscordStandIn;
@@ -157,6 +160,7 @@ export async function startBot(engine: StyleEngine, options: BotOptions = {}): P
     presets,
     gallery: new PresetGallery({ presets, paint: queuePainter(queue, optionLimits, presets.defaults), logger: log }),
     logger: log,
+    ...(remix ? { dataDir: remix.dataDir } : {}),
     ...(store ? { remix: new Remixer({ store, queue, presets, limits: optionLimits, newSeed: remix?.newSeed }) } : {}),
     limits: { maxDownloadBytes: 2 * 1024 * 1024, downloadTimeoutMs: 5_000, image, options: optionLimits },
   };

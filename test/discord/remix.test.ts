@@ -205,6 +205,9 @@ describe('remix buttons on Discord', () => {
       await waitFor('the remix in the same thread', () =>
         resultsIn(standIn, result.channel_id).some((message) => message.content.includes('preserve_colors yes')),
       );
+      // The photo's thread is remembered across the restart too: the same photo again goes into it.
+      const { result: again } = await paintOne(second, carol, 'robin.jpg', 56);
+      expect(again.channel_id).toBe(result.channel_id);
     } finally {
       for (const bot of bots.splice(0)) await bot.stop();
       await standIn.close();
