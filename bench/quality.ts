@@ -5,8 +5,11 @@
  * commit d9108d8 (bench/quality/legacy-d9108d8.json): that one used a loss the engine no longer computes.
  *
  *   npm run bench -- --quality [--pairs content.jpg:style.jpg@256,...] [--settings default,reference] [--out dir]
+ *                              [--torch /usr/bin/python3]
  *
  * Wall times include style targets and set-up, not model loading. `--out` also writes each result as a PNG.
+ * `--torch` runs the issue's PyTorch reference with that Python, on the same cores in the same run, and says how
+ * much sooner easel's default schedule gets as close (the issue's goal is ten times).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -26,6 +29,7 @@ import { encodeImage } from '../src/images/encode.js';
 import { hasHugePages, HUGE_PAGE_TUNABLE } from './malloc.js';
 import { firstReaching, snapshotRuntime, type Course, type Snapshot } from './quality/catch-up.js';
 import { countingRuntime, type EvaluationCount } from './quality/counting-runtime.js';
+import { runTorchReference } from './quality/torch-reference.js';
 import { Yardstick, YARDSTICK_LAYERS, type Score } from './quality/yardstick.js';
 
 /** Three pairs at 256 px of different kinds (city, landscape, architecture), and the issue's pair at 512 px. */
@@ -66,7 +70,8 @@ export interface Row {
   readonly load: number;
 }
 
-const SHARED = fileURLToPath(new URL('../../shared/images/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
+const VGG19_DIR = join(SHARED, 'models/vgg19');
 const LEGACY_FILE = fileURLToPath(new URL(`./quality/legacy-${LEGACY_COMMIT}.json`, import.meta.url));
 
 export interface Pair {
@@ -86,7 +91,7 @@ export function parsePairs(text: string): Pair[] {
 const pairName = (pair: Pair): string => `${parse(pair.content).name} × ${parse(pair.style).name}`;
 
 async function image(path: string): Promise<RgbImage> {
-  return decodeImage(await readFile(join(SHARED, path)));
+  return decodeImage(await readFile(join(SHARED, 'images', path)));
 }
 
 export function table(rows: readonly Row[]): string {
@@ -173,24 +178,28 @@ export async function measurePair(
   return { row, image: result.image };
 }
 
-/** The single-scale run the catch-up is measured on: up to this many times the default's iterations. */
+/** A catch-up run is up to this many times the default's iterations. */
 const CATCH_UP_LENGTH = 2;
 /** Every this many evaluations the catch-up run keeps a snapshot to score. */
 const CATCH_UP_EVERY = 2;
 
+/** What a catch-up run is, and how its rows are labelled. */
+export interface CatchUp {
+  /** The options of the run, which is scored along its course. */
+  readonly options: StylizeOptions;
+  /** The run's name, as in "single-scale". */
+  readonly name: string;
+  /** What it has to reach, as in "default". */
+  readonly target: string;
+}
+
 /**
- * How long easel takes single-scale (the reference procedure: one scale, L-BFGS from the photo) to get as close as
- * `target` in both distances: one run of CATCH_UP_LENGTH × the default's iterations, scored at its snapshots. The
- * first row's wall time and evaluations are the first snapshot's that reaches the target; if none does, they are the
- * whole run's and the row says so. The second row is the same run where it had spent the target's full-size
- * evaluations: the two procedures at equal cost.
+ * How long the run of `catchUp` takes to get as close as `target` in both distances: one run, scored at its
+ * snapshots. The first row's wall time and evaluations are the first snapshot's that reaches the target; if none
+ * does, they are the whole run's and the row says so. The second row is the same run where it had spent the target's
+ * full-size evaluations: the two procedures at equal cost.
  */
-export async function measureCatchUp(
-  bench: QualityBench,
-  pair: Pair,
-  options: StylizeOptions,
-  target: Row,
-): Promise<Row[]> {
+export async function measureCatchUp(bench: QualityBench, pair: Pair, catchUp: CatchUp, target: Row): Promise<Row[]> {
   const { runtime, yardstick } = bench;
   const content = await image(`content/${pair.content}`);
   const style = await image(`styles/${pair.style}`);
@@ -201,10 +210,9 @@ export async function measureCatchUp(
   const course = (): Course => ({ ms: performance.now() - started, iteration: done + 1 });
   const size = { width: target.width, height: target.height };
   const snapshotting = snapshotRuntime(runtime, size, CATCH_UP_EVERY, course, snapshots);
-  const single = { ...options, scales: 1, iterations: CATCH_UP_LENGTH * options.iterations };
   started = performance.now();
   const result = await stylize(
-    { content, styles: [style], options: single },
+    { content, styles: [style], options: catchUp.options },
     { runtime: snapshotting, styleCache: new StyleTargetCache(), onProgress: (p) => (done = p.iteration) },
   );
   const names = { photo: pair.content, painting: pair.style };
@@ -220,7 +228,7 @@ export async function measureCatchUp(
   });
   const last = snapshots.at(-1)!;
   const at = reached ?? last;
-  const sameCost = snapshots.find((s) => s.evaluation >= target.fullSizeEvaluations) ?? last;
+  const sameCost = snapshots.find((s) => s.fullSize >= target.fullSizeEvaluations) ?? last;
   const row = async (snapshot: Snapshot, settings: string): Promise<Row> => ({
     pair: pairName(pair),
     size: pair.size,
@@ -231,13 +239,73 @@ export async function measureCatchUp(
     seconds: snapshot.ms / 1000,
     iterations: snapshot.iteration,
     evaluations: snapshot.evaluation,
-    fullSizeEvaluations: snapshot.evaluation,
+    fullSizeEvaluations: snapshot.fullSize,
     load: loadavg()[0]!,
   });
+  const { name, target: what } = catchUp;
   return [
-    await row(at, reached ? 'single-scale, to reach default' : `single-scale, not there after ${single.iterations}`),
-    await row(sameCost, "single-scale, default's evaluations"),
+    await row(at, reached ? `${name}, to reach ${what}` : `${name}, not there after ${catchUp.options.iterations}`),
+    await row(sameCost, `${name}, ${what}'s evaluations`),
   ];
+}
+
+/**
+ * Issue 13's reference on `pair`, side by side: PyTorch's L-BFGS for 100 iterations (bench/quality/gatys_torch.py)
+ * at the default's result size, scored; then easel's default schedule, run for longer, until it gets as close.
+ */
+async function measureAgainstTorch(
+  bench: QualityBench,
+  pair: Pair,
+  options: StylizeOptions,
+  easel: Row,
+  python: string,
+  threads: number,
+): Promise<Row[]> {
+  const photo = join(SHARED, 'images/content', pair.content);
+  const painting = join(SHARED, 'images/styles', pair.style);
+  const run = await runTorchReference({ python, vggDir: VGG19_DIR, photo, painting, ...easel, threads });
+  const score = await bench.yardstick.score(
+    run.image,
+    await image(`content/${pair.content}`),
+    await image(`styles/${pair.style}`),
+    { photo: pair.content, painting: pair.style },
+  );
+  const torch: Row = {
+    ...easel,
+    settings: `PyTorch 1.13, ${run.iterations} iterations`,
+    ...score,
+    seconds: run.seconds,
+    iterations: run.iterations,
+    evaluations: run.evaluations,
+    fullSizeEvaluations: run.evaluations,
+    load: loadavg()[0]!,
+  };
+  const longer = { ...options, iterations: CATCH_UP_LENGTH * options.iterations };
+  const catchUp = await measureCatchUp(
+    bench,
+    pair,
+    { options: longer, name: 'default schedule', target: 'PyTorch' },
+    torch,
+  );
+  return [torch, ...catchUp];
+}
+
+/** For each pair run against PyTorch: how much sooner easel's default schedule got as close as the reference. */
+export function torchSpeedups(rows: readonly Row[]): string[] {
+  return rows.flatMap((torch) => {
+    if (!torch.settings.startsWith('PyTorch')) return [];
+    const easel = rows.find(
+      (r) => r.pair === torch.pair && r.size === torch.size && r.settings === 'default schedule, to reach PyTorch',
+    );
+    const where = `${torch.pair} at ${torch.width}×${torch.height}`;
+    if (!easel)
+      return [`${where}: easel's default schedule did not get as close as PyTorch's ${torch.iterations} iterations.`];
+    const ratio = torch.seconds / easel.seconds;
+    return [
+      `${where}: PyTorch's ${torch.iterations} iterations took ${torch.seconds.toFixed(1)} s; easel's default schedule ` +
+        `got as close in ${easel.seconds.toFixed(1)} s, ${ratio.toFixed(1)}× sooner (issue 13's goal: 10×).`,
+    ];
+  });
 }
 
 export async function runQualityBench(argv: readonly string[]): Promise<void> {
@@ -250,6 +318,7 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
       out: { type: 'string' },
       record: { type: 'string' },
       'catch-up-sizes': { type: 'string', default: '512' },
+      torch: { type: 'string' },
     },
   });
   const pairs = parsePairs(values.pairs);
@@ -276,11 +345,18 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
         const file = `${parse(pair.content).name}__${parse(pair.style).name}__${pair.size}__${name}.png`;
         await writeFile(join(values.out, file), await encodeImage(result, 'png'));
       }
-      if (name === 'default' && catchUpSizes.includes(pair.size)) {
-        const catchUp = await measureCatchUp(bench, pair, options, row);
-        rows.push(...catchUp);
-        for (const line of table(catchUp).split('\n').slice(2)) process.stderr.write(`${line}\n`);
+      if (name !== 'default') continue;
+      const more: Row[] = [];
+      if (catchUpSizes.includes(pair.size)) {
+        const single = { ...options, scales: 1, iterations: CATCH_UP_LENGTH * options.iterations };
+        more.push(
+          ...(await measureCatchUp(bench, pair, { options: single, name: 'single-scale', target: 'default' }, row)),
+        );
       }
+      if (values.torch)
+        more.push(...(await measureAgainstTorch(bench, pair, options, row, values.torch, config.threads)));
+      rows.push(...more);
+      for (const line of table(more).split('\n').slice(2)) process.stderr.write(`${line}\n`);
     }
   }
   runtime.dispose();
@@ -297,4 +373,5 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
       `${hasHugePages(process.env) ? `malloc with ${HUGE_PAGE_TUNABLE} (as the Docker image runs)` : 'plain malloc'}.\n` +
       `"${legacy[0]?.settings ?? 'legacy'}" rows are the previous default, recorded at commit ${LEGACY_COMMIT}.\n\n${table(ordered)}\n`,
   );
+  for (const line of torchSpeedups(rows)) process.stdout.write(`${line}\n`);
 }

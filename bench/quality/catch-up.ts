@@ -11,7 +11,10 @@ export interface Course {
 
 /** One picture a job evaluated, with where the job stood once its evaluation had returned. */
 export interface Snapshot extends Course {
+  /** Evaluations so far, at every scale. */
   readonly evaluation: number;
+  /** The same weighted by their pixels relative to the final size's: the cost in full-size evaluations. */
+  readonly fullSize: number;
   readonly image: RgbImage;
 }
 
@@ -28,11 +31,14 @@ export function snapshotRuntime(
   snapshots: Snapshot[],
 ): Runtime {
   let evaluations = 0;
+  let fullSize = 0;
   return observedRuntime(runtime, (spec, image) => {
     evaluations++;
+    fullSize += (spec.width * spec.height) / (size.width * size.height);
     const final = spec.width === size.width && spec.height === size.height;
     if (final && evaluations % every === 0) {
-      snapshots.push({ ...course(), evaluation: evaluations, image: toRgb(image, spec.width, spec.height) });
+      const snapshot = { ...course(), evaluation: evaluations, fullSize, image: toRgb(image, spec.width, spec.height) };
+      snapshots.push(snapshot);
     }
   });
 }
