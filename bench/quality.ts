@@ -29,7 +29,7 @@ import { encodeImage } from '../src/images/encode.js';
 import { hasHugePages, HUGE_PAGE_TUNABLE } from './malloc.js';
 import { firstReaching, snapshotRuntime, type Course, type Snapshot } from './quality/catch-up.js';
 import { countingRuntime, type EvaluationCount } from './quality/counting-runtime.js';
-import { runTorchReference } from './quality/torch-reference.js';
+import { runTorchReference, torchVersion, type TorchPython } from './quality/torch-reference.js';
 import { Yardstick, YARDSTICK_LAYERS, type Score } from './quality/yardstick.js';
 
 /** Three pairs at 256 px of different kinds (city, landscape, architecture), and the issue's pair at 512 px. */
@@ -258,21 +258,21 @@ async function measureAgainstTorch(
   pair: Pair,
   options: StylizeOptions,
   easel: Row,
-  python: string,
+  torch: TorchPython,
   threads: number,
 ): Promise<Row[]> {
   const photo = join(SHARED, 'images/content', pair.content);
   const painting = join(SHARED, 'images/styles', pair.style);
-  const run = await runTorchReference({ python, vggDir: VGG19_DIR, photo, painting, ...easel, threads });
+  const run = await runTorchReference({ python: torch.python, vggDir: VGG19_DIR, photo, painting, ...easel, threads });
   const score = await bench.yardstick.score(
     run.image,
     await image(`content/${pair.content}`),
     await image(`styles/${pair.style}`),
     { photo: pair.content, painting: pair.style },
   );
-  const torch: Row = {
+  const reference: Row = {
     ...easel,
-    settings: `PyTorch 1.13, ${run.iterations} iterations`,
+    settings: `PyTorch ${torch.version}, ${run.iterations} iterations`,
     ...score,
     seconds: run.seconds,
     iterations: run.iterations,
@@ -285,9 +285,9 @@ async function measureAgainstTorch(
     bench,
     pair,
     { options: longer, name: 'default schedule', target: 'PyTorch' },
-    torch,
+    reference,
   );
-  return [torch, ...catchUp];
+  return [reference, ...catchUp];
 }
 
 /** For each pair run against PyTorch: how much sooner easel's default schedule got as close as the reference. */
@@ -327,6 +327,17 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
   for (const name of settings)
     if (!SETTINGS[name]) throw new Error(`unknown --settings ${name}; known: ${Object.keys(SETTINGS).join(', ')}`);
 
+  let torch: TorchPython | undefined;
+  if (values.torch) {
+    try {
+      torch = { python: values.torch, version: await torchVersion(values.torch) };
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+  }
+
   const config = loadEngineConfig(process.env);
   const layers = [...new Set([...config.layers, ...YARDSTICK_LAYERS])];
   const weights = await loadConvWeights(config.weights, layers);
@@ -353,8 +364,7 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
           ...(await measureCatchUp(bench, pair, { options: single, name: 'single-scale', target: 'default' }, row)),
         );
       }
-      if (values.torch)
-        more.push(...(await measureAgainstTorch(bench, pair, options, row, values.torch, config.threads)));
+      if (torch) more.push(...(await measureAgainstTorch(bench, pair, options, row, torch, config.threads)));
       rows.push(...more);
       for (const line of table(more).split('\n').slice(2)) process.stderr.write(`${line}\n`);
     }

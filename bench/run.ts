@@ -41,7 +41,7 @@ if (process.argv.includes('--quality')) {
   }
   const { runQualityBench } = await import('./quality.js');
   await runQualityBench(process.argv.slice(2));
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
 
 const { values } = parseArgs({
