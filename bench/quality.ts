@@ -263,7 +263,16 @@ async function measureAgainstTorch(
 ): Promise<Row[]> {
   const photo = join(SHARED, 'images/content', pair.content);
   const painting = join(SHARED, 'images/styles', pair.style);
-  const run = await runTorchReference({ python: torch.python, vggDir: VGG19_DIR, photo, painting, ...easel, threads });
+  const { width, height } = easel;
+  const run = await runTorchReference({
+    python: torch.python,
+    vggDir: VGG19_DIR,
+    photo,
+    painting,
+    width,
+    height,
+    threads,
+  });
   const score = await bench.yardstick.score(
     run.image,
     await image(`content/${pair.content}`),
