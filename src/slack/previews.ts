@@ -15,6 +15,15 @@ const PREVIEW_SIDE = 256;
 const ALREADY_GONE: ReadonlySet<string | undefined> = new Set(['file_not_found', 'file_deleted']);
 
 /**
+ * A job's preview files across a restart: `kept`, the one a job restored after a crash left in its thread, goes
+ * before this job's first preview (or with its end); `onFile` hears of each new one, for the job's journal entry.
+ */
+export interface PreviewFiles {
+  readonly kept?: string;
+  readonly onFile?: (fileId: string) => void;
+}
+
+/**
  * A job's progress previews in its Slack thread: one preview message at a time, at most one every
  * PREVIEW_INTERVAL_MS, and none left once the job has ended.
  *
@@ -30,15 +39,6 @@ const ALREADY_GONE: ReadonlySet<string | undefined> = new Set(['file_not_found',
  * file, and the job's last view removes it. Nothing here throws: a failed preview is logged at warn and the next one
  * takes its place.
  */
-/**
- * A job's preview files across a restart: `kept`, the one a job restored after a crash left in its thread, goes
- * before this job's first preview (or with its end); `onFile` hears of each new one, for the job's journal entry.
- */
-export interface PreviewFiles {
-  readonly kept?: string;
-  readonly onFile?: (fileId: string) => void;
-}
-
 export class SlackPreviews {
   readonly #client: webApi.WebClient;
   readonly #channel: string;
@@ -46,7 +46,6 @@ export class SlackPreviews {
   readonly #updater: StatusUpdater;
   /** The preview file in the thread now, if any. */
   #fileId: string | undefined;
-
   readonly #onFile: ((fileId: string) => void) | undefined;
 
   /**
