@@ -78,7 +78,7 @@ export function runJob(context: DiscordContext, run: JobRun): JobHandle {
     intervalMs: config.progressIntervalMs,
     logger,
     submit: (spec, listener) => run.reservation.submit(spec, listener),
-    ...(context.deps.remix ? { remixes: context.deps.remix.offers.bind(context.deps.remix) } : {}),
+    remixer: context.deps.remix,
   });
   return handle;
 }

@@ -268,7 +268,7 @@ export class PlaygroundJobs implements JobRestorer {
       surface: job,
       intervalMs: STATUS_INTERVAL_MS,
       logger: this.#logger,
-      ...(this.#deps.remix && { remixes: (s: JobSpec) => this.#deps.remix!.offers(s) }),
+      remixer: this.#deps.remix,
       submit: (s, listener) =>
         submit(s, (event) => {
           job.observe(event);

@@ -143,7 +143,7 @@ export class SlackJobs implements JobRestorer {
       intervalMs: this.#intervalMs,
       logger: log,
       submit,
-      ...(this.#deps.remix ? { remixes: this.#deps.remix.offers.bind(this.#deps.remix) } : {}),
+      remixer: this.#deps.remix,
     });
     this.#active.set(handle.id, userId);
     void handle.done.then(() => this.#active.delete(handle.id));

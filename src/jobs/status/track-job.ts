@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobEvent, JobHandle, JobListener, JobSpec } from '../job.js';
-import type { RemixOffer } from '../remix/actions.js';
+import type { Remixer } from '../remix/remixer.js';
 import {
   finishedPainting,
   headlineOf,
@@ -26,8 +26,8 @@ export interface TrackedJob {
   readonly logger: Logger;
   /** Puts the job in line with this listener: a reservation's `submit`, or the queue's. */
   readonly submit: (spec: JobSpec, listener: JobListener) => JobHandle;
-  /** The remix buttons a finished job's result gets (Remixer.offers); none without it. */
-  readonly remixes?: (spec: JobSpec) => readonly RemixOffer[];
+  /** Offers the remix buttons a finished job's result gets; none without it. */
+  readonly remixer?: Pick<Remixer, 'offers'> | undefined;
 }
 
 /**
@@ -55,7 +55,7 @@ export function trackJob(job: TrackedJob): JobHandle {
   // Events arrive asynchronously, so the job's id is known by the first one.
   const listener = async (event: JobEvent): Promise<void> => {
     if (event.type === 'done') {
-      const offers = job.remixes?.(spec) ?? [];
+      const offers = job.remixer?.offers(spec) ?? [];
       const painting = finishedPainting(
         spec,
         event,
