@@ -90,8 +90,19 @@ export function parsePairs(text: string): Pair[] {
 
 const pairName = (pair: Pair): string => `${parse(pair.content).name} × ${parse(pair.style).name}`;
 
-async function image(path: string): Promise<RgbImage> {
-  return decodeImage(await readFile(join(SHARED, 'images', path)));
+/** A pair with its two pictures decoded, once for every run of it. */
+export interface LoadedPair extends Pair {
+  readonly photo: RgbImage;
+  readonly painting: RgbImage;
+}
+
+const photoFile = (pair: Pair): string => join(SHARED, 'images/content', pair.content);
+const paintingFile = (pair: Pair): string => join(SHARED, 'images/styles', pair.style);
+
+export async function loadPair(pair: Pair): Promise<LoadedPair> {
+  const photo = decodeImage(await readFile(photoFile(pair)));
+  const painting = decodeImage(await readFile(paintingFile(pair)));
+  return { ...pair, photo: await photo, painting: await painting };
 }
 
 export function table(rows: readonly Row[]): string {
@@ -145,13 +156,12 @@ export function qualityBench(runtime: Runtime): QualityBench {
 /** Paints one pair with `options` and scores the result. */
 export async function measurePair(
   bench: QualityBench,
-  pair: Pair,
+  pair: LoadedPair,
   settings: string,
   options: StylizeOptions,
 ): Promise<{ row: Row; image: RgbImage }> {
   const { runtime, counted, count, yardstick } = bench;
-  const content = await image(`content/${pair.content}`);
-  const style = await image(`styles/${pair.style}`);
+  const { photo: content, painting: style } = pair;
   // A bot's runtime has its models built after its first job; build them here so set-up is not timed.
   const warmUp = { ...options, size: 32, iterations: 1, scales: 1 };
   await stylize({ content, styles: [style], options: warmUp }, { runtime, styleCache: new StyleTargetCache() });
@@ -199,10 +209,14 @@ export interface CatchUp {
  * does, they are the whole run's and the row says so. The second row is the same run where it had spent the target's
  * full-size evaluations: the two procedures at equal cost.
  */
-export async function measureCatchUp(bench: QualityBench, pair: Pair, catchUp: CatchUp, target: Row): Promise<Row[]> {
+export async function measureCatchUp(
+  bench: QualityBench,
+  pair: LoadedPair,
+  catchUp: CatchUp,
+  target: Row,
+): Promise<Row[]> {
   const { runtime, yardstick } = bench;
-  const content = await image(`content/${pair.content}`);
-  const style = await image(`styles/${pair.style}`);
+  const { photo: content, painting: style } = pair;
   const snapshots: Snapshot[] = [];
   let started = 0;
   let done = 0;
@@ -255,30 +269,26 @@ export async function measureCatchUp(bench: QualityBench, pair: Pair, catchUp: C
  */
 async function measureAgainstTorch(
   bench: QualityBench,
-  pair: Pair,
+  pair: LoadedPair,
   options: StylizeOptions,
   easel: Row,
   torch: TorchPython,
   threads: number,
 ): Promise<Row[]> {
-  const photo = join(SHARED, 'images/content', pair.content);
-  const painting = join(SHARED, 'images/styles', pair.style);
   const { width, height } = easel;
   const run = await runTorchReference({
     python: torch.python,
     vggDir: VGG19_DIR,
-    photo,
-    painting,
+    photo: photoFile(pair),
+    painting: paintingFile(pair),
     width,
     height,
     threads,
   });
-  const score = await bench.yardstick.score(
-    run.image,
-    await image(`content/${pair.content}`),
-    await image(`styles/${pair.style}`),
-    { photo: pair.content, painting: pair.style },
-  );
+  const score = await bench.yardstick.score(run.image, pair.photo, pair.painting, {
+    photo: pair.content,
+    painting: pair.style,
+  });
   const reference: Row = {
     ...easel,
     settings: `PyTorch ${torch.version}, ${run.iterations} iterations`,
@@ -355,7 +365,8 @@ export async function runQualityBench(argv: readonly string[]): Promise<void> {
   if (values.out) await mkdir(values.out, { recursive: true });
 
   const rows: Row[] = [];
-  for (const pair of pairs) {
+  for (const wanted of pairs) {
+    const pair = await loadPair(wanted);
     for (const name of settings) {
       const options: StylizeOptions = { ...DEFAULT_OPTIONS, size: pair.size, ...SETTINGS[name] };
       const { row, image: result } = await measurePair(bench, pair, name, options);
